@@ -1,0 +1,84 @@
+/* sanshe-ctl: operator commands that must not come from the API, run by `./sanshe ctl`.
+ * It uses the app's config and store layer, so its SQL is the same prepared statements.
+ *
+ *   sanshe-ctl <config> grant <openid> admin
+ *   sanshe-ctl <config> grant <openid> community_admin <community_id> */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/errors.h"
+#include "store/users.h"
+#include "util/arena.h"
+#include "util/config.h"
+#include "util/log.h"
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: sanshe ctl grant <openid> admin\n"
+                    "       sanshe ctl grant <openid> community_admin <community_id>\n");
+    return 2;
+}
+
+static int valid_openid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 128) return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f) return 0;
+    return 1;
+}
+
+static int grant(ss_db *db, ss_arena *a, int argc, char **argv)
+{
+    if (argc < 2 || !valid_openid(argv[0])) return usage();
+    const char *role = argv[1];
+    long long community = 0;
+    if (strcmp(role, "community_admin") == 0) {
+        char *end;
+        if (argc != 3 || (community = strtoll(argv[2], &end, 10)) <= 0 || *end) return usage();
+    } else if (strcmp(role, "admin") != 0 || argc != 2) {
+        return usage();
+    }
+    int rc = ss_store_role_grant(db, a, argv[0], role, community);
+    if (rc == SS_ENOTFOUND) {
+        fprintf(stderr, "sanshe ctl: no community with id %lld\n", community);
+        return 1;
+    }
+    if (rc) {
+        fprintf(stderr, "sanshe ctl: grant failed (%s)\n", ss_strerror(rc));
+        return 1;
+    }
+    if (community)
+        printf("granted community_admin of community %lld to %s\n", community, argv[0]);
+    else
+        printf("granted admin to %s\n", argv[0]);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    ss_config cfg;
+    char err[512];
+    int rc = 2;
+    if (argc < 3) return usage();
+    if (ss_config_load(&cfg, argv[1], err, sizeof err) != 0) {
+        fprintf(stderr, "sanshe ctl: bad configuration: %s\n", err);
+        ss_config_dispose(&cfg);
+        return 2;
+    }
+    ss_log_level = SS_LOG_WARN;
+    ss_db_thread_init();
+    ss_db_opts o = {cfg.mysql_socket, cfg.mysql_user, cfg.mysql_password, cfg.mysql_database, cfg.mysql_timeout_s};
+    ss_db *db = ss_db_create(&o);
+    ss_arena *a = ss_arena_create(8192);
+    if (strcmp(argv[2], "grant") == 0)
+        rc = grant(db, a, argc - 3, argv + 3);
+    else
+        rc = usage();
+    ss_arena_free(a);
+    ss_db_free(db);
+    ss_db_thread_end();
+    ss_config_dispose(&cfg);
+    return rc;
+}

@@ -1,0 +1,36 @@
+/* Session tokens: HS256 JWTs carrying iss, aud, exp, iat, sub (user id) and sid (the Redis
+ * session id). libjwt 1.10 signs and checks the signature; it takes `alg` from the token
+ * header and checks no claims, so the verifier pins HS256 and checks every claim itself.
+ * RFC 8725 is the checklist. */
+#ifndef SS_AUTH_JWT_H
+#define SS_AUTH_JWT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define SS_SID_LEN 32            /* hex digits of a session id */
+#define SS_JWT_MAX_LEN 2048      /* longer tokens are refused before parsing */
+#define SS_JWT_LEEWAY_S 60       /* clock skew allowed on iat */
+
+typedef struct ss_jwt_keys {
+    const unsigned char *key;    /* HMAC key (borrowed) */
+    size_t keylen;               /* >= 32 */
+    const char *issuer;
+    const char *audience;
+} ss_jwt_keys;
+
+typedef struct ss_jwt_claims {
+    long long user_id;           /* sub */
+    char sid[SS_SID_LEN + 1];
+    time_t iat, exp;
+} ss_jwt_claims;
+
+/* Signs a token for user_id and sid valid from now for ttl seconds.
+ * Returns 0 and *out (malloc'd, caller frees with free()), or SS_EINTERNAL. */
+int ss_jwt_sign(const ss_jwt_keys *k, long long user_id, const char *sid, time_t now, int ttl, char **out);
+/* Verifies token at time now. Returns 0 and fills *out, or SS_EUNAUTH for anything wrong:
+ * malformed, alg other than HS256 (none included), bad signature, wrong iss or aud,
+ * expired, issued in the future, missing or malformed sub or sid. */
+int ss_jwt_verify(const ss_jwt_keys *k, const char *token, time_t now, ss_jwt_claims *out);
+
+#endif

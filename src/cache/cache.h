@@ -1,0 +1,31 @@
+/* Redis for one worker thread: sessions now; rate limits and counters later. Only cache/
+ * includes hiredis.h. A failed connection is dropped and reopened on the next call, so the
+ * app recovers when Redis returns without a restart. */
+#ifndef SS_CACHE_CACHE_H
+#define SS_CACHE_CACHE_H
+
+#include <stddef.h>
+
+typedef struct ss_cache ss_cache;
+
+typedef struct ss_cache_opts {
+    const char *unix_socket;
+    int timeout_ms;
+} ss_cache_opts;
+
+/* Creates a handle; connects lazily. Free with ss_cache_free (accepts NULL). */
+ss_cache *ss_cache_create(const ss_cache_opts *opts);
+void ss_cache_free(ss_cache *c);
+/* Returns 0, or SS_EUNAVAIL. */
+int ss_cache_ping(ss_cache *c);
+
+/* Sessions: key "sess:<sid>", value "<user_id> <session_key>", with a TTL. */
+/* Creates a session with a fresh random sid (SS_SID_LEN hex digits + NUL into sid_out).
+ * session_key is WeChat's; it is stored here only, never returned or logged. */
+int ss_session_create(ss_cache *c, long long user_id, const char *session_key, int ttl_s, char *sid_out);
+/* Returns 0 with *user_id set, SS_EUNAUTH if there is no such session, or SS_EUNAVAIL. */
+int ss_session_get(ss_cache *c, const char *sid, long long *user_id);
+/* Deletes the session (idempotent). Returns 0 or SS_EUNAVAIL. */
+int ss_session_delete(ss_cache *c, const char *sid);
+
+#endif

@@ -1,0 +1,71 @@
+/* Sessions in Redis (see cache.h). The JWT names the session; deleting the key revokes it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/jwt.h"
+#include "cache/redis_conn.h"
+#include "http/errors.h"
+#include "util/crypto.h"
+#include "util/log.h"
+
+#define KEY_MAX (5 + SS_SID_LEN + 1)
+
+static void session_key_name(char *key, const char *sid) { snprintf(key, KEY_MAX, "sess:%s", sid); }
+
+int ss_session_create(ss_cache *c, long long user_id, const char *session_key, int ttl_s, char *sid_out)
+{
+    char sid[SS_SID_LEN + 1], key[KEY_MAX], val[256], ttl[16];
+    int rc;
+    if (ss_random_hex(sid, SS_SID_LEN / 2) != 0) return SS_EINTERNAL;
+    session_key_name(key, sid);
+    snprintf(val, sizeof val, "%lld %s", user_id, session_key);
+    snprintf(ttl, sizeof ttl, "%d", ttl_s);
+    const char *argv[] = {"SET", key, val, "EX", ttl, "NX"};
+    size_t lens[] = {3, strlen(key), strlen(val), 2, strlen(ttl), 2};
+    redisReply *r = ss_redis_command(c, 6, argv, lens, &rc);
+    memset(val, 0, sizeof val);
+    if (!r) return rc;
+    rc = (r->type == REDIS_REPLY_STATUS) ? SS_OK : SS_EUNAVAIL;  /* nil: a 128-bit collision */
+    if (r->type == REDIS_REPLY_ERROR) SS_WARN("cache", "msg=\"SET failed\" error=\"%s\"", r->str);
+    freeReplyObject(r);
+    if (rc == SS_OK) memcpy(sid_out, sid, sizeof sid);
+    return rc;
+}
+
+int ss_session_get(ss_cache *c, const char *sid, long long *user_id)
+{
+    char key[KEY_MAX];
+    int rc;
+    session_key_name(key, sid);
+    const char *argv[] = {"GET", key};
+    size_t lens[] = {3, strlen(key)};
+    redisReply *r = ss_redis_command(c, 2, argv, lens, &rc);
+    if (!r) return rc;
+    if (r->type == REDIS_REPLY_NIL) {
+        rc = SS_EUNAUTH;
+    } else if (r->type == REDIS_REPLY_STRING) {
+        char *end;
+        long long uid = strtoll(r->str, &end, 10);
+        rc = (uid > 0 && *end == ' ') ? SS_OK : SS_EUNAUTH;
+        if (rc == SS_OK) *user_id = uid;
+    } else {
+        rc = SS_EUNAVAIL;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+int ss_session_delete(ss_cache *c, const char *sid)
+{
+    char key[KEY_MAX];
+    int rc;
+    session_key_name(key, sid);
+    const char *argv[] = {"DEL", key};
+    size_t lens[] = {3, strlen(key)};
+    redisReply *r = ss_redis_command(c, 2, argv, lens, &rc);
+    if (!r) return rc;
+    rc = r->type == REDIS_REPLY_INTEGER ? SS_OK : SS_EUNAVAIL;
+    freeReplyObject(r);
+    return rc;
+}

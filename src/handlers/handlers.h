@@ -1,0 +1,22 @@
+/* Each handler file (one per resource) exports its route table here; routes.c adds them
+ * all to the router, so this header and routes.c list every resource. */
+#ifndef SS_HANDLERS_HANDLERS_H
+#define SS_HANDLERS_HANDLERS_H
+
+#include <stddef.h>
+
+#include "http/router.h"
+
+typedef struct ss_route_table {
+    const ss_route *routes;
+    size_t n;
+} ss_route_table;
+
+extern const ss_route_table ss_auth_routes;     /* auth.c: wx-login, logout */
+extern const ss_route_table ss_me_routes;       /* me.c: the caller */
+extern const ss_route_table ss_health_routes;   /* health.c: /healthz, /metrics */
+
+/* Builds the router from every table. Returns 0, or an ss_err for a bad table. */
+int ss_routes_register(ss_router *r);
+
+#endif

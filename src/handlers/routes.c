@@ -1,0 +1,25 @@
+/* Every route of the API, table by table (see handlers.h). */
+#include "handlers/handlers.h"
+
+#include "http/errors.h"
+#include "util/log.h"
+
+static const ss_route_table *const tables[] = {
+    &ss_health_routes,
+    &ss_auth_routes,
+    &ss_me_routes,
+};
+
+int ss_routes_register(ss_router *r)
+{
+    for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++)
+        for (size_t i = 0; i < tables[t]->n; i++) {
+            int rc = ss_router_add(r, &tables[t]->routes[i]);
+            if (rc) {
+                SS_ERROR("router", "msg=\"bad route\" method=%s pattern=\"%s\"", tables[t]->routes[i].method,
+                         tables[t]->routes[i].pattern);
+                return rc;
+            }
+        }
+    return SS_OK;
+}

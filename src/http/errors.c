@@ -1,0 +1,79 @@
+/* Error codes of the API contract and their HTTP statuses and messages (see errors.h).
+ * Add a contract code here, and only here. */
+#include "http/errors.h"
+
+#include <string.h>
+
+static const ss_error_def defs[] = {
+    /* generic codes, one per ss_err */
+    {"bad_request", 400, "The request is malformed.", "请求格式错误。"},
+    {"unauthorized", 401, "Sign-in required, or the token is invalid or expired.", "请先登录，或登录已失效。"},
+    {"forbidden", 403, "You are not allowed to do this.", "您无权进行此操作。"},
+    {"not_found", 404, "Not found.", "未找到。"},
+    {"method_not_allowed", 405, "This method is not allowed here.", "不支持该请求方法。"},
+    {"conflict", 409, "The request conflicts with the current state.", "请求与当前状态冲突。"},
+    {"gone", 410, "This is no longer available.", "已失效。"},
+    {"payload_too_large", 413, "The request body is too large.", "请求内容过大。"},
+    {"validation_failed", 422, "Some fields are invalid.", "部分字段不符合要求。"},
+    {"rate_limited", 429, "Too many requests; please slow down.", "请求过于频繁，请稍后再试。"},
+    {"unavailable", 503, "The service is temporarily unavailable; please retry.", "服务暂时不可用，请稍后重试。"},
+    {"internal", 500, "Something went wrong on our side.", "服务器内部错误。"},
+    /* specific codes of the contract */
+    {"wx_code_invalid", 401, "The WeChat login code is invalid or already used.", "微信登录凭证无效或已使用。"},
+    {"wx_rate_limited", 429, "WeChat sign-in is rate limited; please retry later.", "微信登录过于频繁，请稍后再试。"},
+    {"wx_user_blocked", 403, "WeChat flagged this account as high risk.", "该微信账号存在风险，已被限制登录。"},
+    {"unsupported_media_type", 415, "The body must be application/json.", "请求内容须为 JSON。"},
+};
+#define NDEFS (sizeof defs / sizeof defs[0])
+
+const ss_error_def *ss_error_find(const char *code)
+{
+    for (size_t i = 0; i < NDEFS; i++)
+        if (strcmp(defs[i].code, code) == 0) return &defs[i];
+    return NULL;
+}
+
+const ss_error_def *ss_error_for(int err)
+{
+    switch (err) {
+    case SS_EBADREQ: return &defs[0];
+    case SS_EUNAUTH: return &defs[1];
+    case SS_EFORBIDDEN: return &defs[2];
+    case SS_ENOTFOUND: return &defs[3];
+    case SS_EMETHOD: return &defs[4];
+    case SS_ECONFLICT: return &defs[5];
+    case SS_EGONE: return &defs[6];
+    case SS_ETOOBIG: return &defs[7];
+    case SS_EINVALID: return &defs[8];
+    case SS_ELIMIT: return &defs[9];
+    case SS_EUNAVAIL:
+    case SS_EDEADLOCK: return &defs[10]; /* retries exhausted: the caller may retry */
+    default: return &defs[11];
+    }
+}
+
+int ss_error_from_status(int status)
+{
+    switch (status) {
+    case 400: return SS_EBADREQ;
+    case 401: return SS_EUNAUTH;
+    case 403: return SS_EFORBIDDEN;
+    case 404: return SS_ENOTFOUND;
+    case 405: return SS_EMETHOD;
+    case 409: return SS_ECONFLICT;
+    case 410: return SS_EGONE;
+    case 413: return SS_ETOOBIG;
+    case 415: return SS_EBADREQ;
+    case 422: return SS_EINVALID;
+    case 429: return SS_ELIMIT;
+    case 503: return SS_EUNAVAIL;
+    default: return SS_EINTERNAL;
+    }
+}
+
+const char *ss_strerror(int err)
+{
+    if (err == SS_OK) return "ok";
+    if (err == SS_EDEADLOCK) return "deadlock";
+    return ss_error_for(err)->code;
+}

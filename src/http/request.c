@@ -1,0 +1,141 @@
+/* Request helpers and reply builders (see request.h). */
+#include "http/request.h"
+
+#include <fcgiapp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/errors.h"
+#include "util/timefmt.h"
+
+static void decref(void *p) { json_decref(p); }
+static void free_cb(void *p) { free(p); }
+
+const char *ss_req_header(const ss_req *req, const char *param)
+{
+    return req->envp ? FCGX_GetParam(param, req->envp) : NULL;
+}
+
+json_t *ss_req_json(ss_req *req, int *rc)
+{
+    json_error_t err;
+    *rc = SS_EBADREQ;
+    if (!req->body || req->body_len == 0) return NULL;
+    json_t *root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &err);
+    if (!root) return NULL;
+    ss_arena_on_reset(req->arena, decref, root);
+    if (!json_is_object(root)) return NULL;
+    *rc = SS_OK;
+    return root;
+}
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+const char *ss_req_query(ss_req *req, const char *name)
+{
+    size_t nlen = strlen(name);
+    const char *p = req->query;
+    while (p && *p) {
+        const char *amp = strchr(p, '&');
+        size_t len = amp ? (size_t)(amp - p) : strlen(p);
+        if (len > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+            const char *v = p + nlen + 1;
+            size_t vlen = len - nlen - 1;
+            char *out = ss_arena_alloc(req->arena, vlen + 1), *o = out;
+            for (size_t i = 0; i < vlen; i++) {
+                if (v[i] == '+') {
+                    *o++ = ' ';
+                } else if (v[i] == '%') {
+                    int hi = i + 2 < vlen ? hexval(v[i + 1]) : -1;
+                    int lo = hi >= 0 ? hexval(v[i + 2]) : -1;
+                    if (lo < 0 || (hi == 0 && lo == 0)) return NULL;   /* bad escape or NUL */
+                    *o++ = (char)(hi << 4 | lo);
+                    i += 2;
+                } else {
+                    *o++ = v[i];
+                }
+            }
+            *o = '\0';
+            return out;
+        }
+        p = amp ? amp + 1 : NULL;
+    }
+    return NULL;
+}
+
+long long ss_req_param(const ss_req *req, int i)
+{
+    return (i >= 0 && i < req->match.nparams) ? req->match.params[i] : 0;
+}
+
+int ss_reply_raw(ss_req *req, int status, const char *content_type, const char *body, size_t len)
+{
+    req->status = status;
+    req->reply_type = content_type;
+    req->reply_body = body;
+    req->reply_len = len;
+    return SS_OK;
+}
+
+int ss_reply_json(ss_req *req, int status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    if (!text) ss_fatal_oom(0);
+    ss_arena_on_reset(req->arena, free_cb, text);
+    return ss_reply_raw(req, status, "application/json; charset=utf-8", text, strlen(text));
+}
+
+int ss_reply_empty(ss_req *req, int status)
+{
+    return ss_reply_raw(req, status, NULL, "", 0);
+}
+
+int ss_reply_error(ss_req *req, const char *code)
+{
+    const ss_error_def *d = ss_error_find(code);
+    if (!d) return SS_EINTERNAL;
+    req->err_code = d->code;
+    return ss_error_from_status(d->status);
+}
+
+int ss_reply_invalid(ss_req *req, json_t *fields)
+{
+    if (req->err_fields) json_decref(req->err_fields);
+    req->err_fields = fields;
+    ss_arena_on_reset(req->arena, decref, fields);
+    req->err_code = "validation_failed";
+    return SS_EINVALID;
+}
+
+void ss_reply_header(ss_req *req, const char *name, const char *value)
+{
+    size_t room = sizeof req->headers - req->headers_len;
+    int n = snprintf(req->headers + req->headers_len, room, "%s: %s\r\n", name, value);
+    if (n > 0 && (size_t)n < room) req->headers_len += (size_t)n;
+    else req->headers[req->headers_len] = '\0';
+}
+
+void ss_reply_render_error(ss_req *req, int rc)
+{
+    const ss_error_def *d = req->err_code ? ss_error_find(req->err_code) : NULL;
+    if (!d) d = ss_error_for(rc);
+    json_t *err = json_pack("{s:s, s:s}", "code", d->code, "message", req->zh ? d->zh : d->en);
+    if (!err) ss_fatal_oom(0);
+    if (req->err_fields && json_object_size(req->err_fields) > 0)
+        json_object_set(err, "fields", req->err_fields);
+    ss_reply_json(req, d->status, json_pack("{s:o}", "error", err));
+}
+
+json_t *ss_json_time(time_t t)
+{
+    char buf[SS_TIME_RFC3339_LEN];
+    ss_time_format(t, buf);
+    return json_string(buf);
+}

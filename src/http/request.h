@@ -1,0 +1,92 @@
+/* The request context handed to every handler, and the helpers that build its reply.
+ * Everything request-scoped lives in req->arena and is released when the reply is written.
+ * Handlers return 0 after setting a reply, or a negative ss_err (optionally after
+ * ss_reply_error picked a specific contract code); http/server.c renders errors. */
+#ifndef SS_HTTP_REQUEST_H
+#define SS_HTTP_REQUEST_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "auth/caller.h"
+#include "auth/jwt.h"
+#include "auth/wechat.h"
+#include "cache/cache.h"
+#include "http/router.h"
+#include "store/db.h"
+#include "util/arena.h"
+#include "util/config.h"
+
+/* Read-only after start: shared by all workers. */
+typedef struct ss_app {
+    const ss_config *cfg;
+    ss_router *router;
+    ss_jwt_keys jwt;
+    ss_wx_cfg wx;
+} ss_app;
+
+/* One per worker thread: its own connections and arena. */
+typedef struct ss_worker {
+    int id;
+    const ss_app *app;
+    ss_db *db;
+    ss_cache *cache;
+    ss_arena *arena;
+} ss_worker;
+
+typedef struct ss_req {
+    const ss_app *app;
+    ss_db *db;
+    ss_cache *cache;
+    ss_arena *arena;
+    char **envp;                 /* FastCGI parameters (for ss_req_header) */
+    time_t now;                  /* request start, for every rule that needs "now" */
+
+    const char *method, *path, *query, *request_id, *remote_addr;
+    const char *body;
+    size_t body_len;
+    int zh;                      /* reply messages in Chinese */
+
+    ss_route_match match;
+    ss_caller caller;
+
+    /* reply */
+    int status;
+    const char *reply_type;
+    const char *reply_body;
+    size_t reply_len;
+    const char *err_code;        /* a specific contract code for the error reply */
+    json_t *err_fields;          /* validation_failed details */
+    char headers[512];           /* extra "Name: value\r\n" lines */
+    size_t headers_len;
+} ss_req;
+
+/* Returns the FastCGI parameter (e.g. "HTTP_IDEMPOTENCY_KEY") or NULL. */
+const char *ss_req_header(const ss_req *req, const char *param);
+/* Parses the body as a JSON object. Returns it (freed with the arena), or NULL with *rc set
+ * to SS_EBADREQ (empty, malformed, not an object, duplicate keys, invalid UTF-8). */
+json_t *ss_req_json(ss_req *req, int *rc);
+/* Returns the decoded value of query parameter name (arena), or NULL if absent or invalid. */
+const char *ss_req_query(ss_req *req, const char *name);
+/* The i-th `{param}` of the matched route. */
+long long ss_req_param(const ss_req *req, int i);
+
+/* Replies with body as JSON (steals the reference). Returns 0. */
+int ss_reply_json(ss_req *req, int status, json_t *body);
+/* Replies with no body (204). Returns 0. */
+int ss_reply_empty(ss_req *req, int status);
+/* Replies with a body owned by the arena or static. Returns 0. */
+int ss_reply_raw(ss_req *req, int status, const char *content_type, const char *body, size_t len);
+/* Chooses a specific contract code for the error reply; returns the matching ss_err. */
+int ss_reply_error(ss_req *req, const char *code);
+/* 422 validation_failed with fields {"name": "why"} (steals fields). Returns SS_EINVALID. */
+int ss_reply_invalid(ss_req *req, json_t *fields);
+/* Adds a reply header (name and value must be safe: no CR/LF). */
+void ss_reply_header(ss_req *req, const char *name, const char *value);
+/* Renders the error reply for rc into req (used by the server). */
+void ss_reply_render_error(ss_req *req, int rc);
+/* Formats t (RFC 3339, configured zone) into a JSON string. */
+json_t *ss_json_time(time_t t);
+
+#endif

@@ -1,0 +1,180 @@
+/* The per-request pipeline (see server.h). */
+#include "http/server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "http/errors.h"
+#include "util/crypto.h"
+#include "util/log.h"
+#include "util/metrics.h"
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return "Internal Server Error";
+    }
+}
+
+/* nginx's $request_id is 32 hex digits; accept any short token of safe characters. */
+static int safe_request_id(const char *s)
+{
+    size_t n = 0;
+    if (!s) return 0;
+    for (; s[n]; n++)
+        if (n >= 64 || !((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'z') ||
+                         (s[n] >= 'A' && s[n] <= 'Z') || s[n] == '-' || s[n] == '_'))
+            return 0;
+    return n > 0;
+}
+
+/* The first language tag decides (the mini-program sends one). */
+static int wants_chinese(const char *al)
+{
+    if (!al) return 0;
+    while (*al == ' ') al++;
+    return (al[0] == 'z' || al[0] == 'Z') && (al[1] == 'h' || al[1] == 'H') &&
+           (al[2] == '\0' || al[2] == '-' || al[2] == '_' || al[2] == ',' || al[2] == ';');
+}
+
+/* Only plain paths can match a route: no escapes, dot segments or empty segments. */
+static int plain_path(const char *p, size_t len)
+{
+    if (len == 0 || p[0] != '/') return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c <= 0x20 || c >= 0x7f || c == '%' || c == '\\') return 0;
+        if (c == '/' && i + 1 < len && (p[i + 1] == '/' || p[i + 1] == '.')) return 0;
+    }
+    return 1;
+}
+
+static int read_body(ss_req *req, FCGX_Request *fr)
+{
+    const char *cl = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
+    if (!cl || !*cl) return SS_OK;
+    char *end;
+    long long n = strtoll(cl, &end, 10);
+    if (*end || n < 0) return SS_EBADREQ;
+    if (n > req->app->cfg->max_body) return SS_ETOOBIG;
+    if (n == 0) return SS_OK;
+    char *buf = ss_arena_alloc(req->arena, (size_t)n + 1);
+    int got = FCGX_GetStr(buf, (int)n, fr->in);
+    if (got != (int)n) return SS_EBADREQ;
+    buf[n] = '\0';
+    req->body = buf;
+    req->body_len = (size_t)n;
+    return SS_OK;
+}
+
+static int is_json_type(const char *ct)
+{
+    if (!ct) return 0;
+    size_t n = strlen("application/json");
+    return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static int dispatch(ss_req *req, FCGX_Request *fr)
+{
+    int rc = read_body(req, fr);
+    if (rc) return rc;
+
+    const char *uri = FCGX_GetParam("REQUEST_URI", fr->envp);
+    if (!uri) uri = "";
+    const char *q = strchr(uri, '?');
+    size_t plen = q ? (size_t)(q - uri) : strlen(uri);
+    req->path = ss_arena_strndup(req->arena, uri, plen);
+    req->query = q ? q + 1 : "";
+    if (!plain_path(req->path, plen)) return SS_ENOTFOUND;
+
+    rc = ss_router_match(req->app->router, req->method, req->path, &req->match);
+    if (rc == SS_EMETHOD) ss_reply_header(req, "Allow", req->match.allow);
+    if (rc) return rc;
+
+    if (req->body_len > 0 && !is_json_type(FCGX_GetParam("CONTENT_TYPE", fr->envp)))
+        return ss_reply_error(req, "unsupported_media_type");
+
+    const ss_route *route = req->match.route;
+    const char *authz = FCGX_GetParam("HTTP_AUTHORIZATION", fr->envp);
+    if (route->access != SS_ACCESS_PUBLIC || authz) {
+        rc = ss_caller_authenticate(&req->app->jwt, req->db, req->cache, req->arena, authz, req->now, &req->caller);
+        if (rc == SS_EUNAUTH && route->access == SS_ACCESS_PUBLIC) rc = SS_OK;   /* anonymous then */
+        if (rc == SS_EUNAUTH) ss_reply_header(req, "WWW-Authenticate", "Bearer realm=\"sanshe\"");
+        if (rc) return rc;
+    }
+    if (route->access == SS_ACCESS_ADMIN && !req->caller.user.is_admin) return SS_EFORBIDDEN;
+    return route->handler(req);
+}
+
+static void write_reply(ss_req *req, FCGX_Request *fr)
+{
+    FCGX_FPrintF(fr->out, "Status: %d %s\r\nX-Request-Id: %s\r\nCache-Control: no-store\r\n", req->status,
+                 reason(req->status), req->request_id);
+    if (req->reply_type) FCGX_FPrintF(fr->out, "Content-Type: %s\r\n", req->reply_type);
+    if (req->headers_len) FCGX_PutStr(req->headers, (int)req->headers_len, fr->out);
+    FCGX_PutStr("\r\n", 2, fr->out);
+    if (req->reply_len && strcmp(req->method, "HEAD") != 0)
+        FCGX_PutStr(req->reply_body, (int)req->reply_len, fr->out);
+}
+
+void ss_http_serve(ss_worker *w, FCGX_Request *fr)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ss_metrics_busy(1);
+
+    ss_req req;
+    memset(&req, 0, sizeof req);
+    req.app = w->app;
+    req.db = w->db;
+    req.cache = w->cache;
+    req.arena = w->arena;
+    req.envp = fr->envp;
+    req.now = time(NULL);
+    req.method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
+    if (!req.method) req.method = "GET";
+    req.remote_addr = FCGX_GetParam("REMOTE_ADDR", fr->envp);
+    req.zh = wants_chinese(FCGX_GetParam("HTTP_ACCEPT_LANGUAGE", fr->envp));
+    const char *rid = FCGX_GetParam("REQUEST_ID", fr->envp);
+    if (safe_request_id(rid)) {
+        req.request_id = rid;
+    } else {
+        char *gen = ss_arena_alloc(req.arena, 33);
+        if (ss_random_hex(gen, 16) != 0) strcpy(gen, "0");
+        req.request_id = gen;
+    }
+    ss_log_set_request_id(req.request_id);
+
+    int rc = dispatch(&req, fr);
+    if (rc != SS_OK) ss_reply_render_error(&req, rc);
+    if (rc == SS_EINTERNAL) SS_ERROR("http", "msg=\"internal error\" path=\"%s\"", req.path ? req.path : "");
+    write_reply(&req, fr);
+
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    ss_metrics_request(req.match.route ? req.match.index : -1, req.status, secs);
+    ss_metrics_busy(-1);
+    SS_INFO("http", "method=%s path=\"%.200s\" route=\"%s\" status=%d dur_ms=%.2f uid=%lld bytes=%zu", req.method,
+            req.path ? req.path : "", req.match.route ? req.match.route->pattern : "-", req.status, secs * 1e3,
+            req.caller.user_id, req.reply_len);
+    ss_log_set_request_id(NULL);
+    ss_arena_reset(w->arena);
+}

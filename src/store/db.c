@@ -1,0 +1,272 @@
+/* MariaDB connection, statement cache and transactions for one worker (see db.h).
+ * Values are bound as LONGLONG or STRING and results read back as text, which keeps the
+ * store functions short; MariaDB converts on the server side. */
+#include "store/db.h"
+
+#include <mysql.h>
+#include <mysqld_error.h>
+#include <errmsg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http/errors.h"
+#include "util/log.h"
+
+#define MAX_STMTS 512
+#define MAX_PARAMS 32
+#define TX_RETRIES 5
+
+struct ss_db {
+    ss_db_opts opts;
+    MYSQL *conn;
+    MYSQL_STMT *stmts[MAX_STMTS];
+    int in_tx;
+};
+
+static int next_slot;
+
+void ss_db_thread_init(void) { mysql_thread_init(); }
+void ss_db_thread_end(void) { mysql_thread_end(); }
+
+ss_db *ss_db_create(const ss_db_opts *opts)
+{
+    ss_db *db = ss_xcalloc(1, sizeof *db);
+    db->opts = *opts;
+    return db;
+}
+
+static void drop(ss_db *db)
+{
+    for (int i = 0; i < MAX_STMTS; i++)
+        if (db->stmts[i]) {
+            mysql_stmt_close(db->stmts[i]);
+            db->stmts[i] = NULL;
+        }
+    if (db->conn) mysql_close(db->conn);
+    db->conn = NULL;
+    db->in_tx = 0;
+}
+
+void ss_db_free(ss_db *db)
+{
+    if (!db) return;
+    drop(db);
+    free(db);
+}
+
+static int connect_db(ss_db *db)
+{
+    if (db->conn) return SS_OK;
+    MYSQL *m = mysql_init(NULL);
+    if (!m) ss_fatal_oom(sizeof(MYSQL));
+    unsigned int t = (unsigned int)db->opts.timeout_s;
+    mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &t);
+    mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &t);
+    mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &t);
+    mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    /* times are stored in UTC; utf8mb4 end to end */
+    mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci");
+    if (!mysql_real_connect(m, NULL, db->opts.user, db->opts.password, db->opts.database, 0,
+                            db->opts.unix_socket, CLIENT_FOUND_ROWS)) {
+        SS_WARN("db", "msg=\"connect failed\" errno=%u error=\"%s\"", mysql_errno(m), mysql_error(m));
+        mysql_close(m);
+        return SS_EUNAVAIL;
+    }
+    db->conn = m;
+    return SS_OK;
+}
+
+static int classify(ss_db *db, unsigned int err, const char *msg, const char *sql)
+{
+    switch (err) {
+    case ER_DUP_ENTRY:
+        return SS_ECONFLICT;
+    case ER_LOCK_DEADLOCK:
+    case ER_LOCK_WAIT_TIMEOUT:
+        return SS_EDEADLOCK;
+    case CR_SERVER_GONE_ERROR:
+    case CR_SERVER_LOST:
+    case CR_CONNECTION_ERROR:
+    case CR_CONN_HOST_ERROR:
+    case ER_CONNECTION_KILLED:
+    case ER_SERVER_SHUTDOWN:
+    case ER_UNKNOWN_COM_ERROR:   /* 1047: Galera node not ready */
+    case 4031:                   /* ER_CLIENT_INTERACTION_TIMEOUT */
+        SS_WARN("db", "msg=\"connection lost\" errno=%u error=\"%s\"", err, msg);
+        drop(db);
+        return SS_EUNAVAIL;
+    default:
+        SS_ERROR("db", "msg=\"statement failed\" errno=%u error=\"%s\" sql=\"%.80s\"", err, msg, sql);
+        return SS_EINTERNAL;
+    }
+}
+
+static MYSQL_STMT *get_stmt(ss_db *db, ss_sql *q, int *rc)
+{
+    int slot = __atomic_load_n(&q->slot, __ATOMIC_ACQUIRE);
+    if (slot == 0) {
+        int fresh = __atomic_add_fetch(&next_slot, 1, __ATOMIC_ACQ_REL);
+        int expected = 0;
+        if (fresh >= MAX_STMTS) {
+            SS_ERROR("db", "msg=\"statement cache full\" max=%d", MAX_STMTS);
+            *rc = SS_EINTERNAL;
+            return NULL;
+        }
+        __atomic_compare_exchange_n(&q->slot, &expected, fresh, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+        slot = __atomic_load_n(&q->slot, __ATOMIC_ACQUIRE);
+    }
+    if (db->stmts[slot]) return db->stmts[slot];
+    MYSQL_STMT *st = mysql_stmt_init(db->conn);
+    if (!st) ss_fatal_oom(0);
+    if (mysql_stmt_prepare(st, q->text, strlen(q->text)) != 0) {
+        unsigned int e = mysql_stmt_errno(st);
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s", mysql_stmt_error(st));
+        mysql_stmt_close(st);
+        *rc = classify(db, e, msg, q->text);
+        return NULL;
+    }
+    db->stmts[slot] = st;
+    return st;
+}
+
+static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, ss_db_result *res, ss_arena *a)
+{
+    my_bool update_max = 1;
+    mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
+    if (mysql_stmt_store_result(st) != 0) return -1;
+    unsigned int ncols = mysql_num_fields(meta);
+    MYSQL_FIELD *fields = mysql_fetch_fields(meta);
+    unsigned long long nrows = mysql_stmt_num_rows(st);
+    MYSQL_BIND *b = ss_arena_calloc(a, ncols * sizeof *b);
+    unsigned long *lens = ss_arena_calloc(a, ncols * sizeof *lens);
+    my_bool *nulls = ss_arena_calloc(a, ncols * sizeof *nulls);
+    for (unsigned int c = 0; c < ncols; c++) {
+        size_t cap = fields[c].max_length + 1;
+        if (cap < 32) cap = 32;   /* numbers converted to text */
+        b[c].buffer_type = MYSQL_TYPE_STRING;
+        b[c].buffer = ss_arena_alloc(a, cap);
+        b[c].buffer_length = cap;
+        b[c].length = &lens[c];
+        b[c].is_null = &nulls[c];
+    }
+    if (mysql_stmt_bind_result(st, b) != 0) return -1;
+    res->ncols = (int)ncols;
+    res->nrows = 0;
+    res->rows = ss_arena_alloc(a, (nrows ? nrows : 1) * sizeof(char **));
+    int f;
+    while ((f = mysql_stmt_fetch(st)) == 0 || f == MYSQL_DATA_TRUNCATED) {
+        char **row = ss_arena_alloc(a, ncols * sizeof(char *));
+        for (unsigned int c = 0; c < ncols; c++)
+            row[c] = nulls[c] ? NULL : ss_arena_strndup(a, b[c].buffer, lens[c]);
+        res->rows[res->nrows++] = row;
+    }
+    return f == MYSQL_NO_DATA ? 0 : -1;
+}
+
+static int exec_once(ss_db *db, ss_sql *q, const ss_db_val *params, int nparams, ss_db_result *res, ss_arena *a)
+{
+    int rc = connect_db(db);
+    if (rc) return rc;
+    MYSQL_STMT *st = get_stmt(db, q, &rc);
+    if (!st) return rc;
+    if ((int)mysql_stmt_param_count(st) != nparams || nparams > MAX_PARAMS) {
+        SS_ERROR("db", "msg=\"parameter count mismatch\" sql=\"%.80s\"", q->text);
+        return SS_EINTERNAL;
+    }
+    MYSQL_BIND pb[MAX_PARAMS];
+    memset(pb, 0, sizeof pb);
+    for (int i = 0; i < nparams; i++) {
+        switch (params[i].type) {
+        case SS_DB_INT:
+            pb[i].buffer_type = MYSQL_TYPE_LONGLONG;
+            pb[i].buffer = (void *)&params[i].i;
+            break;
+        case SS_DB_STR:
+            pb[i].buffer_type = MYSQL_TYPE_STRING;
+            pb[i].buffer = (void *)params[i].s;
+            pb[i].buffer_length = params[i].len;
+            break;
+        default:
+            pb[i].buffer_type = MYSQL_TYPE_NULL;
+        }
+    }
+    if ((nparams && mysql_stmt_bind_param(st, pb) != 0) || mysql_stmt_execute(st) != 0)
+        goto fail;
+    if (res) {
+        memset(res, 0, sizeof *res);
+        MYSQL_RES *meta = mysql_stmt_result_metadata(st);
+        if (meta) {
+            int frc = fetch_rows(st, meta, res, a);
+            mysql_free_result(meta);
+            if (frc != 0) goto fail;
+        }
+        res->affected = mysql_stmt_affected_rows(st);
+        res->insert_id = mysql_stmt_insert_id(st);
+    }
+    mysql_stmt_free_result(st);
+    return SS_OK;
+fail:;
+    unsigned int e = mysql_stmt_errno(st);
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s", mysql_stmt_error(st));
+    mysql_stmt_free_result(st);
+    return classify(db, e, msg, q->text);
+}
+
+int ss_db_exec(ss_db *db, ss_sql *q, const ss_db_val *params, int nparams, ss_db_result *res, ss_arena *a)
+{
+    int had_conn = db->conn != NULL, in_tx = db->in_tx;
+    int rc = exec_once(db, q, params, nparams, res, a);
+    /* A connection idle since the server restarted fails on first use; one fresh try is safe
+     * outside a transaction because nothing was sent on the dead connection. */
+    if (rc == SS_EUNAVAIL && had_conn && !in_tx) rc = exec_once(db, q, params, nparams, res, a);
+    return rc;
+}
+
+static int simple(ss_db *db, const char *sql)
+{
+    int rc = connect_db(db);
+    if (rc) return rc;
+    if (mysql_real_query(db->conn, sql, strlen(sql)) != 0)
+        return classify(db, mysql_errno(db->conn), mysql_error(db->conn), sql);
+    return SS_OK;
+}
+
+int ss_db_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx)
+{
+    int rc = SS_EDEADLOCK;
+    for (int attempt = 0; attempt < TX_RETRIES && rc == SS_EDEADLOCK; attempt++) {
+        if (attempt) usleep((useconds_t)(1000 * attempt + rand() % 1000));  /* back off, desynchronise */
+        rc = simple(db, "START TRANSACTION");
+        if (rc == SS_EUNAVAIL && attempt == 0) rc = simple(db, "START TRANSACTION");
+        if (rc) return rc;
+        db->in_tx = 1;
+        rc = fn(db, ctx);
+        if (rc == SS_OK) rc = simple(db, "COMMIT");
+        if (rc != SS_OK && db->conn) simple(db, "ROLLBACK");
+        db->in_tx = 0;
+    }
+    return rc;
+}
+
+int ss_db_ping(ss_db *db)
+{
+    int rc = connect_db(db);
+    if (rc) return rc;
+    if (mysql_ping(db->conn) == 0) return SS_OK;
+    classify(db, mysql_errno(db->conn), mysql_error(db->conn), "ping");
+    /* the server may have restarted since this connection was made: try a fresh one */
+    drop(db);
+    if ((rc = connect_db(db)) != SS_OK) return rc;
+    if (mysql_ping(db->conn) == 0) return SS_OK;
+    drop(db);
+    return SS_EUNAVAIL;
+}
+
+long long ss_db_int(const char *text)
+{
+    return text ? strtoll(text, NULL, 10) : 0;
+}

@@ -1,0 +1,73 @@
+/* MariaDB access for one worker thread: one connection, its prepared statements (prepared
+ * once, on first use, and reused), explicit short transactions with bounded retries on
+ * deadlock or Galera certification failure. Only store/ includes this header; only db.c
+ * includes mysql.h. A lost connection is dropped and reopened on the next call. */
+#ifndef SS_STORE_DB_H
+#define SS_STORE_DB_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "util/arena.h"
+
+typedef struct ss_db ss_db;
+
+/* A statement: SQL text with `?` placeholders, declared `static ss_sql` next to the code that
+ * uses it. The slot is assigned on first use and indexes each connection's statement cache. */
+typedef struct ss_sql {
+    const char *text;
+    int slot;            /* 0: not yet assigned; accessed atomically */
+} ss_sql;
+#define SS_SQL(t) {.text = (t), .slot = 0}
+
+typedef enum { SS_DB_NULL = 0, SS_DB_INT, SS_DB_STR } ss_db_type;
+
+typedef struct ss_db_val {
+    ss_db_type type;
+    long long i;
+    const char *s;
+    size_t len;
+} ss_db_val;
+
+#define SS_DB_I(x) ((ss_db_val){.type = SS_DB_INT, .i = (x)})
+#define SS_DB_S(x) ((ss_db_val){.type = (x) ? SS_DB_STR : SS_DB_NULL, .s = (x), .len = (x) ? strlen(x) : 0})
+#define SS_DB_NUL ((ss_db_val){.type = SS_DB_NULL})
+
+/* Rows of a result, every column as text (NULL for SQL NULL), allocated in the arena. */
+typedef struct ss_db_result {
+    int nrows, ncols;
+    char ***rows;                 /* rows[r][c] */
+    unsigned long long affected;  /* for INSERT/UPDATE/DELETE */
+    unsigned long long insert_id;
+} ss_db_result;
+
+typedef struct ss_db_opts {
+    const char *unix_socket, *user, *password, *database;
+    int timeout_s;
+} ss_db_opts;
+
+/* Creates a handle; connects lazily. Never fails but for memory (aborts). Free with ss_db_free. */
+ss_db *ss_db_create(const ss_db_opts *opts);
+void ss_db_free(ss_db *db);
+/* Per-thread library set-up around a worker's life (mysql_thread_init/end). */
+void ss_db_thread_init(void);
+void ss_db_thread_end(void);
+
+/* Runs q with params. res may be NULL for statements without a result. Returns 0;
+ * SS_ECONFLICT on a duplicate key; SS_EDEADLOCK on deadlock or lock wait timeout;
+ * SS_EUNAVAIL if the server is unreachable (the connection is dropped); SS_EINTERNAL for
+ * any other error (logged, it is a bug). */
+int ss_db_exec(ss_db *db, ss_sql *q, const ss_db_val *params, int nparams, ss_db_result *res, ss_arena *a);
+
+/* Runs fn(db, ctx) inside a transaction, committing if it returns 0 and rolling back
+ * otherwise; on SS_EDEADLOCK the whole transaction is retried up to 5 times. Returns fn's
+ * result or the commit's. */
+int ss_db_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx);
+
+/* Round trip to the server. Returns 0 or SS_EUNAVAIL. */
+int ss_db_ping(ss_db *db);
+
+/* Helpers for reading results: parse column text. */
+long long ss_db_int(const char *text);
+
+#endif

@@ -1,0 +1,73 @@
+/* Users and roles (see users.h). */
+#include "store/users.h"
+
+#include <string.h>
+
+#include "http/errors.h"
+
+static ss_sql q_login = SS_SQL(
+    "INSERT INTO users (openid, unionid, created_at, last_login_at) "
+    "VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP()) "
+    "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid), "
+    "last_login_at = VALUES(last_login_at), id = LAST_INSERT_ID(id)");
+
+static ss_sql q_get = SS_SQL(
+    "SELECT u.id, u.nickname, r.role, r.community_id "
+    "FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.community_id");
+
+int ss_store_user_login(ss_db *db, ss_arena *a, const char *openid, const char *unionid, long long *user_id)
+{
+    ss_db_result res;
+    if (unionid && !*unionid) unionid = NULL;
+    ss_db_val p[] = {SS_DB_S(openid), SS_DB_S(unionid)};
+    int rc = ss_db_exec(db, &q_login, p, 2, &res, a);
+    if (rc) return rc;
+    *user_id = (long long)res.insert_id;
+    return SS_OK;
+}
+
+int ss_store_user_get(ss_db *db, ss_arena *a, long long id, ss_user *out)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(id)};
+    int rc = ss_db_exec(db, &q_get, p, 1, &res, a);
+    if (rc) return rc;
+    if (res.nrows == 0) return SS_ENOTFOUND;
+    ss_user u = {.id = ss_db_int(res.rows[0][0]), .nickname = res.rows[0][1]};
+    u.community_admin_of = ss_arena_alloc(a, (size_t)res.nrows * sizeof(long long));
+    for (int r = 0; r < res.nrows; r++) {
+        const char *role = res.rows[r][2];
+        if (!role) continue;
+        if (strcmp(role, "admin") == 0) u.is_admin = 1;
+        else if (strcmp(role, "community_admin") == 0)
+            u.community_admin_of[u.ncommunities++] = ss_db_int(res.rows[r][3]);
+    }
+    *out = u;
+    return SS_OK;
+}
+
+static ss_sql q_user_ensure = SS_SQL(
+    "INSERT INTO users (openid, created_at) VALUES (?, UTC_TIMESTAMP()) "
+    "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)");
+static ss_sql q_community_exists = SS_SQL("SELECT id FROM communities WHERE id = ?");
+static ss_sql q_role_grant = SS_SQL(
+    "INSERT IGNORE INTO user_roles (user_id, role, community_id, granted_at) VALUES (?, ?, ?, UTC_TIMESTAMP())");
+
+int ss_store_role_grant(ss_db *db, ss_arena *a, const char *openid, const char *role, long long community_id)
+{
+    ss_db_result res;
+    int rc;
+    if (strcmp(role, "admin") == 0) {
+        community_id = 0;
+    } else if (strcmp(role, "community_admin") == 0) {
+        ss_db_val p[] = {SS_DB_I(community_id)};
+        if ((rc = ss_db_exec(db, &q_community_exists, p, 1, &res, a))) return rc;
+        if (res.nrows == 0) return SS_ENOTFOUND;
+    } else {
+        return SS_EINVALID;
+    }
+    ss_db_val pu[] = {SS_DB_S(openid)};
+    if ((rc = ss_db_exec(db, &q_user_ensure, pu, 1, &res, a))) return rc;
+    ss_db_val pr[] = {SS_DB_I((long long)res.insert_id), SS_DB_S(role), SS_DB_I(community_id)};
+    return ss_db_exec(db, &q_role_grant, pr, 3, NULL, a);
+}

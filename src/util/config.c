@@ -1,0 +1,213 @@
+/* Configuration table and loaders (see config.h). Every option is declared once in
+ * `options[]`; adding one is a struct field plus a row. */
+#include "util/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/arena.h"
+#include "util/log.h"
+
+typedef enum { OPT_STR, OPT_INT, OPT_LONG } opt_type;
+
+typedef struct {
+    const char *name;
+    opt_type type;
+    size_t offset;
+    long min, max;
+    const char *def;
+    int secret;
+} option;
+
+#define STR(f, d) {#f, OPT_STR, offsetof(ss_config, f), 0, 0, d, 0}
+#define SECRET(f) {#f, OPT_STR, offsetof(ss_config, f), 0, 0, "", 1}
+#define INT(f, lo, hi, d) {#f, OPT_INT, offsetof(ss_config, f), lo, hi, #d, 0}
+#define LONG(f, lo, hi, d) {#f, OPT_LONG, offsetof(ss_config, f), lo, hi, #d, 0}
+
+static const option options[] = {
+    STR(socket_path, "var/run/app/sanshe-api.sock"),
+    STR(socket_group, ""),
+    INT(threads, 1, 256, 8),
+    LONG(max_body, 1024, 16777216, 1048576),
+    STR(mysql_socket, "var/run/mysqld.sock"),
+    STR(mysql_user, "sanshe"),
+    SECRET(mysql_password),
+    STR(mysql_database, "sanshe"),
+    INT(mysql_timeout_s, 1, 60, 3),
+    STR(redis_socket, "var/run/redis.sock"),
+    INT(redis_timeout_ms, 50, 60000, 1000),
+    STR(wx_base_url, "https://api.weixin.qq.com"),
+    STR(wx_appid, ""),
+    SECRET(wx_secret),
+    INT(wx_connect_timeout_ms, 50, 30000, 1000),
+    INT(wx_timeout_ms, 100, 60000, 3000),
+    SECRET(jwt_key),
+    STR(jwt_issuer, "sanshe"),
+    STR(jwt_audience, "sanshe-miniprogram"),
+    INT(session_ttl_s, 60, 2592000, 7200),
+    SECRET(field_key),
+    STR(time_zone, "Asia/Shanghai"),
+    STR(log_level, "info"),
+    STR(secrets_file, ""),
+};
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+static char **str_field(ss_config *cfg, const option *o) { return (char **)((char *)cfg + o->offset); }
+
+void ss_config_defaults(ss_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        char err[8];
+        ss_config_set(cfg, options[i].name, options[i].def, err, sizeof err);
+    }
+}
+
+void ss_config_dispose(ss_config *cfg)
+{
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        if (options[i].type != OPT_STR) continue;
+        char **p = str_field(cfg, &options[i]);
+        if (*p && options[i].secret) memset(*p, 0, strlen(*p));
+        free(*p);
+        *p = NULL;
+    }
+}
+
+int ss_config_set(ss_config *cfg, const char *name, const char *value, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const option *o = &options[i];
+        if (strcmp(o->name, name) != 0) continue;
+        if (o->type == OPT_STR) {
+            char **p = str_field(cfg, o);
+            free(*p);
+            *p = ss_xstrdup(value);
+            return 0;
+        }
+        char *end;
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno || end == value || *end != '\0') {
+            snprintf(err, errlen, "%s: not a number: \"%s\"", name, value);
+            return -1;
+        }
+        if (v < o->min || v > o->max) {
+            snprintf(err, errlen, "%s: %ld is outside %ld..%ld", name, v, o->min, o->max);
+            return -1;
+        }
+        if (o->type == OPT_INT)
+            *(int *)((char *)cfg + o->offset) = (int)v;
+        else
+            *(long *)((char *)cfg + o->offset) = v;
+        return 0;
+    }
+    snprintf(err, errlen, "unknown option \"%s\"", name);
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s)) s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1])) *--e = '\0';
+    return s;
+}
+
+int ss_config_load_file(ss_config *cfg, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[4096];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char *s = trim(line);
+        if (*s == '\0' || *s == '#') continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%d: expected name = value", path, lineno);
+            rc = -1;
+            goto out;
+        }
+        *eq = '\0';
+        char sub[512];
+        if (ss_config_set(cfg, trim(s), trim(eq + 1), sub, sizeof sub) != 0) {
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, sub);
+            rc = -1;
+            goto out;
+        }
+    }
+out:
+    fclose(f);
+    return rc;
+}
+
+int ss_config_load_env(ss_config *cfg, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        char var[96] = "SANSHE_";
+        size_t n = strlen(var);
+        for (const char *p = options[i].name; *p && n < sizeof var - 1; p++)
+            var[n++] = (char)toupper((unsigned char)*p);
+        var[n] = '\0';
+        const char *v = getenv(var);
+        if (v && ss_config_set(cfg, options[i].name, v, err, errlen) != 0) return -1;
+    }
+    return 0;
+}
+
+static int is_hex(const char *s, size_t n)
+{
+    if (strlen(s) != n) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isxdigit((unsigned char)s[i])) return 0;
+    return 1;
+}
+
+int ss_config_validate(const ss_config *cfg, char *err, size_t errlen)
+{
+    if (strlen(cfg->jwt_key) < 32) {
+        snprintf(err, errlen, "jwt_key: required, at least 32 characters (see secrets_file)");
+        return -1;
+    }
+    if (!is_hex(cfg->field_key, 64)) {
+        snprintf(err, errlen, "field_key: required, 64 hex digits (see secrets_file)");
+        return -1;
+    }
+    if (cfg->wx_secret[0] == '\0' || cfg->wx_appid[0] == '\0') {
+        snprintf(err, errlen, "wx_appid and wx_secret are required");
+        return -1;
+    }
+    if (strncmp(cfg->wx_base_url, "http://", 7) != 0 && strncmp(cfg->wx_base_url, "https://", 8) != 0) {
+        snprintf(err, errlen, "wx_base_url: must start with http:// or https://");
+        return -1;
+    }
+    if (ss_log_level_parse(cfg->log_level) < 0) {
+        snprintf(err, errlen, "log_level: one of debug, info, warn, error");
+        return -1;
+    }
+    if (cfg->socket_path[0] == '\0') {
+        snprintf(err, errlen, "socket_path: required");
+        return -1;
+    }
+    return 0;
+}
+
+int ss_config_load(ss_config *cfg, const char *path, char *err, size_t errlen)
+{
+    ss_config_defaults(cfg);
+    if (path && ss_config_load_file(cfg, path, err, errlen) != 0) return -1;
+    /* The environment may name the secrets file too, so read it first for that option alone. */
+    const char *sf = getenv("SANSHE_SECRETS_FILE");
+    if (sf && ss_config_set(cfg, "secrets_file", sf, err, errlen) != 0) return -1;
+    if (cfg->secrets_file[0] && ss_config_load_file(cfg, cfg->secrets_file, err, errlen) != 0) return -1;
+    if (ss_config_load_env(cfg, err, errlen) != 0) return -1;
+    return ss_config_validate(cfg, err, errlen);
+}

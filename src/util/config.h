@@ -1,0 +1,58 @@
+/* Configuration, parsed once at start from one table of options (name, type, bounds,
+ * default): defaults, then the config file, then the secrets file it names, then
+ * SANSHE_<NAME> environment variables. Handlers only read the result. */
+#ifndef SS_UTIL_CONFIG_H
+#define SS_UTIL_CONFIG_H
+
+#include <stddef.h>
+
+typedef struct ss_config {
+    /* FastCGI listener */
+    char *socket_path;
+    char *socket_group;     /* group that may connect (nginx's workers); empty: unchanged */
+    int threads;
+    long max_body;
+    /* MariaDB */
+    char *mysql_socket;
+    char *mysql_user;
+    char *mysql_password;   /* secret */
+    char *mysql_database;
+    int mysql_timeout_s;
+    /* Redis */
+    char *redis_socket;
+    int redis_timeout_ms;
+    /* WeChat code2Session */
+    char *wx_base_url;
+    char *wx_appid;
+    char *wx_secret;        /* secret */
+    int wx_connect_timeout_ms;
+    int wx_timeout_ms;
+    /* Sessions */
+    char *jwt_key;          /* secret, >= 32 characters */
+    char *jwt_issuer;
+    char *jwt_audience;
+    int session_ttl_s;
+    /* Personal data */
+    char *field_key;        /* secret: 64 hex digits (AES-256) */
+    /* Presentation and operations */
+    char *time_zone;
+    char *log_level;
+    char *secrets_file;
+} ss_config;
+
+/* Fills *cfg with the defaults. Free with ss_config_dispose. */
+void ss_config_defaults(ss_config *cfg);
+/* Applies "name = value" lines from path (# comments). Returns 0, or -1 with a message in
+ * err (unknown option, bad number, out of bounds, unreadable file). */
+int ss_config_load_file(ss_config *cfg, const char *path, char *err, size_t errlen);
+/* Applies one option by name. Same returns. */
+int ss_config_set(ss_config *cfg, const char *name, const char *value, char *err, size_t errlen);
+/* Applies SANSHE_<NAME> variables from the environment. Same returns. */
+int ss_config_load_env(ss_config *cfg, char *err, size_t errlen);
+/* Checks cross-option rules and required secrets. Same returns. */
+int ss_config_validate(const ss_config *cfg, char *err, size_t errlen);
+/* Defaults, file (may be NULL), secrets file, environment, validation, in that order. */
+int ss_config_load(ss_config *cfg, const char *path, char *err, size_t errlen);
+void ss_config_dispose(ss_config *cfg);
+
+#endif
