@@ -37,7 +37,8 @@ static int split_pattern(const char *p, compiled *c)
         size_t len = end ? (size_t)(end - p) : strlen(p);
         if (len == 0 || c->nseg == SS_ROUTE_MAX_SEGMENTS) return -1;
         if (p[0] == '{') {
-            if (len < 3 || p[len - 1] != '}') return -1;
+            if (len < 3 || p[len - 1] != '}' || memchr(p + 1, '{', len - 2) || memchr(p + 1, '}', len - 2))
+                return -1;
             c->seg[c->nseg] = NULL;
         } else {
             if (memchr(p, '{', len) || memchr(p, '}', len)) return -1;
@@ -49,17 +50,28 @@ static int split_pattern(const char *p, compiled *c)
     return *p == '\0' ? 0 : -1;
 }
 
+/* Returns 1 if a and b match the same paths (parameter names do not count). */
+static int same_shape(const compiled *a, const compiled *b)
+{
+    if (a->nseg != b->nseg) return 0;
+    for (int i = 0; i < a->nseg; i++) {
+        if (!a->seg[i] != !b->seg[i]) return 0;
+        if (a->seg[i] && (a->seglen[i] != b->seglen[i] || memcmp(a->seg[i], b->seg[i], a->seglen[i]) != 0))
+            return 0;
+    }
+    return 1;
+}
+
 int ss_router_add(ss_router *r, const ss_route *route)
 {
     if (r->n == MAX_ROUTES) return SS_ELIMIT;
     compiled c = {.route = route};
     int nparams = 0;
-    if (!route->method || !route->handler || split_pattern(route->pattern, &c) != 0) return SS_EINVALID;
+    if (!route->method || !route->handler || !route->pattern || split_pattern(route->pattern, &c) != 0) return SS_EINVALID;
     for (int i = 0; i < c.nseg; i++) nparams += c.seg[i] == NULL;
     if (nparams > SS_ROUTE_MAX_PARAMS) return SS_EINVALID;
     for (int i = 0; i < r->n; i++)
-        if (strcmp(r->routes[i].route->pattern, route->pattern) == 0 &&
-            strcmp(r->routes[i].route->method, route->method) == 0)
+        if (same_shape(&r->routes[i], &c) && strcmp(r->routes[i].route->method, route->method) == 0)
             return SS_EINVALID;
     r->routes[r->n++] = c;
     return SS_OK;

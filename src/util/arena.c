@@ -20,7 +20,8 @@ typedef struct cleanup {
 } cleanup;
 
 struct ss_arena {
-    chunk *head;      /* current chunk; the first chunk is the tail of the list */
+    chunk *head;      /* current chunk */
+    chunk *first;     /* kept across resets */
     cleanup *cleanups;
     size_t chunk_size;
     size_t used;
@@ -67,7 +68,7 @@ ss_arena *ss_arena_create(size_t chunk_size)
 {
     ss_arena *a = ss_xcalloc(1, sizeof(*a));
     a->chunk_size = chunk_size < 1024 ? 1024 : chunk_size;
-    a->head = chunk_new(a->chunk_size);
+    a->head = a->first = chunk_new(a->chunk_size);
     return a;
 }
 
@@ -83,12 +84,13 @@ static void run_cleanups(ss_arena *a)
 void ss_arena_reset(ss_arena *a)
 {
     run_cleanups(a);
-    while (a->head->next) {
-        chunk *c = a->head;
-        a->head = c->next;
-        free(c);
+    for (chunk *c = a->head, *next; c; c = next) {
+        next = c->next;
+        if (c != a->first) free(c);
     }
-    a->head->used = 0;
+    a->head = a->first;
+    a->first->next = NULL;
+    a->first->used = 0;
     a->used = 0;
 }
 

@@ -11,9 +11,12 @@ int ss_time_set_zone(const char *zone)
     char path[256];
     if (!zone || !*zone || strstr(zone, "..") || zone[0] == '/') return -1;
     snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", zone);
+    /* Only a TZif file is a zone: the folder also holds directories and .tab tables. */
+    char magic[4] = {0};
     FILE *f = fopen(path, "rb");
-    if (!f && strcmp(zone, "UTC") != 0) return -1;
+    int is_zone = f && fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
     if (f) fclose(f);
+    if (!is_zone && strcmp(zone, "UTC") != 0) return -1;
     setenv("TZ", zone, 1);
     tzset();
     return 0;
@@ -104,7 +107,7 @@ int ss_time_parse(const char *s, time_t *out)
 int ss_time_parse_db(const char *s, time_t *out)
 {
     struct tm tm;
-    if (!s || parse_civil(s, &tm, 0) != 0) return -1;
+    if (!s || parse_civil(s, &tm, 0) != 0 || s[19] != '\0') return -1;
     *out = timegm(&tm);
     return 0;
 }

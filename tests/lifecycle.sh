@@ -1,0 +1,124 @@
+# Lifecycle tests against the throw-away stack (sourced by tests/run-all, which provides
+# pass/fail, ROOT, URL and the SANSHE_* environment). Each test is a function; each
+# assertion failure is reported with what was seen.
+
+lc_check() { # name condition-command...: pass or fail with the name
+    local name=$1; shift
+    if "$@"; then pass "$name"; else fail "$name"; echo "   FAILED lifecycle: $name"; fi
+}
+
+lc_login() { # openid -> token on stdout
+    curl -s -XPOST "$URL/api/v1/auth/wx-login" -H 'Content-Type: application/json' -d "{\"code\":\"test:$1\"}" |
+        sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
+
+lc_status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+
+pids() { cat "$SANSHE_STATE"/run/*.pid "$SANSHE_STATE"/mysql/run/*.pid 2>/dev/null | sort | tr '\n' ' '; }
+
+test_up_twice_is_harmless() {
+    local before after
+    before=$(pids)
+    "$ROOT/sanshe" up >/dev/null 2>&1 || return 1
+    after=$(pids)
+    [ "$before" = "$after" ] && [ "$(lc_status "$URL/healthz")" = 200 ]
+}
+
+test_graceful_sigterm() {
+    local out=$SANSHE_STATE/slow.out pid t0 waited
+    pid=$(cat "$SANSHE_STATE/run/app.pid")
+    curl -s -o "$out" -w '%{http_code}' -XPOST "$URL/api/v1/auth/wx-login" -H 'Content-Type: application/json' \
+        -d '{"code":"test:slow"}' >"$out.status" &
+    local curl_pid=$!
+    sleep 0.4                                   # the request is now inside the app, waiting on WeChat
+    t0=$(date +%s%N)
+    kill -TERM "$pid"
+    while kill -0 "$pid" 2>/dev/null; do
+        [ $(( ($(date +%s%N) - t0) / 1000000 )) -gt 6000 ] && break
+        sleep 0.05
+    done
+    waited=$(( ($(date +%s%N) - t0) / 1000000 ))
+    wait $curl_pid
+    echo "   app stopped ${waited} ms after SIGTERM; in-flight request got $(cat "$out.status")"
+    local ok=1
+    kill -0 "$pid" 2>/dev/null && ok=0                       # still running: no graceful stop
+    [ "$waited" -le 5000 ] || ok=0
+    [ "$(cat "$out.status")" = 200 ] || ok=0                  # the in-flight request finished
+    grep -q '"token"' "$out" || ok=0
+    # while the app is down nginx answers in the API's error shape
+    local body
+    body=$(curl -s "$URL/api/v1/me")
+    [[ $body == *'"code":"unavailable"'* ]] || { echo "   app down reply: $body"; ok=0; }
+    "$ROOT/sanshe" up >/dev/null 2>&1 || ok=0                 # up restarts what stopped
+    [ "$(lc_status "$URL/healthz")" = 200 ] || ok=0
+    [ $ok = 1 ]
+}
+
+test_secrets_file_private() {
+    local f=$SANSHE_STATE/secrets.conf
+    [ "$(stat -c %a "$f")" = 600 ] && git -C "$ROOT" check-ignore -q "$f"
+}
+
+test_logs_hold_no_secrets() {
+    local key val leaked=0
+    for key in jwt_key field_key wx_secret mysql_password; do
+        val=$(sed -n "s/^$key = //p" "$SANSHE_STATE/secrets.conf")
+        [ -n "$val" ] || return 1
+        if grep -rqF "$val" "$SANSHE_STATE/log"; then echo "   $key found in logs"; leaked=1; fi
+    done
+    # no bearer tokens or WeChat session keys either
+    if grep -rqE 'eyJ[A-Za-z0-9_-]{10,}\.' "$SANSHE_STATE/log"; then echo "   a token found in logs"; leaked=1; fi
+    if grep -rqi 'session_key' "$SANSHE_STATE/log/app.log"; then echo "   session_key in app log"; leaked=1; fi
+    [ $leaked = 0 ]
+}
+
+test_ctl_grant() {
+    "$ROOT/sanshe" ctl grant lc-admin admin >/dev/null || return 1
+    local tok me
+    tok=$(lc_login lc-admin)
+    me=$(curl -s "$URL/api/v1/me" -H "Authorization: Bearer $tok")
+    [[ $me == *'"admin"'* ]] || { echo "   me: $me"; return 1; }
+    # a community that does not exist is refused, and so is an unknown role
+    ! "$ROOT/sanshe" ctl grant lc-admin community_admin 999999 >/dev/null 2>&1 &&
+        ! "$ROOT/sanshe" ctl grant lc-admin superuser >/dev/null 2>&1
+}
+
+test_redis_outage_and_recovery() {
+    local tok body ok=1
+    tok=$(lc_login lc-redis)
+    redis-cli -s "$SANSHE_STATE/run/redis.sock" shutdown nosave >/dev/null 2>&1
+    sleep 0.3
+    body=$(curl -s "$URL/healthz")
+    [[ $body == *'"redis":"down"'* ]] || { echo "   healthz with Redis down: $body"; ok=0; }
+    [ "$(lc_status "$URL/healthz")" = 503 ] || ok=0
+    [ "$(lc_status "$URL/api/v1/me" -H "Authorization: Bearer $tok")" = 503 ] || ok=0
+    rm -f "$SANSHE_STATE/run/redis.pid"
+    "$ROOT/sanshe" up >/dev/null 2>&1 || ok=0      # restarts Redis only; the app keeps running
+    tok=$(lc_login lc-redis)                        # the old session died with nosave
+    [ "$(lc_status "$URL/api/v1/me" -H "Authorization: Bearer $tok")" = 200 ] || ok=0
+    [ $ok = 1 ]
+}
+
+test_mariadb_outage_and_recovery() {
+    local tok body ok=1 app_before
+    app_before=$(cat "$SANSHE_STATE/run/app.pid")
+    tok=$(lc_login lc-mysql)
+    kill -TERM "$(cat "$SANSHE_STATE/mysql/run/mariadbd.pid")"
+    while [ -S "$SANSHE_STATE/mysql/run/mysqld.sock" ]; do sleep 0.1; done
+    sleep 0.3
+    body=$(curl -s "$URL/healthz")
+    [[ $body == *'"mysql":"down"'* ]] || { echo "   healthz with MariaDB down: $body"; ok=0; }
+    [ "$(lc_status "$URL/api/v1/me" -H "Authorization: Bearer $tok")" = 503 ] || ok=0
+    "$ROOT/sanshe" up >/dev/null 2>&1 || ok=0
+    [ "$(lc_status "$URL/api/v1/me" -H "Authorization: Bearer $tok")" = 200 ] || ok=0
+    [ "$(cat "$SANSHE_STATE/run/app.pid")" = "$app_before" ] || { echo "   the app was restarted"; ok=0; }
+    [ $ok = 1 ]
+}
+
+run_lifecycle_tests() {
+    local t
+    for t in test_up_twice_is_harmless test_secrets_file_private test_ctl_grant test_logs_hold_no_secrets \
+        test_redis_outage_and_recovery test_mariadb_outage_and_recovery test_graceful_sigterm; do
+        lc_check "${t#test_}" "$t"
+    done
+}
