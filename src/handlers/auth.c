@@ -73,7 +73,7 @@ static int logout(ss_req *req)
 }
 
 static const ss_route routes[] = {
-    {"POST", "/api/v1/auth/wx-login", wx_login, SS_ACCESS_PUBLIC},
-    {"POST", "/api/v1/auth/logout", logout, SS_ACCESS_SIGNED_IN},
+    {"POST", "/api/v1/auth/wx-login", wx_login, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"POST", "/api/v1/auth/logout", logout, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
 };
 const ss_route_table ss_auth_routes = {routes, sizeof routes / sizeof routes[0]};

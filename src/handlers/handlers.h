@@ -15,6 +15,10 @@ typedef struct ss_route_table {
 extern const ss_route_table ss_auth_routes;     /* auth.c: wx-login, logout */
 extern const ss_route_table ss_me_routes;       /* me.c: the caller */
 extern const ss_route_table ss_health_routes;   /* health.c: /healthz, /metrics */
+extern const ss_route_table ss_community_routes;/* communities.c */
+extern const ss_route_table ss_org_routes;      /* orgs.c: organizations and members */
+extern const ss_route_table ss_activity_routes; /* activities.c */
+extern const ss_route_table ss_signup_routes;   /* signups.c: sign-ups, rosters, the caller's list */
 
 /* Builds the router from every table. Returns 0, or an ss_err for a bad table. */
 int ss_routes_register(ss_router *r);

@@ -35,7 +35,7 @@ static int metrics(ss_req *req)
 }
 
 static const ss_route routes[] = {
-    {"GET", "/healthz", healthz, SS_ACCESS_PUBLIC},
-    {"GET", "/metrics", metrics, SS_ACCESS_PUBLIC},
+    {"GET", "/healthz", healthz, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"GET", "/metrics", metrics, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
 };
 const ss_route_table ss_health_routes = {routes, sizeof routes / sizeof routes[0]};

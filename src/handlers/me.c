@@ -12,6 +12,6 @@ static int me_get(ss_req *req)
 }
 
 static const ss_route routes[] = {
-    {"GET", "/api/v1/me", me_get, SS_ACCESS_SIGNED_IN},
+    {"GET", "/api/v1/me", me_get, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
 };
 const ss_route_table ss_me_routes = {routes, sizeof routes / sizeof routes[0]};

@@ -8,6 +8,10 @@ static const ss_route_table *const tables[] = {
     &ss_health_routes,
     &ss_auth_routes,
     &ss_me_routes,
+    &ss_community_routes,
+    &ss_org_routes,
+    &ss_activity_routes,
+    &ss_signup_routes,
 };
 
 int ss_routes_register(ss_router *r)

@@ -1,13 +1,25 @@
 /* JSON views of domain objects shared by several handlers, so every route shows an object
- * the same way. Each returns a new reference. */
+ * the same way. Each returns a new reference. Times are RFC 3339 in the configured zone. */
 #ifndef SS_HANDLERS_VIEWS_H
 #define SS_HANDLERS_VIEWS_H
 
 #include <jansson.h>
 
+#include "store/activities.h"
+#include "store/orgs.h"
 #include "store/users.h"
 
 /* {id, nickname, roles: [...], community_admin_of: [...]} */
 json_t *ss_view_user(const ss_user *u);
+/* {id, name, street, district, kind, created_at} */
+json_t *ss_view_community(const ss_community *c);
+/* {id, name, community_id, kind, stage, status, summary, created_at[, reject_reason]} */
+json_t *ss_view_org(const ss_org *o);
+/* {id, org_id, org_name, community_id, title, description, category, starts_at, ends_at,
+ *  signup_deadline, capacity, confirmed, waitlisted, seats_left, walk_in, service_minutes,
+ *  location: {name, lat, lng, radius_m}, status} */
+json_t *ss_view_activity(const ss_activity *act);
+/* {status, waitlist_position?} plus what the context adds */
+json_t *ss_view_signup_status(const ss_signup *s);
 
 #endif

@@ -1,6 +1,7 @@
 /* Request helpers and reply builders (see request.h). */
 #include "http/request.h"
 
+#include <errno.h>
 #include <fcgiapp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,48 @@ const char *ss_req_query(ss_req *req, const char *name)
         p = amp ? amp + 1 : NULL;
     }
     return NULL;
+}
+
+static int bad_query(ss_req *req, const char *name, const char *why)
+{
+    json_t *fields = json_pack("{s:s}", name, why);
+    ss_reply_invalid(req, fields);
+    req->err_code = "bad_request";
+    return SS_EBADREQ;
+}
+
+int ss_req_query_int(ss_req *req, const char *name, long long min, long long max, long long def, long long *out)
+{
+    const char *v = ss_req_query(req, name);
+    if (!v) {
+        /* present but undecodable is as bad as not a number */
+        size_t n = strlen(name);
+        for (const char *p = req->query; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL)
+            if (strncmp(p, name, n) == 0 && p[n] == '=') return bad_query(req, name, "must be an integer");
+        *out = def;
+        return SS_OK;
+    }
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (!*v || *end || errno) return bad_query(req, name, "must be an integer");
+    if (x < min || x > max)
+        return bad_query(req, name, ss_arena_sprintf(req->arena, "must be between %lld and %lld", min, max));
+    *out = x;
+    return SS_OK;
+}
+
+int ss_req_limit(ss_req *req, int *limit)
+{
+    long long l;
+    int rc = ss_req_query_int(req, "limit", 1, 100, 20, &l);
+    if (rc == SS_OK) *limit = (int)l;
+    return rc;
+}
+
+int ss_reply_list(ss_req *req, json_t *items, const char *next_cursor)
+{
+    return ss_reply_json(req, 200, json_pack("{s:o, s:s?}", "items", items, "next_cursor", next_cursor));
 }
 
 long long ss_req_param(const ss_req *req, int i)

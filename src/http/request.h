@@ -11,6 +11,7 @@
 
 #include "auth/caller.h"
 #include "auth/jwt.h"
+#include "auth/policy.h"
 #include "auth/wechat.h"
 #include "cache/cache.h"
 #include "http/router.h"
@@ -50,6 +51,7 @@ typedef struct ss_req {
 
     ss_route_match match;
     ss_caller caller;
+    ss_policy_subject subject;   /* the route's object, loaded and checked before the handler */
 
     /* reply */
     int status;
@@ -69,6 +71,13 @@ const char *ss_req_header(const ss_req *req, const char *param);
 json_t *ss_req_json(ss_req *req, int *rc);
 /* Returns the decoded value of query parameter name (arena), or NULL if absent or invalid. */
 const char *ss_req_query(ss_req *req, const char *name);
+/* Reads integer query parameter name into *out (def when absent). Returns 0, or SS_EBADREQ
+ * with fields set when it is not an integer in [min, max]. */
+int ss_req_query_int(ss_req *req, const char *name, long long min, long long max, long long def, long long *out);
+/* Reads ?limit= (default 20, 1..100). Same returns. */
+int ss_req_limit(ss_req *req, int *limit);
+/* Replies 200 {"items": items, "next_cursor": next or null} (steals items). */
+int ss_reply_list(ss_req *req, json_t *items, const char *next_cursor);
 /* The i-th `{param}` of the matched route. */
 long long ss_req_param(const ss_req *req, int i);
 

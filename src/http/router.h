@@ -19,11 +19,29 @@ typedef enum {
     SS_ACCESS_ADMIN,        /* a valid session with the admin role */
 } ss_access;
 
+/* The object a route acts on: its first `{param}` names it. The server loads it and checks
+ * the route's rule against the caller before the handler runs (auth/policy.c), so no
+ * handler can forget an object-level check. */
+typedef enum {
+    SS_SUBJECT_NONE = 0,
+    SS_SUBJECT_ORG,         /* {id} is an organization */
+    SS_SUBJECT_ACTIVITY,    /* {id} is an activity (its organization comes along) */
+} ss_subject;
+
+typedef enum {
+    SS_RULE_VISIBLE = 0,    /* anyone who may see the object */
+    SS_RULE_ORG_LEADER,     /* the organization's leader */
+    SS_RULE_ORG_STAFF,      /* the organization's leader or a social worker */
+    SS_RULE_COMMUNITY_ADMIN,/* an admin, or an admin of the object's community */
+} ss_rule;
+
 typedef struct ss_route {
     const char *method;     /* "GET", "POST", ... */
     const char *pattern;    /* "/api/v1/orgs/{id}/approve" */
     ss_handler_fn handler;
     ss_access access;
+    ss_subject subject;
+    ss_rule rule;
 } ss_route;
 
 #define SS_ROUTE_MAX_PARAMS 4

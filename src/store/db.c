@@ -82,7 +82,10 @@ static int classify(ss_db *db, unsigned int err, const char *msg, const char *sq
 {
     switch (err) {
     case ER_DUP_ENTRY:
+    case 4025:                   /* ER_CONSTRAINT_FAILED: a CHECK constraint */
         return SS_ECONFLICT;
+    case ER_NO_REFERENCED_ROW_2: /* a foreign key names a row that does not exist */
+        return SS_ENOTFOUND;
     case ER_LOCK_DEADLOCK:
     case ER_LOCK_WAIT_TIMEOUT:
         return SS_EDEADLOCK;

@@ -32,6 +32,8 @@ typedef struct ss_db_val {
 #define SS_DB_I(x) ((ss_db_val){.type = SS_DB_INT, .i = (x)})
 #define SS_DB_S(x) ((ss_db_val){.type = (x) ? SS_DB_STR : SS_DB_NULL, .s = (x), .len = (x) ? strlen(x) : 0})
 #define SS_DB_NUL ((ss_db_val){.type = SS_DB_NULL})
+/* A string known not to be NULL (arrays, literals). */
+#define SS_DB_T(x) ((ss_db_val){.type = SS_DB_STR, .s = (x), .len = strlen(x)})
 
 /* Rows of a result, every column as text (NULL for SQL NULL), allocated in the arena. */
 typedef struct ss_db_result {

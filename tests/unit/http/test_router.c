@@ -24,15 +24,15 @@ static int h_four(struct ss_req *r) { (void)r; return 0; }
 
 /* {id} is added before the literal "me" on purpose: "me" must not depend on order. */
 static const ss_route routes[] = {
-    {"GET", "/api/v1/health", h_health, SS_ACCESS_PUBLIC},
-    {"GET", "/api/v1/users/{id}", h_user, SS_ACCESS_SIGNED_IN},
-    {"GET", "/api/v1/users/me", h_me, SS_ACCESS_SIGNED_IN},
-    {"PATCH", "/api/v1/users/me", h_me_patch, SS_ACCESS_SIGNED_IN},
-    {"GET", "/api/v1/orgs/{id}/members/{uid}", h_member, SS_ACCESS_SIGNED_IN},
-    {"POST", "/api/v1/orgs/{id}/approve", h_approve, SS_ACCESS_ADMIN},
-    {"GET", "/api/v1/orgs", h_orgs, SS_ACCESS_PUBLIC},
-    {"POST", "/api/v1/orgs", h_orgs_post, SS_ACCESS_SIGNED_IN},
-    {"GET", "/a/{w}/b/{x}/c/{y}/d/{z}", h_four, SS_ACCESS_PUBLIC},
+    {"GET", "/api/v1/health", h_health, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"GET", "/api/v1/users/{id}", h_user, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"GET", "/api/v1/users/me", h_me, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"PATCH", "/api/v1/users/me", h_me_patch, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"GET", "/api/v1/orgs/{id}/members/{uid}", h_member, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"POST", "/api/v1/orgs/{id}/approve", h_approve, SS_ACCESS_ADMIN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"GET", "/api/v1/orgs", h_orgs, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"POST", "/api/v1/orgs", h_orgs_post, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"GET", "/a/{w}/b/{x}/c/{y}/d/{z}", h_four, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
 };
 #define NROUTES ((int)(sizeof routes / sizeof routes[0]))
 
@@ -234,16 +234,16 @@ static void test_allow_cleared_on_success(void **state)
 static void test_duplicate_rejected(void **state)
 {
     (void)state;
-    static const ss_route a = {"GET", "/x/{id}", h_user, SS_ACCESS_PUBLIC};
-    static const ss_route dup = {"GET", "/x/{id}", h_me, SS_ACCESS_ADMIN};
-    static const ss_route other_method = {"DELETE", "/x/{id}", h_me, SS_ACCESS_ADMIN};
+    static const ss_route a = {"GET", "/x/{id}", h_user, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
+    static const ss_route dup = {"GET", "/x/{id}", h_me, SS_ACCESS_ADMIN, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
+    static const ss_route other_method = {"DELETE", "/x/{id}", h_me, SS_ACCESS_ADMIN, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
     ss_router *r = ss_router_create();
     assert_int_equal(ss_router_add(r, &a), 0);
     assert_int_equal(ss_router_add(r, &dup), SS_EINVALID);
     assert_int_equal(ss_router_add(r, &a), SS_EINVALID);
     assert_int_equal(ss_router_count(r), 1);
     /* Parameter names do not take part in matching: this would never be reached. */
-    static const ss_route renamed = {"GET", "/x/{xid}", h_me, SS_ACCESS_PUBLIC};
+    static const ss_route renamed = {"GET", "/x/{xid}", h_me, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
     assert_int_equal(ss_router_add(r, &renamed), SS_EINVALID);
     assert_int_equal(ss_router_count(r), 1);
     assert_int_equal(ss_router_add(r, &other_method), 0);
@@ -263,17 +263,17 @@ static void test_malformed_patterns_rejected(void **state)
     static ss_route rows[sizeof bad / sizeof bad[0]];
     ss_router *r = ss_router_create();
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        rows[i] = (ss_route){"GET", bad[i], h_user, SS_ACCESS_PUBLIC};
+        rows[i] = (ss_route){"GET", bad[i], h_user, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
         int rc = ss_router_add(r, &rows[i]);
         if (rc != SS_EINVALID) fail_msg("pattern \"%s\": got %d, want SS_EINVALID", bad[i], rc);
     }
-    static const ss_route no_method = {NULL, "/ok", h_user, SS_ACCESS_PUBLIC};
-    static const ss_route no_handler = {"GET", "/ok", NULL, SS_ACCESS_PUBLIC};
+    static const ss_route no_method = {NULL, "/ok", h_user, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
+    static const ss_route no_handler = {"GET", "/ok", NULL, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
     assert_int_equal(ss_router_add(r, &no_method), SS_EINVALID);
     assert_int_equal(ss_router_add(r, &no_handler), SS_EINVALID);
     assert_int_equal(ss_router_count(r), 0);
     /* The refusals left the router usable. */
-    static const ss_route ok = {"GET", "/ok", h_user, SS_ACCESS_PUBLIC};
+    static const ss_route ok = {"GET", "/ok", h_user, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
     assert_int_equal(ss_router_add(r, &ok), 0);
     ss_router_free(r);
 }
@@ -281,9 +281,9 @@ static void test_malformed_patterns_rejected(void **state)
 static void test_too_many_params_rejected(void **state)
 {
     (void)state;
-    static const ss_route four = {"GET", "/{a}/{b}/{c}/{d}", h_four, SS_ACCESS_PUBLIC};
-    static const ss_route five = {"GET", "/{a}/{b}/{c}/{d}/{e}", h_four, SS_ACCESS_PUBLIC};
-    static const ss_route five_mixed = {"GET", "/x/{a}/y/{b}/{c}/z/{d}/{e}", h_four, SS_ACCESS_PUBLIC};
+    static const ss_route four = {"GET", "/{a}/{b}/{c}/{d}", h_four, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
+    static const ss_route five = {"GET", "/{a}/{b}/{c}/{d}/{e}", h_four, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
+    static const ss_route five_mixed = {"GET", "/x/{a}/y/{b}/{c}/z/{d}/{e}", h_four, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
     ss_router *r = ss_router_create();
     assert_int_equal(SS_ROUTE_MAX_PARAMS, 4);
     assert_int_equal(ss_router_add(r, &five), SS_EINVALID);
@@ -305,8 +305,8 @@ static void test_too_many_segments_rejected(void **state)
     for (int i = 0; i < SS_ROUTE_MAX_SEGMENTS; i++) strcat(deep_ok, "/s");
     for (int i = 0; i <= SS_ROUTE_MAX_SEGMENTS; i++) strcat(deep_bad, "/s");
     static ss_route ok, bad;
-    ok = (ss_route){"GET", deep_ok, h_user, SS_ACCESS_PUBLIC};
-    bad = (ss_route){"GET", deep_bad, h_user, SS_ACCESS_PUBLIC};
+    ok = (ss_route){"GET", deep_ok, h_user, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
+    bad = (ss_route){"GET", deep_bad, h_user, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
     ss_router *r = ss_router_create();
     assert_int_equal(ss_router_add(r, &bad), SS_EINVALID);
     assert_int_equal(ss_router_add(r, &ok), 0);
@@ -325,7 +325,7 @@ static void test_table_full(void **state)
     int added = 0, rc = 0;
     for (int i = 0; i < TRIES; i++) {
         snprintf(pats[i], sizeof pats[i], "/r%d", i);
-        rows[i] = (ss_route){"GET", pats[i], h_user, SS_ACCESS_PUBLIC};
+        rows[i] = (ss_route){"GET", pats[i], h_user, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE};
         rc = ss_router_add(r, &rows[i]);
         if (rc != 0) break;
         added++;

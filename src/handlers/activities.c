@@ -1,0 +1,144 @@
+/* Activities (活动): create as draft (the org's leader or social workers), publish, cancel,
+ * list published ones with filters and cursor pagination, show one with its seat counts. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/activity.h"
+#include "handlers/handlers.h"
+#include "handlers/views.h"
+#include "http/errors.h"
+#include "http/request.h"
+#include "http/validate.h"
+#include "store/activities.h"
+#include "util/timefmt.h"
+
+/* POST /api/v1/orgs/{id}/activities
+ * {title, description, category, starts_at, ends_at, capacity, signup_deadline?, walk_in?,
+ *  service_minutes?, location: {name, lat, lng, radius_m}} -> 201 {id, status: "draft", ...} */
+static int activity_create(ss_req *req)
+{
+    int rc, has_deadline = 0, has_minutes = 0;
+    json_t *body = ss_req_json(req, &rc);
+    if (!body) return rc;
+    ss_v v, lv;
+    ss_v_init(&v, req, body);
+    ss_activity a = {0};
+    a.title = ss_v_string(&v, "title", 1, 2, 100);
+    a.description = ss_v_string(&v, "description", 1, 0, 5000);
+    a.category = ss_v_enum(&v, "category", 1, ss_activity_categories);
+    a.starts_at = ss_v_time(&v, "starts_at", 1, NULL);
+    a.ends_at = ss_v_time(&v, "ends_at", 1, NULL);
+    a.signup_deadline = ss_v_time(&v, "signup_deadline", 0, &has_deadline);
+    a.capacity = (long)ss_v_int(&v, "capacity", 1, SS_CAPACITY_MIN, SS_CAPACITY_MAX, 0, NULL);
+    a.walk_in = ss_v_bool(&v, "walk_in", 0);
+    a.service_minutes = (long)ss_v_int(&v, "service_minutes", 0, 1, SS_SERVICE_MINUTES_MAX, 0, &has_minutes);
+    json_t *loc = ss_v_object(&v, "location", 1);
+    if (loc) {
+        ss_v_nested(&lv, &v, loc, "location");
+        a.location_name = ss_v_string(&lv, "name", 1, 1, 100);
+        a.lat = ss_v_number(&lv, "lat", 1, -90, 90, NULL);
+        a.lng = ss_v_number(&lv, "lng", 1, -180, 180, NULL);
+        a.radius_m = (long)ss_v_int(&lv, "radius_m", 1, SS_RADIUS_MIN_M, SS_RADIUS_MAX_M, 0, NULL);
+    }
+    const char *field, *why;
+    if (a.starts_at && a.ends_at &&
+        ss_activity_check_times(req->now, a.starts_at, a.ends_at, has_deadline ? a.signup_deadline : 0, &field,
+                                &why) != 0)
+        ss_v_fail(&v, field, why);
+    if ((rc = ss_v_finish(&v))) return rc;
+    if (strcmp(req->subject.org.status, "filed") != 0) return ss_reply_error(req, "org_not_filed");
+
+    a.org_id = req->subject.org.id;
+    a.org_name = req->subject.org.name;
+    a.community_id = req->subject.org.community_id;
+    a.status = "draft";
+    a.created_at = req->now;
+    if ((rc = ss_store_activity_create(req->db, req->arena, &a, req->caller.user_id, &a.id))) return rc;
+    return ss_reply_json(req, 201, ss_view_activity(&a));
+}
+
+/* -> the activity with confirmed, waitlisted and seats_left */
+static int activity_get(ss_req *req)
+{
+    json_t *v = ss_view_activity(&req->subject.activity);
+    const char *role = ss_org_role_name(req->subject.role);
+    json_object_set_new(v, "my_org_role", role ? json_string(role) : json_null());
+    return ss_reply_json(req, 200, v);
+}
+
+static int transition(ss_req *req, const char *to)
+{
+    int rc = ss_store_activity_transition(req->db, req->arena, req->subject.activity.id, to);
+    if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc) return rc;
+    return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)req->subject.activity.id, "status", to));
+}
+
+/* -> 200 {status: "published"}; only a draft can be published */
+static int activity_publish(ss_req *req) { return transition(req, "published"); }
+
+/* -> 200 {status: "cancelled"}; sign-ups close with it */
+static int activity_cancel(ss_req *req) { return transition(req, "cancelled"); }
+
+/* Cursor "<starts_at unix>.<id>": the last item of the previous page. */
+static int parse_cursor(const char *s, time_t *starts, long long *id)
+{
+    char *end;
+    long long t = strtoll(s, &end, 10);
+    if (end == s || *end != '.' || t < 0) return -1;
+    const char *p = end + 1;
+    long long i = strtoll(p, &end, 10);
+    if (end == p || *end || i < 0) return -1;
+    *starts = (time_t)t;
+    *id = i;
+    return 0;
+}
+
+/* ?community_id&category&from&to&limit&cursor -> published activities by start time */
+static int activity_list(ss_req *req)
+{
+    int limit, n, rc;
+    ss_activity_filter f = {.now = req->now};
+    if ((rc = ss_req_limit(req, &limit)) ||
+        (rc = ss_req_query_int(req, "community_id", 0, INT64_MAX, 0, &f.community_id)))
+        return rc;
+    f.limit = limit;
+    ss_v v;
+    ss_v_init(&v, req, NULL);
+    const char *category = ss_req_query(req, "category");
+    if (category) {
+        f.category = NULL;
+        for (const char *const *c = ss_activity_categories; *c; c++)
+            if (strcmp(*c, category) == 0) f.category = *c;
+        if (!f.category) ss_v_fail(&v, "category", "must be one of: relief, consultation, safety, culture, other");
+    }
+    const char *from = ss_req_query(req, "from"), *to = ss_req_query(req, "to"), *cursor = ss_req_query(req, "cursor");
+    if (from && ss_time_parse(from, &f.from) != 0) ss_v_fail(&v, "from", "must be an RFC 3339 date-time");
+    if (to && ss_time_parse(to, &f.to) != 0) ss_v_fail(&v, "to", "must be an RFC 3339 date-time");
+    if (cursor && parse_cursor(cursor, &f.after_starts, &f.after_id) != 0) ss_v_fail(&v, "cursor", "not a cursor");
+    if (json_object_size(v.fields)) {
+        ss_v_finish(&v);
+        req->err_code = "bad_request";
+        return SS_EBADREQ;
+    }
+    ss_activity *items;
+    if ((rc = ss_store_activity_list(req->db, req->arena, &f, &items, &n))) return rc;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) json_array_append_new(arr, ss_view_activity(&items[i]));
+    char next[48];
+    if (n == limit) snprintf(next, sizeof next, "%lld.%lld", (long long)items[n - 1].starts_at, items[n - 1].id);
+    return ss_reply_list(req, arr, n == limit ? next : NULL);
+}
+
+static const ss_route routes[] = {
+    {"POST", "/api/v1/orgs/{id}/activities", activity_create, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ORG, SS_RULE_ORG_STAFF},
+    {"GET", "/api/v1/activities", activity_list, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"GET", "/api/v1/activities/{id}", activity_get, SS_ACCESS_PUBLIC, SS_SUBJECT_ACTIVITY, SS_RULE_VISIBLE},
+    {"POST", "/api/v1/activities/{id}/publish", activity_publish, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,
+     SS_RULE_ORG_STAFF},
+    {"POST", "/api/v1/activities/{id}/cancel", activity_cancel, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,
+     SS_RULE_ORG_STAFF},
+};
+const ss_route_table ss_activity_routes = {routes, sizeof routes / sizeof routes[0]};

@@ -1,0 +1,147 @@
+/* Organizations (社会组织): file, list, show, approve or reject (admin or the community's
+ * admin), change stage or kind, add members (the leader). */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "handlers/handlers.h"
+#include "handlers/views.h"
+#include "http/errors.h"
+#include "http/request.h"
+#include "http/validate.h"
+#include "store/orgs.h"
+
+static const char *const org_kinds[] = {"association", "private_non_enterprise", "foundation", NULL};
+static const char *const org_stages[] = {"startup", "growing", "mature", NULL};
+static const char *const member_roles[] = {"social_worker", "member", NULL};
+
+/* {name, community_id, kind, summary?} -> 201 {id, status: "pending", ...} */
+static int org_create(ss_req *req)
+{
+    int rc;
+    json_t *body = ss_req_json(req, &rc);
+    if (!body) return rc;
+    ss_v v;
+    ss_v_init(&v, req, body);
+    ss_org o = {0};
+    o.name = ss_v_string(&v, "name", 1, 2, 100);
+    o.community_id = ss_v_int(&v, "community_id", 1, 1, INT64_MAX, 0, NULL);
+    o.kind = ss_v_enum(&v, "kind", 1, org_kinds);
+    o.summary = ss_v_string(&v, "summary", 0, 0, 2000);
+    if (!o.summary) o.summary = "";
+    if (o.community_id && ss_store_community_exists(req->db, req->arena, o.community_id) == SS_ENOTFOUND)
+        ss_v_fail(&v, "community_id", "no such community");
+    if ((rc = ss_v_finish(&v))) return rc;
+    o.filed_by = req->caller.user_id;
+    o.stage = "startup";
+    o.status = "pending";
+    o.created_at = req->now;
+    if ((rc = ss_store_org_create(req->db, req->arena, &o, &o.id))) return rc;
+    return ss_reply_json(req, 201, ss_view_org(&o));
+}
+
+/* ?community_id&limit&cursor -> filed organizations */
+static int org_list(ss_req *req)
+{
+    int limit, n, rc;
+    long long after, community;
+    ss_org *items;
+    if ((rc = ss_req_limit(req, &limit)) || (rc = ss_req_query_int(req, "cursor", 0, INT64_MAX, 0, &after)) ||
+        (rc = ss_req_query_int(req, "community_id", 0, INT64_MAX, 0, &community)))
+        return rc;
+    if ((rc = ss_store_org_list(req->db, req->arena, community, after, limit, &items, &n))) return rc;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) json_array_append_new(arr, ss_view_org(&items[i]));
+    char next[32];
+    if (n == limit) snprintf(next, sizeof next, "%lld", items[n - 1].id);
+    return ss_reply_list(req, arr, n == limit ? next : NULL);
+}
+
+/* -> the organization, with the caller's role in it */
+static int org_get(ss_req *req)
+{
+    json_t *v = ss_view_org(&req->subject.org);
+    const char *role = ss_org_role_name(req->subject.role);
+    json_object_set_new(v, "my_role", role ? json_string(role) : json_null());
+    return ss_reply_json(req, 200, v);
+}
+
+/* -> 200 {status: "filed"}; the filer becomes the leader */
+static int org_approve(ss_req *req)
+{
+    int rc = ss_store_org_approve(req->db, req->arena, req->subject.org.id, req->caller.user_id);
+    if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc) return rc;
+    return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)req->subject.org.id, "status", "filed"));
+}
+
+/* {reason} -> 200 {status: "rejected"} */
+static int org_reject(ss_req *req)
+{
+    int rc;
+    json_t *body = ss_req_json(req, &rc);
+    if (!body) return rc;
+    ss_v v;
+    ss_v_init(&v, req, body);
+    const char *reason = ss_v_string(&v, "reason", 1, 1, 500);
+    if ((rc = ss_v_finish(&v))) return rc;
+    rc = ss_store_org_reject(req->db, req->arena, req->subject.org.id, req->caller.user_id, reason);
+    if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc) return rc;
+    return ss_reply_json(req, 200,
+                         json_pack("{s:I, s:s}", "id", (json_int_t)req->subject.org.id, "status", "rejected"));
+}
+
+/* {stage?, kind?} -> 200 the organization */
+static int org_update(ss_req *req)
+{
+    int rc;
+    json_t *body = ss_req_json(req, &rc);
+    if (!body) return rc;
+    ss_v v;
+    ss_v_init(&v, req, body);
+    const char *stage = ss_v_enum(&v, "stage", 0, org_stages);
+    const char *kind = ss_v_enum(&v, "kind", 0, org_kinds);
+    if ((rc = ss_v_finish(&v))) return rc;
+    if ((stage || kind) && (rc = ss_store_org_update(req->db, req->arena, req->subject.org.id, stage, kind)))
+        return rc;
+    ss_org o = req->subject.org;
+    if (stage) o.stage = stage;
+    if (kind) o.kind = kind;
+    return ss_reply_json(req, 200, ss_view_org(&o));
+}
+
+/* {user_id, role: social_worker|member} -> 201 (added) or 200 (role changed) */
+static int org_member_put(ss_req *req)
+{
+    int rc, created = 0;
+    json_t *body = ss_req_json(req, &rc);
+    if (!body) return rc;
+    ss_v v;
+    ss_v_init(&v, req, body);
+    long long user_id = ss_v_int(&v, "user_id", 1, 1, INT64_MAX, 0, NULL);
+    const char *role = ss_v_enum(&v, "role", 1, member_roles);
+    if ((rc = ss_v_finish(&v))) return rc;
+    long long org_id = req->subject.org.id;
+    rc = ss_store_org_member_put(req->db, req->arena, org_id, user_id, role, req->caller.user_id, &created);
+    if (rc == SS_ENOTFOUND) {
+        ss_v_fail(&v, "user_id", "no such user");
+        return ss_v_finish(&v);
+    }
+    if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");   /* the leader stays leader */
+    if (rc) return rc;
+    return ss_reply_json(req, created ? 201 : 200,
+                         json_pack("{s:I, s:I, s:s}", "org_id", (json_int_t)org_id, "user_id", (json_int_t)user_id,
+                                   "role", role));
+}
+
+static const ss_route routes[] = {
+    {"POST", "/api/v1/orgs", org_create, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"GET", "/api/v1/orgs", org_list, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"GET", "/api/v1/orgs/{id}", org_get, SS_ACCESS_PUBLIC, SS_SUBJECT_ORG, SS_RULE_VISIBLE},
+    {"PATCH", "/api/v1/orgs/{id}", org_update, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ORG, SS_RULE_COMMUNITY_ADMIN},
+    {"POST", "/api/v1/orgs/{id}/approve", org_approve, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ORG, SS_RULE_COMMUNITY_ADMIN},
+    {"POST", "/api/v1/orgs/{id}/reject", org_reject, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ORG, SS_RULE_COMMUNITY_ADMIN},
+    {"POST", "/api/v1/orgs/{id}/members", org_member_put, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ORG, SS_RULE_ORG_LEADER},
+};
+const ss_route_table ss_org_routes = {routes, sizeof routes / sizeof routes[0]};

@@ -1,0 +1,91 @@
+/* Sign-ups (报名): join (confirmed or waitlisted, idempotent), leave (promotes the first
+ * waitlisted person), the roster for the org's staff, and the caller's own list. */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "handlers/handlers.h"
+#include "handlers/views.h"
+#include "http/errors.h"
+#include "http/request.h"
+#include "store/activities.h"
+
+/* -> 201 {status, waitlist_position?} on a new sign-up; 200 with the same on a repeat */
+static int signup_join(ss_req *req)
+{
+    ss_signup s;
+    int rc = ss_store_signup_join(req->db, req->arena, req->subject.activity.id, req->caller.user_id, req->now, &s);
+    if (rc == SS_ECONFLICT) return ss_reply_error(req, "signup_closed");
+    if (rc) return rc;
+    json_t *v = ss_view_signup_status(&s);
+    json_object_set_new(v, "activity_id", json_integer(s.activity_id));
+    return ss_reply_json(req, s.created ? 201 : 200, v);
+}
+
+/* -> 204, whether or not there was a sign-up to cancel */
+static int signup_leave(ss_req *req)
+{
+    int rc = ss_store_signup_leave(req->db, req->arena, req->subject.activity.id, req->caller.user_id);
+    return rc ? rc : ss_reply_empty(req, 204);
+}
+
+/* ?limit&cursor -> [{user_id, nickname, status, waitlist_position?, signed_up_at, checked_in_at}] */
+static int signup_roster(ss_req *req)
+{
+    int limit, n, rc;
+    long long after;
+    ss_signup *items;
+    if ((rc = ss_req_limit(req, &limit)) || (rc = ss_req_query_int(req, "cursor", 0, INT64_MAX, 0, &after)))
+        return rc;
+    if ((rc = ss_store_signup_roster(req->db, req->arena, req->subject.activity.id, after, limit, &items, &n)))
+        return rc;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *v = ss_view_signup_status(&items[i]);
+        json_object_set_new(v, "user_id", json_integer(items[i].user_id));
+        json_object_set_new(v, "nickname", json_string(items[i].nickname ? items[i].nickname : ""));
+        json_object_set_new(v, "signed_up_at", ss_json_time(items[i].created_at));
+        json_object_set_new(v, "checked_in_at", json_null());   /* check-in arrives with issue 4 */
+        json_array_append_new(arr, v);
+    }
+    char next[32];
+    if (n == limit) snprintf(next, sizeof next, "%lld", items[n - 1].id);
+    return ss_reply_list(req, arr, n == limit ? next : NULL);
+}
+
+/* ?limit&cursor -> the caller's live sign-ups, newest activity first */
+static int my_signups(ss_req *req)
+{
+    int limit, n, rc;
+    long long before;
+    ss_signup *items;
+    if ((rc = ss_req_limit(req, &limit)) ||
+        (rc = ss_req_query_int(req, "cursor", 1, INT64_MAX, INT64_MAX, &before)))
+        return rc;
+    if ((rc = ss_store_signups_of_user(req->db, req->arena, req->caller.user_id, before, limit, &items, &n)))
+        return rc;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        json_t *v = ss_view_signup_status(&items[i]);
+        json_object_set_new(v, "activity_id", json_integer(items[i].activity_id));
+        json_object_set_new(v, "title", json_string(items[i].title));
+        json_object_set_new(v, "activity_status", json_string(items[i].activity_status));
+        json_object_set_new(v, "starts_at", ss_json_time(items[i].starts_at));
+        json_object_set_new(v, "ends_at", ss_json_time(items[i].ends_at));
+        json_object_set_new(v, "signed_up_at", ss_json_time(items[i].created_at));
+        json_array_append_new(arr, v);
+    }
+    char next[32];
+    if (n == limit) snprintf(next, sizeof next, "%lld", items[n - 1].activity_id);
+    return ss_reply_list(req, arr, n == limit ? next : NULL);
+}
+
+static const ss_route routes[] = {
+    {"POST", "/api/v1/activities/{id}/signups", signup_join, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,
+     SS_RULE_VISIBLE},
+    {"DELETE", "/api/v1/activities/{id}/signups/me", signup_leave, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,
+     SS_RULE_VISIBLE},
+    {"GET", "/api/v1/activities/{id}/signups", signup_roster, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,
+     SS_RULE_ORG_STAFF},
+    {"GET", "/api/v1/me/signups", my_signups, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+};
+const ss_route_table ss_signup_routes = {routes, sizeof routes / sizeof routes[0]};

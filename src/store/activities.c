@@ -1,0 +1,335 @@
+/* Activities and sign-ups (see activities.h for the capacity guarantee). Times cross the
+ * boundary as Unix seconds (UNIX_TIMESTAMP / FROM_UNIXTIME on a UTC session). */
+#include "store/activities.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/activity.h"
+#include "http/errors.h"
+
+static ss_sql q_insert = SS_SQL(
+    "INSERT INTO activities (org_id, title, description, category, starts_at, ends_at, signup_deadline, capacity, "
+    "walk_in, service_minutes, location_name, lat, lng, radius_m, created_by, created_at) VALUES "
+    "(?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())");
+
+#define ACT_COLS                                                                                                  \
+    "a.id, a.org_id, o.community_id, o.name, o.status, a.title, a.description, a.category, a.status, "           \
+    "a.location_name, UNIX_TIMESTAMP(a.starts_at), UNIX_TIMESTAMP(a.ends_at), "                                  \
+    "COALESCE(UNIX_TIMESTAMP(a.signup_deadline), 0), a.capacity, a.confirmed_count, a.waitlisted_count, a.walk_in, " \
+    "COALESCE(a.service_minutes, 0), a.lat, a.lng, a.radius_m, UNIX_TIMESTAMP(a.created_at)"
+#define ACT_NCOLS 22
+
+static ss_sql q_get_for = SS_SQL(
+    "SELECT " ACT_COLS ", m.role FROM activities a JOIN organizations o ON o.id = a.org_id "
+    "LEFT JOIN org_members m ON m.org_id = a.org_id AND m.user_id = ? WHERE a.id = ?");
+static ss_sql q_list = SS_SQL(
+    "SELECT " ACT_COLS " FROM activities a JOIN organizations o ON o.id = a.org_id "
+    "WHERE a.status = 'published' AND (? = 0 OR o.community_id = ?) AND (? IS NULL OR a.category = ?) "
+    "AND (? = 0 OR a.starts_at >= FROM_UNIXTIME(?)) AND (? <> 0 OR a.ends_at > FROM_UNIXTIME(?)) "
+    "AND (? = 0 OR a.starts_at < FROM_UNIXTIME(?)) "
+    "AND (a.starts_at > FROM_UNIXTIME(?) OR (a.starts_at = FROM_UNIXTIME(?) AND a.id > ?)) "
+    "ORDER BY a.starts_at, a.id LIMIT ?");
+static ss_sql q_lock_status = SS_SQL("SELECT status FROM activities WHERE id = ? FOR UPDATE");
+static ss_sql q_set_status = SS_SQL(
+    "UPDATE activities SET status = ?, published_at = IF(? = 'published', UTC_TIMESTAMP(), published_at), "
+    "cancelled_at = IF(? = 'cancelled', UTC_TIMESTAMP(), cancelled_at) WHERE id = ?");
+
+static ss_sql q_lock_seats = SS_SQL(
+    "SELECT status, capacity, confirmed_count, waitlist_seq, UNIX_TIMESTAMP(ends_at), "
+    "COALESCE(UNIX_TIMESTAMP(signup_deadline), 0) FROM activities WHERE id = ? FOR UPDATE");
+static ss_sql q_my_signup = SS_SQL(
+    "SELECT id, status, queue_seq, UNIX_TIMESTAMP(created_at) FROM signups WHERE activity_id = ? AND user_id = ?");
+static ss_sql q_take_seat = SS_SQL("UPDATE activities SET confirmed_count = confirmed_count + 1 WHERE id = ?");
+static ss_sql q_take_queue = SS_SQL(
+    "UPDATE activities SET waitlisted_count = waitlisted_count + 1, waitlist_seq = waitlist_seq + 1 WHERE id = ?");
+static ss_sql q_signup_insert = SS_SQL(
+    "INSERT INTO signups (activity_id, user_id, status, queue_seq, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())");
+static ss_sql q_signup_set = SS_SQL(
+    "UPDATE signups SET status = ?, queue_seq = ?, updated_at = UTC_TIMESTAMP() WHERE id = ?");
+static ss_sql q_position = SS_SQL(
+    "SELECT COUNT(*) FROM signups WHERE activity_id = ? AND status = 'waitlisted' AND queue_seq <= ?");
+static ss_sql q_free_seat = SS_SQL("UPDATE activities SET confirmed_count = confirmed_count - 1 WHERE id = ?");
+static ss_sql q_leave_queue = SS_SQL("UPDATE activities SET waitlisted_count = waitlisted_count - 1 WHERE id = ?");
+static ss_sql q_first_waiting = SS_SQL(
+    "SELECT id FROM signups WHERE activity_id = ? AND status = 'waitlisted' ORDER BY queue_seq LIMIT 1");
+static ss_sql q_promote_counts = SS_SQL(
+    "UPDATE activities SET confirmed_count = confirmed_count + 1, waitlisted_count = waitlisted_count - 1 "
+    "WHERE id = ?");
+
+static ss_sql q_roster = SS_SQL(
+    "SELECT s.id, s.activity_id, s.user_id, s.status, UNIX_TIMESTAMP(s.created_at), u.nickname, "
+    "IF(s.status = 'waitlisted', (SELECT COUNT(*) FROM signups w WHERE w.activity_id = s.activity_id "
+    "AND w.status = 'waitlisted' AND w.queue_seq <= s.queue_seq), 0) "
+    "FROM signups s JOIN users u ON u.id = s.user_id "
+    "WHERE s.activity_id = ? AND s.status <> 'cancelled' AND s.id > ? ORDER BY s.id LIMIT ?");
+static ss_sql q_of_user = SS_SQL(
+    "SELECT s.id, s.activity_id, s.user_id, s.status, UNIX_TIMESTAMP(s.created_at), a.title, a.status, "
+    "UNIX_TIMESTAMP(a.starts_at), UNIX_TIMESTAMP(a.ends_at), "
+    "IF(s.status = 'waitlisted', (SELECT COUNT(*) FROM signups w WHERE w.activity_id = s.activity_id "
+    "AND w.status = 'waitlisted' AND w.queue_seq <= s.queue_seq), 0) "
+    "FROM signups s JOIN activities a ON a.id = s.activity_id "
+    "WHERE s.user_id = ? AND s.status <> 'cancelled' AND s.activity_id < ? ORDER BY s.activity_id DESC LIMIT ?");
+
+int ss_store_activity_create(ss_db *db, ss_arena *a, const ss_activity *in, long long created_by, long long *id)
+{
+    ss_db_result res;
+    char lat[32], lng[32];
+    snprintf(lat, sizeof lat, "%.6f", in->lat);
+    snprintf(lng, sizeof lng, "%.6f", in->lng);
+    ss_db_val p[] = {SS_DB_I(in->org_id),
+                     SS_DB_S(in->title),
+                     SS_DB_S(in->description),
+                     SS_DB_S(in->category),
+                     SS_DB_I(in->starts_at),
+                     SS_DB_I(in->ends_at),
+                     in->signup_deadline ? SS_DB_I(in->signup_deadline) : SS_DB_NUL,
+                     SS_DB_I(in->capacity),
+                     SS_DB_I(in->walk_in),
+                     in->service_minutes ? SS_DB_I(in->service_minutes) : SS_DB_NUL,
+                     SS_DB_S(in->location_name),
+                     SS_DB_T(lat),
+                     SS_DB_T(lng),
+                     SS_DB_I(in->radius_m),
+                     SS_DB_I(created_by)};
+    int rc = ss_db_exec(db, &q_insert, p, 15, &res, a);
+    if (rc == SS_OK) *id = (long long)res.insert_id;
+    return rc;
+}
+
+static ss_activity activity_from_row(char **r)
+{
+    return (ss_activity){.id = ss_db_int(r[0]),
+                         .org_id = ss_db_int(r[1]),
+                         .community_id = ss_db_int(r[2]),
+                         .org_name = r[3],
+                         .org_status = r[4],
+                         .title = r[5],
+                         .description = r[6],
+                         .category = r[7],
+                         .status = r[8],
+                         .location_name = r[9],
+                         .starts_at = (time_t)ss_db_int(r[10]),
+                         .ends_at = (time_t)ss_db_int(r[11]),
+                         .signup_deadline = (time_t)ss_db_int(r[12]),
+                         .capacity = (long)ss_db_int(r[13]),
+                         .confirmed = (long)ss_db_int(r[14]),
+                         .waitlisted = (long)ss_db_int(r[15]),
+                         .walk_in = (int)ss_db_int(r[16]),
+                         .service_minutes = (long)ss_db_int(r[17]),
+                         .lat = r[18] ? strtod(r[18], NULL) : 0,
+                         .lng = r[19] ? strtod(r[19], NULL) : 0,
+                         .radius_m = (long)ss_db_int(r[20]),
+                         .created_at = (time_t)ss_db_int(r[21])};
+}
+
+int ss_store_activity_get_for(ss_db *db, ss_arena *a, long long id, long long user_id, ss_activity *out,
+                              ss_org_role *role)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(user_id), SS_DB_I(id)};
+    int rc = ss_db_exec(db, &q_get_for, p, 2, &res, a);
+    if (rc) return rc;
+    if (res.nrows == 0) return SS_ENOTFOUND;
+    *out = activity_from_row(res.rows[0]);
+    *role = ss_org_role_parse(res.rows[0][ACT_NCOLS]);
+    return SS_OK;
+}
+
+typedef struct {
+    ss_arena *a;
+    long long id;
+    const char *to;
+} transition_ctx;
+
+static int transition_tx(ss_db *db, void *arg)
+{
+    transition_ctx *c = arg;
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(c->id)};
+    int rc = ss_db_exec(db, &q_lock_status, p, 1, &res, c->a);
+    if (rc) return rc;
+    if (res.nrows == 0) return SS_ENOTFOUND;
+    if (strcmp(res.rows[0][0], c->to) == 0) return SS_OK;   /* already there: idempotent */
+    if (!ss_activity_transition_ok(res.rows[0][0], c->to)) return SS_ECONFLICT;
+    ss_db_val pu[] = {SS_DB_S(c->to), SS_DB_S(c->to), SS_DB_S(c->to), SS_DB_I(c->id)};
+    return ss_db_exec(db, &q_set_status, pu, 4, NULL, c->a);
+}
+
+int ss_store_activity_transition(ss_db *db, ss_arena *a, long long id, const char *to)
+{
+    transition_ctx c = {a, id, to};
+    return ss_db_tx(db, transition_tx, &c);
+}
+
+int ss_store_activity_list(ss_db *db, ss_arena *a, const ss_activity_filter *f, ss_activity **out, int *n)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(f->community_id), SS_DB_I(f->community_id), SS_DB_S(f->category),
+                     SS_DB_S(f->category),     SS_DB_I(f->from),         SS_DB_I(f->from),
+                     SS_DB_I(f->from),         SS_DB_I(f->now),          SS_DB_I(f->to),
+                     SS_DB_I(f->to),           SS_DB_I(f->after_starts), SS_DB_I(f->after_starts),
+                     SS_DB_I(f->after_id),     SS_DB_I(f->limit)};
+    int rc = ss_db_exec(db, &q_list, p, 14, &res, a);
+    if (rc) return rc;
+    ss_activity *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
+    for (int i = 0; i < res.nrows; i++) items[i] = activity_from_row(res.rows[i]);
+    *out = items;
+    *n = res.nrows;
+    return SS_OK;
+}
+
+typedef struct {
+    ss_arena *a;
+    long long activity_id, user_id;
+    time_t now;
+    ss_signup *out;
+} signup_ctx;
+
+static int position_of(ss_db *db, ss_arena *a, long long activity_id, long long seq, long *pos)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(activity_id), SS_DB_I(seq)};
+    int rc = ss_db_exec(db, &q_position, p, 2, &res, a);
+    if (rc == SS_OK) *pos = res.nrows ? (long)ss_db_int(res.rows[0][0]) : 0;
+    return rc;
+}
+
+static int join_tx(ss_db *db, void *arg)
+{
+    signup_ctx *c = arg;
+    ss_db_result act, mine;
+    ss_db_val pa[] = {SS_DB_I(c->activity_id)};
+    int rc = ss_db_exec(db, &q_lock_seats, pa, 1, &act, c->a);   /* serialises this activity's sign-ups */
+    if (rc) return rc;
+    if (act.nrows == 0) return SS_ENOTFOUND;
+    char **r = act.rows[0];
+    const char *status = r[0];
+    long capacity = (long)ss_db_int(r[1]), confirmed = (long)ss_db_int(r[2]);
+    long long seq = ss_db_int(r[3]);
+    time_t ends_at = (time_t)ss_db_int(r[4]), deadline = (time_t)ss_db_int(r[5]);
+
+    ss_db_val pm[] = {SS_DB_I(c->activity_id), SS_DB_I(c->user_id)};
+    if ((rc = ss_db_exec(db, &q_my_signup, pm, 2, &mine, c->a))) return rc;
+    long long signup_id = mine.nrows ? ss_db_int(mine.rows[0][0]) : 0;
+    ss_signup *o = c->out;
+    memset(o, 0, sizeof *o);
+    o->activity_id = c->activity_id;
+    o->user_id = c->user_id;
+    if (mine.nrows && strcmp(mine.rows[0][1], "cancelled") != 0) {   /* a repeat: same answer */
+        o->id = signup_id;
+        o->status = mine.rows[0][1];
+        o->created_at = (time_t)ss_db_int(mine.rows[0][3]);
+        if (strcmp(o->status, "waitlisted") == 0)
+            return position_of(db, c->a, c->activity_id, ss_db_int(mine.rows[0][2]), &o->position);
+        return SS_OK;
+    }
+    if (!ss_signup_open(status, c->now, ends_at, deadline)) return SS_ECONFLICT;
+
+    long long queue_seq = 0;
+    if (ss_signup_place(capacity, confirmed) == SS_PLACE_CONFIRMED) {
+        o->status = "confirmed";
+        rc = ss_db_exec(db, &q_take_seat, pa, 1, NULL, c->a);
+    } else {
+        o->status = "waitlisted";
+        queue_seq = seq + 1;
+        rc = ss_db_exec(db, &q_take_queue, pa, 1, NULL, c->a);
+    }
+    if (rc) return rc;
+    if (signup_id) {
+        ss_db_val ps[] = {SS_DB_S(o->status), SS_DB_I(queue_seq), SS_DB_I(signup_id)};
+        rc = ss_db_exec(db, &q_signup_set, ps, 3, NULL, c->a);
+    } else {
+        ss_db_result ins;
+        ss_db_val pi[] = {SS_DB_I(c->activity_id), SS_DB_I(c->user_id), SS_DB_S(o->status), SS_DB_I(queue_seq)};
+        rc = ss_db_exec(db, &q_signup_insert, pi, 4, &ins, c->a);
+        signup_id = (long long)ins.insert_id;
+    }
+    if (rc) return rc;
+    o->id = signup_id;
+    o->created = 1;
+    o->created_at = c->now;
+    if (queue_seq) return position_of(db, c->a, c->activity_id, queue_seq, &o->position);
+    return SS_OK;
+}
+
+int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long long user_id, time_t now,
+                         ss_signup *out)
+{
+    signup_ctx c = {a, activity_id, user_id, now, out};
+    return ss_db_tx(db, join_tx, &c);
+}
+
+static int leave_tx(ss_db *db, void *arg)
+{
+    signup_ctx *c = arg;
+    ss_db_result act, mine, first;
+    ss_db_val pa[] = {SS_DB_I(c->activity_id)};
+    int rc = ss_db_exec(db, &q_lock_seats, pa, 1, &act, c->a);
+    if (rc) return rc;
+    if (act.nrows == 0) return SS_ENOTFOUND;
+    const char *activity_status = act.rows[0][0];
+    ss_db_val pm[] = {SS_DB_I(c->activity_id), SS_DB_I(c->user_id)};
+    if ((rc = ss_db_exec(db, &q_my_signup, pm, 2, &mine, c->a))) return rc;
+    if (mine.nrows == 0 || strcmp(mine.rows[0][1], "cancelled") == 0) return SS_OK;
+    int was_confirmed = strcmp(mine.rows[0][1], "confirmed") == 0;
+    ss_db_val ps[] = {SS_DB_S("cancelled"), SS_DB_I(0), SS_DB_I(ss_db_int(mine.rows[0][0]))};
+    if ((rc = ss_db_exec(db, &q_signup_set, ps, 3, NULL, c->a))) return rc;
+    if (!was_confirmed) return ss_db_exec(db, &q_leave_queue, pa, 1, NULL, c->a);
+    if ((rc = ss_db_exec(db, &q_free_seat, pa, 1, NULL, c->a))) return rc;
+    if (strcmp(activity_status, "published") != 0) return SS_OK;
+    /* the freed seat goes to the first in the queue, in this same transaction */
+    if ((rc = ss_db_exec(db, &q_first_waiting, pa, 1, &first, c->a))) return rc;
+    if (first.nrows == 0) return SS_OK;
+    ss_db_val pp[] = {SS_DB_S("confirmed"), SS_DB_I(0), SS_DB_I(ss_db_int(first.rows[0][0]))};
+    if ((rc = ss_db_exec(db, &q_signup_set, pp, 3, NULL, c->a))) return rc;
+    return ss_db_exec(db, &q_promote_counts, pa, 1, NULL, c->a);
+}
+
+int ss_store_signup_leave(ss_db *db, ss_arena *a, long long activity_id, long long user_id)
+{
+    ss_signup unused;
+    signup_ctx c = {a, activity_id, user_id, 0, &unused};
+    return ss_db_tx(db, leave_tx, &c);
+}
+
+int ss_store_signup_roster(ss_db *db, ss_arena *a, long long activity_id, long long after_signup, int limit,
+                           ss_signup **out, int *n)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(activity_id), SS_DB_I(after_signup), SS_DB_I(limit)};
+    int rc = ss_db_exec(db, &q_roster, p, 3, &res, a);
+    if (rc) return rc;
+    ss_signup *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
+    for (int i = 0; i < res.nrows; i++) {
+        char **r = res.rows[i];
+        items[i] = (ss_signup){.id = ss_db_int(r[0]), .activity_id = ss_db_int(r[1]), .user_id = ss_db_int(r[2]),
+                               .status = r[3], .created_at = (time_t)ss_db_int(r[4]), .nickname = r[5],
+                               .position = (long)ss_db_int(r[6])};
+    }
+    *out = items;
+    *n = res.nrows;
+    return SS_OK;
+}
+
+int ss_store_signups_of_user(ss_db *db, ss_arena *a, long long user_id, long long before_activity, int limit,
+                             ss_signup **out, int *n)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(user_id), SS_DB_I(before_activity), SS_DB_I(limit)};
+    int rc = ss_db_exec(db, &q_of_user, p, 3, &res, a);
+    if (rc) return rc;
+    ss_signup *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
+    for (int i = 0; i < res.nrows; i++) {
+        char **r = res.rows[i];
+        items[i] = (ss_signup){.id = ss_db_int(r[0]), .activity_id = ss_db_int(r[1]), .user_id = ss_db_int(r[2]),
+                               .status = r[3], .created_at = (time_t)ss_db_int(r[4]), .title = r[5],
+                               .activity_status = r[6], .starts_at = (time_t)ss_db_int(r[7]),
+                               .ends_at = (time_t)ss_db_int(r[8]), .position = (long)ss_db_int(r[9])};
+    }
+    *out = items;
+    *n = res.nrows;
+    return SS_OK;
+}

@@ -1,0 +1,77 @@
+/* Activities and sign-ups in MariaDB.
+ *
+ * Capacity is a hard limit under any concurrency. The mechanism: every change to a sign-up
+ * runs in one transaction that first locks the activity's row (SELECT ... FOR UPDATE), decides
+ * with domain/activity.c, and writes the activity's counters (confirmed_count,
+ * waitlisted_count) in the same transaction. On one server the row lock serialises sign-ups
+ * per activity. On a multi-primary cluster (Galera) row locks are local, but every such
+ * transaction writes the activity row, so two nodes admitting the last seat at once conflict
+ * at certification; the loser is aborted with a deadlock error (1213) and ss_db_tx retries it,
+ * and the retry sees the seat taken. The CHECK (confirmed_count <= capacity) is the last line. */
+#ifndef SS_STORE_ACTIVITIES_H
+#define SS_STORE_ACTIVITIES_H
+
+#include <time.h>
+
+#include "store/db.h"
+#include "store/orgs.h"
+
+typedef struct ss_activity {
+    long long id, org_id, community_id;
+    const char *org_name, *org_status;
+    const char *title, *description, *category, *status, *location_name;
+    time_t starts_at, ends_at, signup_deadline;   /* deadline 0: none */
+    long capacity, confirmed, waitlisted;
+    int walk_in;
+    long service_minutes;                          /* 0: not set */
+    double lat, lng;
+    long radius_m;
+    time_t created_at;
+} ss_activity;
+
+typedef struct ss_activity_filter {
+    long long community_id;      /* 0: any */
+    const char *category;        /* NULL: any */
+    time_t from, to;             /* starts_at in [from, to); from 0: not yet ended at now */
+    time_t now;
+    time_t after_starts;         /* cursor: strictly after (after_starts, after_id) */
+    long long after_id;
+    int limit;
+} ss_activity_filter;
+
+int ss_store_activity_create(ss_db *db, ss_arena *a, const ss_activity *in, long long created_by, long long *id);
+/* Loads the activity with its org and user_id's role in that org. SS_ENOTFOUND. */
+int ss_store_activity_get_for(ss_db *db, ss_arena *a, long long id, long long user_id, ss_activity *out,
+                              ss_org_role *role);
+/* Moves the activity to status `to` if domain rules allow; already there: 0. SS_ECONFLICT otherwise. */
+int ss_store_activity_transition(ss_db *db, ss_arena *a, long long id, const char *to);
+/* Published activities matching f, by (starts_at, id). */
+int ss_store_activity_list(ss_db *db, ss_arena *a, const ss_activity_filter *f, ss_activity **out, int *n);
+
+typedef struct ss_signup {
+    long long id, activity_id, user_id;
+    const char *status;          /* confirmed | waitlisted | cancelled */
+    long position;               /* 1-based waitlist position, 0 when confirmed */
+    int created;                 /* 1 if this call created or revived it */
+    time_t created_at;
+    const char *nickname;        /* rosters */
+    const char *title, *activity_status;   /* the caller's own list */
+    time_t starts_at, ends_at;
+} ss_signup;
+
+/* Signs user_id up for the activity at now: confirmed while seats remain, else waitlisted.
+ * Repeating returns the existing sign-up with created 0. SS_ENOTFOUND: no such activity;
+ * SS_ECONFLICT: sign-ups are closed (not published, past the deadline or the end). */
+int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long long user_id, time_t now,
+                         ss_signup *out);
+/* Cancels user_id's sign-up; a freed seat goes to the first waitlisted person in the same
+ * transaction. No sign-up: 0 (idempotent). */
+int ss_store_signup_leave(ss_db *db, ss_arena *a, long long activity_id, long long user_id);
+/* Roster: live sign-ups of an activity in sign-up order (signup id), after the cursor. */
+int ss_store_signup_roster(ss_db *db, ss_arena *a, long long activity_id, long long after_signup, int limit,
+                           ss_signup **out, int *n);
+/* The user's sign-ups, newest activity first, after the cursor (activity id, descending). */
+int ss_store_signups_of_user(ss_db *db, ss_arena *a, long long user_id, long long before_activity, int limit,
+                             ss_signup **out, int *n);
+
+#endif
