@@ -124,7 +124,9 @@ int ss_router_match(const ss_router *r, const char *method, const char *path, ss
         int np = 0;
         if (!match_one(&r->routes[i], path, params, &np)) continue;
         const ss_route *rt = r->routes[i].route;
-        if (strcmp(rt->method, method) == 0) {
+        /* HEAD is GET without the body (the server drops it) */
+        int is_get = strcmp(rt->method, "GET") == 0;
+        if (strcmp(rt->method, method) == 0 || (is_get && strcmp(method, "HEAD") == 0)) {
             m->route = rt;
             m->index = i;
             m->nparams = np;
@@ -133,13 +135,15 @@ int ss_router_match(const ss_router *r, const char *method, const char *path, ss
             return SS_OK;
         }
         path_matched = 1;
-        size_t ml = strlen(rt->method);
-        if (allow_len + ml + 3 < sizeof found.allow) {
+        const char *add[2] = {rt->method, is_get ? "HEAD" : NULL};
+        for (int k = 0; k < 2 && add[k]; k++) {
+            size_t ml = strlen(add[k]);
+            if (allow_len + ml + 3 >= sizeof found.allow) break;
             if (allow_len) {
                 memcpy(found.allow + allow_len, ", ", 2);
                 allow_len += 2;
             }
-            memcpy(found.allow + allow_len, rt->method, ml + 1);
+            memcpy(found.allow + allow_len, add[k], ml + 1);
             allow_len += ml;
         }
     }

@@ -200,18 +200,18 @@ static void test_405_with_allow(void **state)
     assert_null(m.route);
     assert_non_null(strstr(m.allow, "GET"));
     assert_non_null(strstr(m.allow, "PATCH"));
-    assert_int_equal(strlen(m.allow), strlen("GET, PATCH"));
+    assert_int_equal(strlen(m.allow), strlen("GET, HEAD, PATCH"));
     assert_non_null(strstr(m.allow, ", "));
 
     memset(&m, 0, sizeof m);
     assert_int_equal(ss_router_match(r, "POST", "/api/v1/users/42", &m), SS_EMETHOD);
-    assert_string_equal(m.allow, "GET");
+    assert_string_equal(m.allow, "GET, HEAD");
 
     memset(&m, 0, sizeof m);
     assert_int_equal(ss_router_match(r, "PUT", "/api/v1/orgs", &m), SS_EMETHOD);
     assert_non_null(strstr(m.allow, "GET"));
     assert_non_null(strstr(m.allow, "POST"));
-    assert_int_equal(strlen(m.allow), strlen("GET, POST"));
+    assert_int_equal(strlen(m.allow), strlen("GET, HEAD, POST"));
 
     memset(&m, 0, sizeof m);
     assert_int_equal(ss_router_match(r, "GET", "/api/v1/orgs/3/approve", &m), SS_EMETHOD);
