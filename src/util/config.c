@@ -49,6 +49,11 @@ static const option options[] = {
     STR(jwt_audience, "sanshe-miniprogram"),
     INT(session_ttl_s, 60, 2592000, 7200),
     SECRET(field_key),
+    INT(field_key_id, 1, 255, 1),
+    SECRET(field_keys_retired),
+    SECRET(hash_key),
+    SECRET(checkin_key),
+    INT(checkin_window_s, 10, 30, 30),
     STR(time_zone, "Asia/Shanghai"),
     STR(log_level, "info"),
     STR(secrets_file, ""),
@@ -179,6 +184,10 @@ int ss_config_validate(const ss_config *cfg, char *err, size_t errlen)
     }
     if (!is_hex(cfg->field_key, 64)) {
         snprintf(err, errlen, "field_key: required, 64 hex digits (see secrets_file)");
+        return -1;
+    }
+    if (!is_hex(cfg->hash_key, 64) || !is_hex(cfg->checkin_key, 64)) {
+        snprintf(err, errlen, "hash_key and checkin_key: required, 64 hex digits each (see secrets_file)");
         return -1;
     }
     if (cfg->wx_secret[0] == '\0' || cfg->wx_appid[0] == '\0') {

@@ -33,7 +33,12 @@ typedef struct ss_config {
     char *jwt_audience;
     int session_ttl_s;
     /* Personal data */
-    char *field_key;        /* secret: 64 hex digits (AES-256) */
+    char *field_key;        /* secret: 64 hex digits (AES-256-GCM key for names, phones, ID numbers) */
+    int field_key_id;       /* stored with each ciphertext, so keys can rotate */
+    char *field_keys_retired; /* secret: "id:hex,id:hex" older keys still readable */
+    char *hash_key;         /* secret: 64 hex digits, keyed hash of ID numbers (uniqueness) */
+    char *checkin_key;      /* secret: 64 hex digits, HMAC of rotating check-in codes */
+    int checkin_window_s;   /* a check-in code's window; the previous one is accepted too */
     /* Presentation and operations */
     char *time_zone;
     char *log_level;

@@ -74,6 +74,8 @@ static void valid_config(ss_config *cfg)
     ss_config_defaults(cfg);
     assert_int_equal(ss_config_set(cfg, "jwt_key", KEY32, err, sizeof err), 0);
     assert_int_equal(ss_config_set(cfg, "field_key", HEX64, err, sizeof err), 0);
+    assert_int_equal(ss_config_set(cfg, "hash_key", HEX64, err, sizeof err), 0);
+    assert_int_equal(ss_config_set(cfg, "checkin_key", HEX64, err, sizeof err), 0);
     assert_int_equal(ss_config_set(cfg, "wx_appid", "wx123", err, sizeof err), 0);
     assert_int_equal(ss_config_set(cfg, "wx_secret", "s3cret", err, sizeof err), 0);
 }
@@ -273,8 +275,8 @@ static void test_set_unknown(void **state)
 static void test_env_override(void **state)
 {
     (void)state;
-    char *path = write_temp("threads = 16\njwt_key = " KEY32 "\nfield_key = " HEX64
-                            "\nwx_appid = wxfile\nwx_secret = filesecret\n");
+    char *path = write_temp("threads = 16\njwt_key = " KEY32 "\nfield_key = " HEX64 "\nhash_key = " HEX64
+                            "\ncheckin_key = " HEX64 "\nwx_appid = wxfile\nwx_secret = filesecret\n");
     setenv("SANSHE_THREADS", "32", 1);
     setenv("SANSHE_WX_APPID", "wxenv", 1);
     setenv("SANSHE_JWT_KEY", KEY32B, 1);
@@ -311,6 +313,8 @@ static void test_env_only(void **state)
     (void)state;
     setenv("SANSHE_JWT_KEY", KEY32, 1);
     setenv("SANSHE_FIELD_KEY", HEX64, 1);
+    setenv("SANSHE_HASH_KEY", HEX64, 1);
+    setenv("SANSHE_CHECKIN_KEY", HEX64, 1);
     setenv("SANSHE_WX_APPID", "wx1", 1);
     setenv("SANSHE_WX_SECRET", "sec", 1);
     setenv("SANSHE_MAX_BODY", "4096", 1);
@@ -326,8 +330,8 @@ static void test_env_only(void **state)
 static void test_secrets_file_after_main(void **state)
 {
     (void)state;
-    char *secrets = write_temp("# secrets\njwt_key = " KEY32B "\nfield_key = " HEX64
-                               "\nwx_secret = from-secrets\nmysql_password = pw\n");
+    char *secrets = write_temp("# secrets\njwt_key = " KEY32B "\nfield_key = " HEX64 "\nhash_key = " HEX64
+                               "\ncheckin_key = " HEX64 "\nwx_secret = from-secrets\nmysql_password = pw\n");
     char main_text[512];
     /* secrets_file is named before jwt_key: the secrets file still wins, because it is
      * read after the whole main file. */
@@ -357,7 +361,8 @@ static void test_secrets_file_after_main(void **state)
 static void test_secrets_file_from_env(void **state)
 {
     (void)state;
-    char *secrets = write_temp("jwt_key = " KEY32 "\nfield_key = " HEX64 "\nwx_appid = a\nwx_secret = b\n");
+    char *secrets = write_temp("jwt_key = " KEY32 "\nfield_key = " HEX64 "\nhash_key = " HEX64
+                               "\ncheckin_key = " HEX64 "\nwx_appid = a\nwx_secret = b\n");
     setenv("SANSHE_SECRETS_FILE", secrets, 1);
     ss_config cfg;
     char err[512] = "";
