@@ -148,6 +148,12 @@ int main(int argc, char **argv)
     app.jwt = (ss_jwt_keys){jwt_key, strlen(cfg.jwt_key), cfg.jwt_issuer, cfg.jwt_audience};
     app.wx = (ss_wx_cfg){cfg.wx_base_url, cfg.wx_appid, cfg.wx_secret, cfg.wx_connect_timeout_ms, cfg.wx_timeout_ms};
 
+    if (ss_field_keys_load(&app.fields, &cfg, err, sizeof err) != 0 ||
+        ss_hex_decode(cfg.checkin_key, app.checkin_key, sizeof app.checkin_key) != 0) {
+        SS_ERROR("main", "msg=\"bad keys\" detail=\"%s\"", err);
+        goto out;
+    }
+
     if ((listen_fd = open_socket(&cfg)) < 0) goto out;
 
     slots = ss_xcalloc((size_t)cfg.threads, sizeof *slots);

@@ -19,6 +19,9 @@ extern const ss_route_table ss_community_routes;/* communities.c */
 extern const ss_route_table ss_org_routes;      /* orgs.c: organizations and members */
 extern const ss_route_table ss_activity_routes; /* activities.c */
 extern const ss_route_table ss_signup_routes;   /* signups.c: sign-ups, rosters, the caller's list */
+extern const ss_route_table ss_volunteer_routes;/* volunteers.c: real-name registration */
+extern const ss_route_table ss_checkin_routes;  /* checkins.c: QR codes, check-in, check-out */
+extern const ss_route_table ss_service_record_routes; /* service_records.c: the ledger */
 
 /* Builds the router from every table. Returns 0, or an ss_err for a bad table. */
 int ss_routes_register(ss_router *r);

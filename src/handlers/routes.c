@@ -12,6 +12,9 @@ static const ss_route_table *const tables[] = {
     &ss_org_routes,
     &ss_activity_routes,
     &ss_signup_routes,
+    &ss_volunteer_routes,
+    &ss_checkin_routes,
+    &ss_service_record_routes,
 };
 
 int ss_routes_register(ss_router *r)

@@ -28,7 +28,8 @@ static int signup_leave(ss_req *req)
     return rc ? rc : ss_reply_empty(req, 204);
 }
 
-/* ?limit&cursor -> [{user_id, nickname, status, waitlist_position?, signed_up_at, checked_in_at}] */
+/* ?limit&cursor -> [{user_id, nickname, status, waitlist_position?, signed_up_at, checked_in_at,
+ *                    checked_out_at}] */
 static int signup_roster(ss_req *req)
 {
     int limit, n, rc;
@@ -44,7 +45,10 @@ static int signup_roster(ss_req *req)
         json_object_set_new(v, "user_id", json_integer(items[i].user_id));
         json_object_set_new(v, "nickname", json_string(items[i].nickname ? items[i].nickname : ""));
         json_object_set_new(v, "signed_up_at", ss_json_time(items[i].created_at));
-        json_object_set_new(v, "checked_in_at", json_null());   /* check-in arrives with issue 4 */
+        json_object_set_new(v, "checked_in_at",
+                            items[i].checked_in_at ? ss_json_time(items[i].checked_in_at) : json_null());
+        json_object_set_new(v, "checked_out_at",
+                            items[i].checked_out_at ? ss_json_time(items[i].checked_out_at) : json_null());
         json_array_append_new(arr, v);
     }
     char next[32];

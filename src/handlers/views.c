@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "domain/activity.h"
+#include "domain/person.h"
 #include "http/request.h"
+#include "util/timefmt.h"
 
 json_t *ss_view_user(const ss_user *u)
 {
@@ -61,4 +63,33 @@ json_t *ss_view_signup_status(const ss_signup *s)
     json_t *v = json_pack("{s:s}", "status", s->status);
     if (strcmp(s->status, "waitlisted") == 0) json_object_set_new(v, "waitlist_position", json_integer(s->position));
     return v;
+}
+
+json_t *ss_view_volunteer(const ss_field_keys *keys, ss_arena *a, const ss_volunteer *v)
+{
+    char *name = NULL, *phone = NULL, *id = NULL;
+    char name_m[256] = "****", phone_m[16] = "****", id_m[24] = "****";
+    /* a row that does not decrypt (a retired key removed too early) shows stars, not an error */
+    if (ss_field_decrypt(keys, a, "real_name", v->real_name_enc, &name) == 0) ss_mask_name(name, name_m, sizeof name_m);
+    if (ss_field_decrypt(keys, a, "phone", v->phone_enc, &phone) == 0) ss_mask_phone(phone, phone_m, sizeof phone_m);
+    if (ss_field_decrypt(keys, a, "id_number", v->id_number_enc, &id) == 0) ss_mask_id_number(id, id_m, sizeof id_m);
+    json_t *skills = json_loads(v->skills_json ? v->skills_json : "[]", 0, NULL);
+    if (!json_is_array(skills)) {
+        json_decref(skills);
+        skills = json_array();
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I}", "status", v->status, "real_name_masked", name_m,
+                     "phone_masked", phone_m, "id_number_masked", id_m, "skills", skills, "total_minutes",
+                     (json_int_t)v->total_minutes);
+}
+
+json_t *ss_view_service_record(const ss_service_record *r)
+{
+    char date[SS_TIME_RFC3339_LEN];
+    ss_time_format(r->activity_starts_at, date);
+    date[10] = '\0';   /* the activity's calendar day in the configured zone */
+    return json_pack("{s:I, s:I, s:s?, s:s?, s:s, s:s, s:I, s:s?, s:I, s:o}", "id", (json_int_t)r->id, "activity_id",
+                     (json_int_t)r->activity_id, "org_name", r->org_name, "title", r->title, "date", date, "kind",
+                     r->kind, "minutes", (json_int_t)r->minutes, "reason", r->reason, "created_by",
+                     (json_int_t)r->created_by, "created_at", ss_json_time(r->created_at));
 }

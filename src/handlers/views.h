@@ -8,6 +8,8 @@
 #include "store/activities.h"
 #include "store/orgs.h"
 #include "store/users.h"
+#include "store/volunteers.h"
+#include "util/crypto.h"
 
 /* {id, nickname, roles: [...], community_admin_of: [...]} */
 json_t *ss_view_user(const ss_user *u);
@@ -21,5 +23,11 @@ json_t *ss_view_org(const ss_org *o);
 json_t *ss_view_activity(const ss_activity *act);
 /* {status, waitlist_position?} plus what the context adds */
 json_t *ss_view_signup_status(const ss_signup *s);
+
+/* {status, real_name_masked, phone_masked, id_number_masked, skills, total_minutes}: personal
+ * fields are decrypted only to be masked here, and never leave the server whole. */
+json_t *ss_view_volunteer(const ss_field_keys *keys, ss_arena *a, const ss_volunteer *v);
+/* {id, activity_id, org_name, title, date, kind, minutes, reason, created_by, created_at} */
+json_t *ss_view_service_record(const ss_service_record *r);
 
 #endif

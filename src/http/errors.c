@@ -27,6 +27,14 @@ static const ss_error_def defs[] = {
     {"org_not_filed", 409, "The organization has not been approved yet.", "该组织尚未通过备案。"},
     {"invalid_state", 409, "This is not possible in the object's current state.", "当前状态下无法进行此操作。"},
     {"already_exists", 409, "This already exists.", "该记录已存在。"},
+    {"id_number_taken", 409, "This ID number is already registered by another account.", "该身份证号已被其他账号注册。"},
+    {"volunteer_required", 403, "Register as a volunteer first.", "请先完成志愿者实名登记。"},
+    {"checkin_code_invalid", 400, "This check-in code is not valid.", "签到码无效。"},
+    {"checkin_code_expired", 410, "This check-in code has expired; scan the current one.", "签到码已过期，请扫描最新的签到码。"},
+    {"outside_geofence", 422, "You are outside the activity's check-in area.", "您不在活动签到范围内。"},
+    {"not_signed_up", 403, "You have not signed up for this activity.", "您尚未报名该活动。"},
+    {"checkin_closed", 409, "Check-in is not open for this activity now.", "该活动当前不在签到时间内。"},
+    {"not_checked_in", 409, "Check in before checking out.", "请先签到再签退。"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

@@ -12,6 +12,12 @@
 static void decref(void *p) { json_decref(p); }
 static void free_cb(void *p) { free(p); }
 
+json_t *ss_req_own(ss_req *req, json_t *json)
+{
+    if (json) ss_arena_on_reset(req->arena, decref, json);
+    return json;
+}
+
 const char *ss_req_header(const ss_req *req, const char *param)
 {
     return req->envp ? FCGX_GetParam(param, req->envp) : NULL;

@@ -18,6 +18,7 @@
 #include "store/db.h"
 #include "util/arena.h"
 #include "util/config.h"
+#include "util/crypto.h"
 
 /* Read-only after start: shared by all workers. */
 typedef struct ss_app {
@@ -25,6 +26,8 @@ typedef struct ss_app {
     ss_router *router;
     ss_jwt_keys jwt;
     ss_wx_cfg wx;
+    ss_field_keys fields;            /* personal-data encryption and hashing */
+    unsigned char checkin_key[32];   /* HMAC key of check-in codes */
 } ss_app;
 
 /* One per worker thread: its own connections and arena. */
@@ -81,6 +84,8 @@ int ss_reply_list(ss_req *req, json_t *items, const char *next_cursor);
 /* The i-th `{param}` of the matched route. */
 long long ss_req_param(const ss_req *req, int i);
 
+/* Hands json's reference to the request: released when the reply is written. Returns json. */
+json_t *ss_req_own(ss_req *req, json_t *json);
 /* Replies with body as JSON (steals the reference). Returns 0. */
 int ss_reply_json(ss_req *req, int status, json_t *body);
 /* Replies with no body (204). Returns 0. */

@@ -62,8 +62,10 @@ static ss_sql q_promote_counts = SS_SQL(
 static ss_sql q_roster = SS_SQL(
     "SELECT s.id, s.activity_id, s.user_id, s.status, UNIX_TIMESTAMP(s.created_at), u.nickname, "
     "IF(s.status = 'waitlisted', (SELECT COUNT(*) FROM signups w WHERE w.activity_id = s.activity_id "
-    "AND w.status = 'waitlisted' AND w.queue_seq <= s.queue_seq), 0) "
+    "AND w.status = 'waitlisted' AND w.queue_seq <= s.queue_seq), 0), "
+    "COALESCE(UNIX_TIMESTAMP(c.checked_in_at), 0), COALESCE(UNIX_TIMESTAMP(c.checked_out_at), 0) "
     "FROM signups s JOIN users u ON u.id = s.user_id "
+    "LEFT JOIN checkins c ON c.activity_id = s.activity_id AND c.user_id = s.user_id "
     "WHERE s.activity_id = ? AND s.status <> 'cancelled' AND s.id > ? ORDER BY s.id LIMIT ?");
 static ss_sql q_of_user = SS_SQL(
     "SELECT s.id, s.activity_id, s.user_id, s.status, UNIX_TIMESTAMP(s.created_at), a.title, a.status, "
@@ -307,7 +309,8 @@ int ss_store_signup_roster(ss_db *db, ss_arena *a, long long activity_id, long l
         char **r = res.rows[i];
         items[i] = (ss_signup){.id = ss_db_int(r[0]), .activity_id = ss_db_int(r[1]), .user_id = ss_db_int(r[2]),
                                .status = r[3], .created_at = (time_t)ss_db_int(r[4]), .nickname = r[5],
-                               .position = (long)ss_db_int(r[6])};
+                               .position = (long)ss_db_int(r[6]), .checked_in_at = (time_t)ss_db_int(r[7]),
+                               .checked_out_at = (time_t)ss_db_int(r[8])};
     }
     *out = items;
     *n = res.nrows;

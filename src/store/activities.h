@@ -57,6 +57,7 @@ typedef struct ss_signup {
     const char *nickname;        /* rosters */
     const char *title, *activity_status;   /* the caller's own list */
     time_t starts_at, ends_at;
+    time_t checked_in_at, checked_out_at;  /* rosters; 0: not yet */
 } ss_signup;
 
 /* Signs user_id up for the activity at now: confirmed while seats remain, else waitlisted.

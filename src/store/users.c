@@ -12,7 +12,8 @@ static ss_sql q_login = SS_SQL(
     "last_login_at = VALUES(last_login_at), id = LAST_INSERT_ID(id)");
 
 static ss_sql q_get = SS_SQL(
-    "SELECT u.id, u.nickname, r.role, r.community_id "
+    "SELECT u.id, u.nickname, r.role, r.community_id, "
+    "EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = u.id AND v.status = 'registered') "
     "FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.community_id");
 
 int ss_store_user_login(ss_db *db, ss_arena *a, const char *openid, const char *unionid, long long *user_id)
@@ -33,7 +34,8 @@ int ss_store_user_get(ss_db *db, ss_arena *a, long long id, ss_user *out)
     int rc = ss_db_exec(db, &q_get, p, 1, &res, a);
     if (rc) return rc;
     if (res.nrows == 0) return SS_ENOTFOUND;
-    ss_user u = {.id = ss_db_int(res.rows[0][0]), .nickname = res.rows[0][1]};
+    ss_user u = {.id = ss_db_int(res.rows[0][0]), .nickname = res.rows[0][1],
+                 .is_volunteer = ss_db_int(res.rows[0][4]) != 0};
     u.community_admin_of = ss_arena_alloc(a, (size_t)res.nrows * sizeof(long long));
     for (int r = 0; r < res.nrows; r++) {
         const char *role = res.rows[r][2];

@@ -1,0 +1,41 @@
+/* Check-in rules that need no I/O: the rotating check-in code (an HMAC-signed token bound
+ * to one activity and one time window), the geofence (great-circle distance), the
+ * check-in and check-out windows, and the service minutes a check-out earns. */
+#ifndef SS_DOMAIN_CHECKIN_H
+#define SS_DOMAIN_CHECKIN_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define SS_CHECKIN_TOKEN_MAX 64
+#define SS_CHECKIN_OPENS_BEFORE_S (30 * 60)     /* check-in opens 30 min before the start */
+#define SS_CHECKOUT_GRACE_S (2 * 3600)          /* check-out stays open 2 h after the end */
+
+typedef enum {
+    SS_TOKEN_OK = 0,
+    SS_TOKEN_INVALID,    /* malformed or forged */
+    SS_TOKEN_EXPIRED,    /* authentic but older than the previous window */
+} ss_token_status;
+
+/* Writes the code for activity_id at now into out (SS_CHECKIN_TOKEN_MAX bytes):
+ * "<activity id>.<window>.<base64url(HMAC-SHA256(key, "checkin:<id>:<window>")[0..16])>".
+ * window = now / window_s. *expires_at: when the code stops being accepted. */
+void ss_checkin_token_make(const unsigned char *key, size_t keylen, long long activity_id, time_t now, int window_s,
+                           char *out, time_t *expires_at);
+/* Verifies a code at now: the current and the previous window are accepted (clock skew and
+ * the time to scan). Returns the status and, when authentic, *activity_id. */
+ss_token_status ss_checkin_token_verify(const unsigned char *key, size_t keylen, const char *token, time_t now,
+                                        int window_s, long long *activity_id);
+
+/* Great-circle distance in metres (haversine, mean Earth radius 6371008.8 m). */
+double ss_geo_distance_m(double lat1, double lng1, double lat2, double lng2);
+
+/* Returns 1 if a check-in at now is inside [starts_at - 30 min, ends_at]. */
+int ss_checkin_window_open(time_t now, time_t starts_at, time_t ends_at);
+/* Returns 1 if a check-out at now is inside [starts_at - 30 min, ends_at + 2 h]. */
+int ss_checkout_window_open(time_t now, time_t starts_at, time_t ends_at);
+
+/* Whole minutes of [in, out] overlapping [starts_at, ends_at], capped by cap_minutes when > 0. */
+long ss_service_minutes(time_t in, time_t out, time_t starts_at, time_t ends_at, long cap_minutes);
+
+#endif

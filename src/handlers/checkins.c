@@ -1,0 +1,149 @@
+/* Check-in and check-out (签到/签退) by scanning the activity's rotating QR code:
+ * GET /api/v1/activities/{id}/checkin-code (+ .svg) for the org's staff, and
+ * POST /api/v1/checkins, POST /api/v1/checkouts for volunteers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/checkin.h"
+#include "handlers/handlers.h"
+#include "http/errors.h"
+#include "http/request.h"
+#include "http/validate.h"
+#include "store/activities.h"
+#include "store/volunteers.h"
+#include "util/qrsvg.h"
+
+static int code_available(ss_req *req)
+{
+    const ss_activity *a = &req->subject.activity;
+    if (strcmp(a->status, "published") != 0) return ss_reply_error(req, "invalid_state");
+    if (req->now > a->ends_at + SS_CHECKOUT_GRACE_S) return ss_reply_error(req, "checkin_closed");
+    return SS_OK;
+}
+
+/* -> {token, expires_at, svg_url}; the token changes every window (<= 60 s of validity) */
+static int checkin_code(ss_req *req)
+{
+    int rc = code_available(req);
+    if (rc) return rc;
+    char token[SS_CHECKIN_TOKEN_MAX];
+    time_t expires;
+    const ss_activity *a = &req->subject.activity;
+    ss_checkin_token_make(req->app->checkin_key, sizeof req->app->checkin_key, a->id, req->now,
+                          req->app->cfg->checkin_window_s, token, &expires);
+    char url[96];
+    snprintf(url, sizeof url, "/api/v1/activities/%lld/checkin-code.svg", a->id);
+    return ss_reply_json(req, 200,
+                         json_pack("{s:s, s:o, s:s, s:I}", "token", token, "expires_at", ss_json_time(expires), "svg_url",
+                                   url, "activity_id", (json_int_t)a->id));
+}
+
+static void free_cb(void *p) { free(p); }
+
+/* -> image/svg+xml: the QR code of the current token */
+static int checkin_code_svg(ss_req *req)
+{
+    int rc = code_available(req);
+    if (rc) return rc;
+    char token[SS_CHECKIN_TOKEN_MAX];
+    time_t expires;
+    ss_checkin_token_make(req->app->checkin_key, sizeof req->app->checkin_key, req->subject.activity.id, req->now,
+                          req->app->cfg->checkin_window_s, token, &expires);
+    size_t len;
+    char *svg = ss_qr_svg(token, &len);
+    if (!svg) return SS_EINTERNAL;
+    ss_arena_on_reset(req->arena, free_cb, svg);
+    return ss_reply_raw(req, 200, "image/svg+xml", svg, len);
+}
+
+typedef struct {
+    long long activity_id;
+    double lat, lng;
+    ss_activity activity;
+} scan;
+
+/* The checks both directions share: body, volunteer, token, activity, geofence. */
+static int read_scan(ss_req *req, scan *s)
+{
+    int rc;
+    json_t *body = ss_req_json(req, &rc);
+    if (!body) return rc;
+    ss_v v;
+    ss_v_init(&v, req, body);
+    const char *token = ss_v_string(&v, "token", 1, 1, SS_CHECKIN_TOKEN_MAX - 1);
+    s->lat = ss_v_number(&v, "lat", 1, -90, 90, NULL);
+    s->lng = ss_v_number(&v, "lng", 1, -180, 180, NULL);
+    if ((rc = ss_v_finish(&v))) return rc;
+    if (!req->caller.user.is_volunteer) return ss_reply_error(req, "volunteer_required");
+    switch (ss_checkin_token_verify(req->app->checkin_key, sizeof req->app->checkin_key, token, req->now,
+                                    req->app->cfg->checkin_window_s, &s->activity_id)) {
+    case SS_TOKEN_OK: break;
+    case SS_TOKEN_EXPIRED: return ss_reply_error(req, "checkin_code_expired");
+    default: return ss_reply_error(req, "checkin_code_invalid");
+    }
+    ss_org_role role;
+    rc = ss_store_activity_get_for(req->db, req->arena, s->activity_id, req->caller.user_id, &s->activity, &role);
+    if (rc == SS_ENOTFOUND) return ss_reply_error(req, "checkin_code_invalid");
+    if (rc) return rc;
+    if (strcmp(s->activity.status, "published") != 0) return ss_reply_error(req, "checkin_closed");
+    return SS_OK;
+}
+
+static int inside(ss_req *req, const scan *s)
+{
+    double d = ss_geo_distance_m(s->lat, s->lng, s->activity.lat, s->activity.lng);
+    return d <= (double)s->activity.radius_m ? SS_OK : ss_reply_error(req, "outside_geofence");
+}
+
+/* {token, lat, lng} -> 201 {activity_id, checked_in_at}; a repeat -> 200 with the first time */
+static int checkin(ss_req *req)
+{
+    scan s;
+    int rc = read_scan(req, &s);
+    if (rc) return rc;
+    if (!ss_checkin_window_open(req->now, s.activity.starts_at, s.activity.ends_at))
+        return ss_reply_error(req, "checkin_closed");
+    if ((rc = inside(req, &s))) return rc;
+    const char *signup;
+    if ((rc = ss_store_signup_status(req->db, req->arena, s.activity_id, req->caller.user_id, &signup))) return rc;
+    int confirmed = signup && strcmp(signup, "confirmed") == 0;
+    if (!confirmed && !s.activity.walk_in) return ss_reply_error(req, "not_signed_up");
+    ss_checkin c;
+    rc = ss_store_checkin(req->db, req->arena, s.activity_id, req->caller.user_id, req->now, s.lat, s.lng, !confirmed,
+                          &c);
+    if (rc) return rc;
+    return ss_reply_json(req, c.created ? 201 : 200,
+                         json_pack("{s:I, s:o}", "activity_id", (json_int_t)c.activity_id, "checked_in_at",
+                                   ss_json_time(c.checked_in_at)));
+}
+
+/* {token, lat, lng} -> 200 {activity_id, minutes}; the minutes are credited once */
+static int checkout(ss_req *req)
+{
+    scan s;
+    int rc = read_scan(req, &s);
+    if (rc) return rc;
+    if (!ss_checkout_window_open(req->now, s.activity.starts_at, s.activity.ends_at))
+        return ss_reply_error(req, "checkin_closed");
+    if ((rc = inside(req, &s))) return rc;
+    ss_checkout_rule rule = {s.activity.starts_at, s.activity.ends_at, s.activity.service_minutes};
+    ss_checkin c;
+    rc = ss_store_checkout(req->db, req->arena, s.activity_id, req->caller.user_id, req->now, s.lat, s.lng, &rule, &c);
+    if (rc == SS_ENOTFOUND) return ss_reply_error(req, "not_checked_in");
+    if (rc) return rc;
+    return ss_reply_json(req, 200,
+                         json_pack("{s:I, s:I, s:o, s:o}", "activity_id", (json_int_t)c.activity_id, "minutes",
+                                   (json_int_t)c.minutes, "checked_in_at", ss_json_time(c.checked_in_at),
+                                   "checked_out_at", ss_json_time(c.checked_out_at)));
+}
+
+static const ss_route routes[] = {
+    {"GET", "/api/v1/activities/{id}/checkin-code", checkin_code, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,
+     SS_RULE_ORG_STAFF},
+    {"GET", "/api/v1/activities/{id}/checkin-code.svg", checkin_code_svg, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,
+     SS_RULE_ORG_STAFF},
+    {"POST", "/api/v1/checkins", checkin, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"POST", "/api/v1/checkouts", checkout, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+};
+const ss_route_table ss_checkin_routes = {routes, sizeof routes / sizeof routes[0]};
