@@ -2,12 +2,14 @@
  * It uses the app's config and store layer, so its SQL is the same prepared statements.
  *
  *   sanshe-ctl <config> grant <openid> admin
- *   sanshe-ctl <config> grant <openid> community_admin <community_id> */
+ *   sanshe-ctl <config> grant <openid> community_admin <community_id>
+ *   sanshe-ctl <config> recount <contest_id>     rebuild vote tallies from stored votes */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/errors.h"
+#include "store/contests.h"
 #include "store/users.h"
 #include "util/arena.h"
 #include "util/config.h"
@@ -16,7 +18,8 @@
 static int usage(void)
 {
     fprintf(stderr, "usage: sanshe ctl grant <openid> admin\n"
-                    "       sanshe ctl grant <openid> community_admin <community_id>\n");
+                    "       sanshe ctl grant <openid> community_admin <community_id>\n"
+                    "       sanshe ctl recount <contest_id>\n");
     return 2;
 }
 
@@ -56,6 +59,33 @@ static int grant(ss_db *db, ss_arena *a, int argc, char **argv)
     return 0;
 }
 
+/* Prints each project's stored votes and its tally before the rebuild; exit 0 either way,
+ * and "drift: 0" when they all agreed. */
+static int recount(ss_db *db, ss_arena *a, int argc, char **argv)
+{
+    char *end;
+    long long contest = argc == 1 ? strtoll(argv[0], &end, 10) : 0;
+    if (contest <= 0 || *end) return usage();
+    ss_recount_row *rows;
+    int n;
+    int rc = ss_store_contest_recount(db, a, contest, &rows, &n);
+    if (rc) {
+        fprintf(stderr, "sanshe ctl: recount failed (%s)\n", ss_strerror(rc));
+        return 1;
+    }
+    long long drift = 0, total = 0;
+    for (int i = 0; i < n; i++) {
+        long long d = rows[i].tallied - rows[i].counted;
+        printf("project %lld: votes %lld, tally %lld, drift %+lld\n", rows[i].project_id, rows[i].counted,
+               rows[i].tallied, d);
+        drift += d < 0 ? -d : d;
+        total += rows[i].counted;
+    }
+    printf("contest %lld: %d projects, %lld votes, drift: %lld%s\n", contest, n, total, drift,
+           drift ? " (tallies rebuilt from the votes)" : "");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     ss_config cfg;
@@ -74,6 +104,8 @@ int main(int argc, char **argv)
     ss_arena *a = ss_arena_create(8192);
     if (strcmp(argv[2], "grant") == 0)
         rc = grant(db, a, argc - 3, argv + 3);
+    else if (strcmp(argv[2], "recount") == 0)
+        rc = recount(db, a, argc - 3, argv + 3);
     else
         rc = usage();
     ss_arena_free(a);

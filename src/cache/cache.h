@@ -5,6 +5,7 @@
 #define SS_CACHE_CACHE_H
 
 #include <stddef.h>
+#include <time.h>
 
 typedef struct ss_cache ss_cache;
 
@@ -27,5 +28,9 @@ int ss_session_create(ss_cache *c, long long user_id, const char *session_key, i
 int ss_session_get(ss_cache *c, const char *sid, long long *user_id);
 /* Deletes the session (idempotent). Returns 0 or SS_EUNAVAIL. */
 int ss_session_delete(ss_cache *c, const char *sid);
+
+/* Rate limits: counts one event for `who` in `bucket` in the current window of window_s
+ * seconds. Returns 0 while the count is within limit, SS_ELIMIT beyond, or SS_EUNAVAIL. */
+int ss_rate_allow(ss_cache *c, const char *bucket, const char *who, int limit, int window_s, time_t now);
 
 #endif

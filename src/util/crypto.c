@@ -23,6 +23,11 @@ int ss_random_hex(char *out, size_t nbytes)
     return 0;
 }
 
+int ss_random_bytes(unsigned char *buf, size_t n)
+{
+    return RAND_bytes(buf, (int)n) == 1 ? 0 : -1;
+}
+
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9') return c - '0';

@@ -11,6 +11,8 @@
 /* Writes 2*nbytes hex digits and a NUL into out (2*nbytes+1 bytes) from a CSPRNG.
  * Returns 0, or -1 if the generator failed (out untouched). nbytes <= 64. */
 int ss_random_hex(char *out, size_t nbytes);
+/* Fills buf with n bytes from a CSPRNG. Returns 0 or -1. */
+int ss_random_bytes(unsigned char *buf, size_t n);
 /* Decodes 2*n hex digits into out[n]. Returns 0, or -1 on a bad digit or length. */
 int ss_hex_decode(const char *hex, unsigned char *out, size_t n);
 /* Compares in time independent of the contents. Returns 1 if equal. */

@@ -1,0 +1,67 @@
+/* Contest rules (see contest.h). */
+#include "domain/contest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ss_vote_day(time_t t, char *out)
+{
+    time_t shanghai = t + 8 * 3600;   /* China keeps UTC+8 all year */
+    struct tm tm;
+    gmtime_r(&shanghai, &tm);
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+
+int ss_contest_check_times(time_t now, time_t submit_until, time_t vote_from, time_t vote_until, const char **field,
+                           const char **why)
+{
+    if (vote_until <= vote_from) {
+        *field = "vote_until";
+        *why = "must be after vote_from";
+        return -1;
+    }
+    if (vote_until <= now) {
+        *field = "vote_until";
+        *why = "must be in the future";
+        return -1;
+    }
+    if (submit_until > vote_until) {
+        *field = "submit_until";
+        *why = "must be no later than vote_until";
+        return -1;
+    }
+    return 0;
+}
+
+int ss_voting_open(time_t now, time_t vote_from, time_t vote_until)
+{
+    return now >= vote_from && now < vote_until;
+}
+
+int ss_submission_open(time_t now, time_t submit_until)
+{
+    return now < submit_until;
+}
+
+static int by_rank(const void *pa, const void *pb)
+{
+    const ss_result_row *a = pa, *b = pb;
+    if (a->votes != b->votes) return a->votes > b->votes ? -1 : 1;
+    return (a->project_id > b->project_id) - (a->project_id < b->project_id);
+}
+
+void ss_contest_rank(ss_result_row *rows, int n, long long budget_cents)
+{
+    qsort(rows, (size_t)n, sizeof *rows, by_rank);
+    long long left = budget_cents;
+    int funding = 1;
+    for (int i = 0; i < n; i++) {
+        rows[i].funded = funding && rows[i].budget_cents <= left;
+        if (rows[i].funded) left -= rows[i].budget_cents;
+        else funding = 0;
+    }
+}

@@ -1,0 +1,36 @@
+/* Contest rules that need no I/O: the voting day (a calendar day in Asia/Shanghai, UTC+8
+ * all year), the contest's own time rules, and the results: projects ranked by votes
+ * (ties: the earlier-submitted project first) and funded in rank order while the budget lasts. */
+#ifndef SS_DOMAIN_CONTEST_H
+#define SS_DOMAIN_CONTEST_H
+
+#include <time.h>
+
+#define SS_TALLY_SLOTS 16
+#define SS_VOTES_PER_DAY_MAX 100
+#define SS_BUDGET_MAX_CENTS 100000000000LL    /* 10^9 yuan */
+
+/* Writes the Shanghai calendar day of t as "YYYY-MM-DD" into out (11 bytes). */
+void ss_vote_day(time_t t, char *out);
+
+/* Checks a new contest's times at now. Returns 0, or -1 with *field and *why. */
+int ss_contest_check_times(time_t now, time_t submit_until, time_t vote_from, time_t vote_until, const char **field,
+                           const char **why);
+/* Returns 1 if voting is open at now: [vote_from, vote_until). */
+int ss_voting_open(time_t now, time_t vote_from, time_t vote_until);
+/* Returns 1 if project submission is open at now: before submit_until. */
+int ss_submission_open(time_t now, time_t submit_until);
+
+typedef struct ss_result_row {
+    long long project_id;      /* ids grow with submission order */
+    long long votes;
+    long long budget_cents;
+    int funded;                /* OUT */
+} ss_result_row;
+
+/* Sorts rows by votes descending, then project_id ascending, and marks funded: in rank
+ * order, each project is funded while its budget fits in what is left; the first one that
+ * does not fit ends the funding (rank is never skipped for a cheaper project). */
+void ss_contest_rank(ss_result_row *rows, int n, long long budget_cents);
+
+#endif

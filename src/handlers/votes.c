@@ -1,0 +1,75 @@
+/* Voting in a contest: POST /api/v1/contests/{id}/votes. A 201 is sent only after the vote
+ * is committed; the daily limit holds under any concurrency (store/contests.c); an
+ * Idempotency-Key replays the first reply; rate limits per user and per client address
+ * stop scripted voting while letting a whole community behind one NAT address vote. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/contest.h"
+#include "handlers/handlers.h"
+#include "http/errors.h"
+#include "http/request.h"
+#include "http/validate.h"
+#include "store/contests.h"
+#include "util/metrics.h"
+
+static int valid_key(const char *k)
+{
+    size_t n = strlen(k);
+    if (n == 0 || n > 64) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') ||
+              k[i] == '-' || k[i] == '_' || k[i] == '.' || k[i] == ':'))
+            return 0;
+    return 1;
+}
+
+static int rate_limit(ss_req *req)
+{
+    char who[32];
+    snprintf(who, sizeof who, "%lld", req->caller.user_id);
+    int rc = ss_rate_allow(req->cache, "vote-user", who, req->app->cfg->vote_rate_user_per_s, 1, req->now);
+    if (rc == SS_OK && req->remote_addr)
+        rc = ss_rate_allow(req->cache, "vote-addr", req->remote_addr, req->app->cfg->vote_rate_addr_per_s, 1, req->now);
+    if (rc == SS_EUNAVAIL) ss_metrics_dep_error(SS_DEP_REDIS);
+    if (rc == SS_ELIMIT) ss_reply_header(req, "Retry-After", "1");
+    return rc;
+}
+
+/* {project_id} + optional Idempotency-Key -> 201 {votes_left_today} */
+static int vote(ss_req *req)
+{
+    int rc;
+    json_t *body = ss_req_json(req, &rc);
+    if (!body) return rc;
+    ss_v v;
+    ss_v_init(&v, req, body);
+    long long project_id = ss_v_int(&v, "project_id", 1, 1, INT64_MAX, 0, NULL);
+    const char *key = ss_req_header(req, "HTTP_IDEMPOTENCY_KEY");
+    if (key && !valid_key(key)) ss_v_fail(&v, "Idempotency-Key", "1 to 64 characters: letters, digits, - _ . :");
+    if ((rc = ss_v_finish(&v))) return rc;
+
+    ss_contest c;
+    if ((rc = ss_store_contest_get(req->db, req->arena, ss_req_param(req, 0), &c))) return rc;
+    if ((rc = rate_limit(req))) return rc;
+    if (!ss_voting_open(req->now, c.vote_from, c.vote_until)) return ss_reply_error(req, "voting_closed");
+
+    char day[11];
+    ss_vote_day(req->now, day);
+    ss_vote_request vr = {c.id, project_id, req->caller.user_id, c.votes_per_user_per_day, day, key,
+                          req->remote_addr, req->now};
+    long left = 0;
+    int replayed = 0;
+    rc = ss_store_vote(req->db, req->arena, &vr, &left, &replayed);
+    if (rc == SS_ELIMIT) return ss_reply_error(req, "vote_limit_reached");
+    if (rc) return rc;
+    if (replayed) ss_reply_header(req, "Idempotent-Replayed", "true");
+    return ss_reply_json(req, 201, json_pack("{s:I, s:I}", "votes_left_today", (json_int_t)left, "project_id",
+                                             (json_int_t)project_id));
+}
+
+static const ss_route routes[] = {
+    {"POST", "/api/v1/contests/{id}/votes", vote, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+};
+const ss_route_table ss_vote_routes = {routes, sizeof routes / sizeof routes[0]};

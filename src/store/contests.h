@@ -1,0 +1,60 @@
+/* Contests, projects, votes and tallies in MariaDB (the design is in
+ * sql/004_contests_votes.sql: votes are the truth, quotas and tally slots move with them in
+ * the same transaction). */
+#ifndef SS_STORE_CONTESTS_H
+#define SS_STORE_CONTESTS_H
+
+#include <time.h>
+
+#include "store/db.h"
+
+typedef struct ss_contest {
+    long long id, community_id;          /* community 0: open to all */
+    const char *title;
+    long long budget_cents;
+    long votes_per_user_per_day;
+    time_t submit_until, vote_from, vote_until, created_at;
+} ss_contest;
+
+typedef struct ss_project {
+    long long id, contest_id, org_id, budget_cents, votes;
+    const char *title, *summary, *status, *org_name, *reject_reason;
+    time_t created_at;
+} ss_project;
+
+int ss_store_contest_create(ss_db *db, ss_arena *a, const ss_contest *c, long long created_by, long long *id);
+int ss_store_contest_get(ss_db *db, ss_arena *a, long long id, ss_contest *out);   /* SS_ENOTFOUND */
+int ss_store_contest_list(ss_db *db, ss_arena *a, long long before_id, int limit, ss_contest **out, int *n);
+
+int ss_store_project_create(ss_db *db, ss_arena *a, const ss_project *p, long long submitted_by, long long *id);
+int ss_store_project_get(ss_db *db, ss_arena *a, long long id, ss_project *out);   /* SS_ENOTFOUND */
+/* submitted -> approved (creating its tally slots) or rejected. Repeating: 0. The other
+ * decision already made: SS_ECONFLICT. */
+int ss_store_project_decide(ss_db *db, ss_arena *a, long long id, const char *status, const char *reason,
+                            long long by_user);
+/* A contest's projects with vote counts, by id; approved only unless all. */
+int ss_store_project_list(ss_db *db, ss_arena *a, long long contest_id, int all, ss_project **out, int *n);
+
+typedef struct ss_vote_request {
+    long long contest_id, project_id, user_id;
+    long limit;                          /* votes per user per day */
+    const char *day;                     /* Shanghai calendar day, "YYYY-MM-DD" */
+    const char *idempotency_key;         /* NULL: none */
+    const char *client_addr;
+    time_t now;
+} ss_vote_request;
+
+/* Stores one vote durably, or replays the first reply for a repeated idempotency key.
+ * Returns 0 with *votes_left (and *replayed); SS_ENOTFOUND: no approved project of this
+ * contest; SS_ELIMIT: the daily limit is used up; or a db error. */
+int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_left, int *replayed);
+
+typedef struct ss_recount_row {
+    long long project_id, counted, tallied;
+} ss_recount_row;
+
+/* Rebuilds every project's tally slots of the contest from its stored votes, under lock,
+ * and reports each project's stored count and previous tally. */
+int ss_store_contest_recount(ss_db *db, ss_arena *a, long long contest_id, ss_recount_row **out, int *n);
+
+#endif
