@@ -38,7 +38,9 @@ static int correction_create(ss_req *req)
     r.org_name = req->subject.activity.org_name;
     r.activity_starts_at = req->subject.activity.starts_at;
     r.created_at = req->now;
-    return ss_reply_json(req, 201, ss_view_service_record(&r));
+    json_t *view = ss_view_service_record(&r);
+    json_object_set_new(view, "user_id", json_integer(r.user_id));
+    return ss_reply_json(req, 201, view);
 }
 
 /* ?limit&cursor -> {items, next_cursor}: every row of the activity, oldest first */
