@@ -65,13 +65,50 @@ static size_t u8len(const unsigned char *s)
     return 1;
 }
 
+/* Decodes the UTF-8 character at s into *cp. Returns its length, or 0 if malformed
+ * (overlong, surrogate, truncated, beyond U+10FFFF). */
+static size_t u8dec(const unsigned char *s, unsigned *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return 1;
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf && (s[1] & 0xc0) == 0x80) {
+        *cp = (s[0] & 0x1fu) << 6 | (s[1] & 0x3fu);
+        return 2;
+    }
+    if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+        *cp = (s[0] & 0x0fu) << 12 | (s[1] & 0x3fu) << 6 | (s[2] & 0x3fu);
+        return *cp >= 0x800 && (*cp < 0xd800 || *cp > 0xdfff) ? 3 : 0;
+    }
+    if (s[0] >= 0xf0 && s[0] <= 0xf4 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 && (s[3] & 0xc0) == 0x80) {
+        *cp = (s[0] & 0x07u) << 18 | (s[1] & 0x3fu) << 12 | (s[2] & 0x3fu) << 6 | (s[3] & 0x3fu);
+        return *cp >= 0x10000 && *cp <= 0x10ffff ? 4 : 0;
+    }
+    return 0;
+}
+
+/* Letters outside ASCII a name on a Chinese ID card or passport may hold: Latin with
+ * diacritics, Greek, Cyrillic, Arabic script (Uyghur, Kazakh), Tibetan, Mongolian, kana,
+ * Hangul, CJK ideographs (with extensions); '·' (U+00B7, U+30FB) joins transliterated names. */
+static int name_char(unsigned c)
+{
+    return c == 0xb7 || c == 0x30fb || (c >= 0xc0 && c <= 0x24f && c != 0xd7 && c != 0xf7) ||
+           (c >= 0x370 && c <= 0x4ff) || (c >= 0x620 && c <= 0x6d3) || (c >= 0xf00 && c <= 0xfff) ||
+           (c >= 0x1800 && c <= 0x18af) || (c >= 0x3041 && c <= 0x30fa) || (c >= 0x3400 && c <= 0x4dbf) ||
+           (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+           (c >= 0x20000 && c <= 0x323af);
+}
+
 int ss_real_name_valid(const char *name)
 {
     if (!name) return 0;
-    size_t chars = 0, n = strlen(name);
+    size_t chars = 0, n = strlen(name), len;
     if (n == 0 || name[0] == ' ' || name[n - 1] == ' ') return 0;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p += u8len(p)) {
-        if (*p < 0x80 && !isalpha(*p) && *p != ' ' && *p != '.' && *p != '-') return 0;
+    unsigned c;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p += len) {
+        if (!(len = u8dec(p, &c))) return 0;
+        if (c < 0x80 ? !isalpha((int)c) && c != ' ' && c != '.' && c != '-' : !name_char(c)) return 0;
         chars++;
     }
     return chars >= 2 && chars <= 30;

@@ -156,8 +156,7 @@ int ss_reply_error(ss_req *req, const char *code)
 
 int ss_reply_invalid(ss_req *req, json_t *fields)
 {
-    if (req->err_fields) json_decref(req->err_fields);
-    req->err_fields = fields;
+    req->err_fields = fields;   /* an earlier map stays owned by the arena */
     ss_arena_on_reset(req->arena, decref, fields);
     req->err_code = "validation_failed";
     return SS_EINVALID;

@@ -67,6 +67,16 @@ int ss_b64url_encode(const unsigned char *in, size_t n, char *out, size_t outcap
     return len;
 }
 
+/* Value of a base64url character, or -1: EVP_DecodeBlock would skip whitespace, so the
+ * alphabet is checked here. */
+static int b64url_val(char c)
+{
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    return c == '-' ? 62 : c == '_' ? 63 : -1;
+}
+
 int ss_b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t outcap, size_t *outlen)
 {
     if (inlen % 4 == 1 || inlen > 8192) return -1;
@@ -75,9 +85,11 @@ int ss_b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t ou
     char tmp[8196];
     for (size_t i = 0; i < inlen; i++) {
         char c = in[i];
-        if (c == '+' || c == '/' || c == '=') return -1;   /* standard alphabet is not base64url */
+        if (b64url_val(c) < 0) return -1;   /* also '+', '/', '=' and whitespace */
         tmp[i] = c == '-' ? '+' : c == '_' ? '/' : c;
     }
+    /* one spelling per value: the bits after the last whole byte must be zero */
+    if (pad && (b64url_val(in[inlen - 1]) & (pad == 2 ? 0x0f : 0x03))) return -1;
     memset(tmp + inlen, '=', pad);
     int n = EVP_DecodeBlock(out, (const unsigned char *)tmp, (int)padded);
     if (n < 0) return -1;
@@ -118,6 +130,12 @@ int ss_field_keys_load(ss_field_keys *k, const ss_config *cfg, char *err, size_t
         if (ss_hex_decode(hex, k->retired[k->nretired], 32) != 0 || (end[65] != ',' && end[65] != '\0')) {
             snprintf(err, errlen, "field_keys_retired: a key is not 64 hex digits");
             return -1;
+        }
+        for (int i = 0; i < k->nretired; i++) {
+            if (k->retired_id[i] == id) {
+                snprintf(err, errlen, "field_keys_retired: id %ld appears twice", id);
+                return -1;
+            }
         }
         k->retired_id[k->nretired++] = (int)id;
         p = end[65] == ',' ? end + 66 : end + 65;
@@ -165,7 +183,7 @@ static const unsigned char *key_for(const ss_field_keys *k, int id)
 
 int ss_field_decrypt(const ss_field_keys *k, ss_arena *a, const char *label, const char *enc, char **out)
 {
-    unsigned char buf[IV_LEN + FIELD_MAX + TAG_LEN];
+    unsigned char buf[IV_LEN + FIELD_MAX + TAG_LEN + 2];   /* + the decoder's scratch for a partial group */
     size_t blen;
     int len = 0, fin = 0, rc = -1;
     char *end;
