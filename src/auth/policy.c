@@ -14,6 +14,12 @@ int ss_policy_is_community_admin(const ss_caller *caller, long long community_id
     return 0;
 }
 
+/* The filer of an organization not yet filed: its leader-to-be, told to wait, not refused. */
+static int owner_waiting(const ss_caller *caller, const ss_policy_facts *f)
+{
+    return caller->authenticated && !f->public_visible && f->owner_id && caller->user_id == f->owner_id;
+}
+
 int ss_policy_decide(const ss_caller *caller, ss_rule rule, const ss_policy_facts *f)
 {
     int authed = caller->authenticated;
@@ -26,9 +32,11 @@ int ss_policy_decide(const ss_caller *caller, ss_rule rule, const ss_policy_fact
     case SS_RULE_VISIBLE:
         return SS_OK;
     case SS_RULE_ORG_LEADER:
-        return role == SS_ORG_ROLE_LEADER ? SS_OK : SS_EFORBIDDEN;
+        if (role == SS_ORG_ROLE_LEADER) return SS_OK;
+        return owner_waiting(caller, f) ? SS_ECONFLICT : SS_EFORBIDDEN;
     case SS_RULE_ORG_STAFF:
-        return (role == SS_ORG_ROLE_LEADER || role == SS_ORG_ROLE_SOCIAL_WORKER) ? SS_OK : SS_EFORBIDDEN;
+        if (role == SS_ORG_ROLE_LEADER || role == SS_ORG_ROLE_SOCIAL_WORKER) return SS_OK;
+        return owner_waiting(caller, f) ? SS_ECONFLICT : SS_EFORBIDDEN;
     case SS_RULE_COMMUNITY_ADMIN:
         return cadmin ? SS_OK : SS_EFORBIDDEN;
     }

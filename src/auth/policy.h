@@ -20,7 +20,9 @@ typedef struct ss_policy_facts {
 } ss_policy_facts;
 
 /* Pure: returns 0 if caller may apply rule to the subject, SS_ENOTFOUND if the caller may
- * not even see it, SS_EFORBIDDEN if they may see it but not do this. */
+ * not even see it, SS_EFORBIDDEN if they may see it but not do this, SS_ECONFLICT if they
+ * are the filer of an organization not yet filed asking for a leader's or staff action
+ * (replied as 409 org_not_filed: they will be its leader once it is approved). */
 int ss_policy_decide(const ss_caller *caller, ss_rule rule, const ss_policy_facts *facts);
 
 /* Returns 1 if the caller is an admin or administers community_id. */

@@ -105,16 +105,18 @@ static int activity_list(ss_req *req)
         (rc = ss_req_query_int(req, "community_id", 0, INT64_MAX, 0, &f.community_id)))
         return rc;
     f.limit = limit;
+    const char *category, *from, *to, *cursor;
+    if ((rc = ss_req_query_str(req, "category", &category)) || (rc = ss_req_query_str(req, "from", &from)) ||
+        (rc = ss_req_query_str(req, "to", &to)) || (rc = ss_req_query_str(req, "cursor", &cursor)))
+        return rc;
     ss_v v;
     ss_v_init(&v, req, NULL);
-    const char *category = ss_req_query(req, "category");
     if (category) {
         f.category = NULL;
         for (const char *const *c = ss_activity_categories; *c; c++)
             if (strcmp(*c, category) == 0) f.category = *c;
         if (!f.category) ss_v_fail(&v, "category", "must be one of: relief, consultation, safety, culture, other");
     }
-    const char *from = ss_req_query(req, "from"), *to = ss_req_query(req, "to"), *cursor = ss_req_query(req, "cursor");
     if (from && ss_time_parse(from, &f.from) != 0) ss_v_fail(&v, "from", "must be an RFC 3339 date-time");
     if (to && ss_time_parse(to, &f.to) != 0) ss_v_fail(&v, "to", "must be an RFC 3339 date-time");
     if (cursor && parse_cursor(cursor, &f.after_starts, &f.after_id) != 0) ss_v_fail(&v, "cursor", "not a cursor");

@@ -115,8 +115,8 @@ static int project_submit(ss_req *req)
         ss_v_fail(&v, "org_id", "no such organization");
         return ss_v_finish(&v);
     }
+    if (rc == SS_ECONFLICT) return ss_reply_error(req, "org_not_filed");
     if (rc) return rc;
-    if (strcmp(org.org.status, "filed") != 0) return ss_reply_error(req, "org_not_filed");
     if (c.community_id && org.org.community_id != c.community_id) {
         ss_v_fail(&v, "org_id", "this contest is for organizations of another community");
         return ss_v_finish(&v);

@@ -84,14 +84,28 @@ static int bad_query(ss_req *req, const char *name, const char *why)
     return SS_EBADREQ;
 }
 
+/* Returns 1 if name= appears in the query string, decodable or not. */
+static int query_present(const ss_req *req, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = req->query; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL)
+        if (strncmp(p, name, n) == 0 && p[n] == '=') return 1;
+    return 0;
+}
+
+int ss_req_query_str(ss_req *req, const char *name, const char **out)
+{
+    *out = ss_req_query(req, name);
+    if (!*out && query_present(req, name)) return bad_query(req, name, "is not correctly percent-encoded");
+    return SS_OK;
+}
+
 int ss_req_query_int(ss_req *req, const char *name, long long min, long long max, long long def, long long *out)
 {
-    const char *v = ss_req_query(req, name);
+    const char *v;
+    int rc = ss_req_query_str(req, name, &v);
+    if (rc) return rc;
     if (!v) {
-        /* present but undecodable is as bad as not a number */
-        size_t n = strlen(name);
-        for (const char *p = req->query; p && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL)
-            if (strncmp(p, name, n) == 0 && p[n] == '=') return bad_query(req, name, "must be an integer");
         *out = def;
         return SS_OK;
     }

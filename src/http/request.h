@@ -74,6 +74,9 @@ const char *ss_req_header(const ss_req *req, const char *param);
 json_t *ss_req_json(ss_req *req, int *rc);
 /* Returns the decoded value of query parameter name (arena), or NULL if absent or invalid. */
 const char *ss_req_query(ss_req *req, const char *name);
+/* Reads query parameter name (NULL when absent). Returns 0, or SS_EBADREQ with fields set
+ * when it is present but not decodable. */
+int ss_req_query_str(ss_req *req, const char *name, const char **out);
 /* Reads integer query parameter name into *out (def when absent). Returns 0, or SS_EBADREQ
  * with fields set when it is not an integer in [min, max]. */
 int ss_req_query_int(ss_req *req, const char *name, long long min, long long max, long long def, long long *out);

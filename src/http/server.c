@@ -124,6 +124,7 @@ static int dispatch(ss_req *req, FCGX_Request *fr)
     if (route->subject != SS_SUBJECT_NONE) {
         rc = ss_policy_load_check(req->db, req->arena, &req->caller, route->subject, ss_req_param(req, 0),
                                   route->rule, &req->subject);
+        if (rc == SS_ECONFLICT) return ss_reply_error(req, "org_not_filed");
         if (rc) return rc;
     }
     return route->handler(req);

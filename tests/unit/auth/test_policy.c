@@ -48,8 +48,14 @@ static void owner_members_and_admins_see_hidden(void **state)
     assert_int_equal(ss_policy_decide(&owner, SS_RULE_VISIBLE, &f), SS_OK);
     assert_int_equal(ss_policy_decide(&ad, SS_RULE_VISIBLE, &f), SS_OK);
     assert_int_equal(ss_policy_decide(&ca, SS_RULE_COMMUNITY_ADMIN, &f), SS_OK);
-    /* seeing is not acting: the filer of a pending org cannot approve it */
+    /* seeing is not acting: the filer of a pending org cannot approve it, and is told to wait
+     * (SS_ECONFLICT: org_not_filed) for a leader's or staff action */
     assert_int_equal(ss_policy_decide(&owner, SS_RULE_COMMUNITY_ADMIN, &f), SS_EFORBIDDEN);
+    assert_int_equal(ss_policy_decide(&owner, SS_RULE_ORG_STAFF, &f), SS_ECONFLICT);
+    assert_int_equal(ss_policy_decide(&owner, SS_RULE_ORG_LEADER, &f), SS_ECONFLICT);
+    ss_policy_facts filed = facts(1, SS_ORG_ROLE_NONE);
+    ss_caller former_filer = user(50);   /* a filed org's filer without a role (demoted) is refused */
+    assert_int_equal(ss_policy_decide(&former_filer, SS_RULE_ORG_STAFF, &filed), SS_EFORBIDDEN);
     ss_policy_facts member = facts(0, SS_ORG_ROLE_MEMBER);
     ss_caller m = user(60);
     assert_int_equal(ss_policy_decide(&m, SS_RULE_VISIBLE, &member), SS_OK);
