@@ -146,7 +146,8 @@ int main(int argc, char **argv)
     ss_app app = {.cfg = &cfg, .router = router};
     jwt_key = (unsigned char *)ss_xstrdup(cfg.jwt_key);
     app.jwt = (ss_jwt_keys){jwt_key, strlen(cfg.jwt_key), cfg.jwt_issuer, cfg.jwt_audience};
-    app.wx = (ss_wx_cfg){cfg.wx_base_url, cfg.wx_appid, cfg.wx_secret, cfg.wx_connect_timeout_ms, cfg.wx_timeout_ms};
+    app.wx = (ss_wx_cfg){cfg.wx_base_url, cfg.wx_appid, cfg.wx_secret, cfg.wx_connect_timeout_ms, cfg.wx_timeout_ms,
+                        cfg.wx_max_inflight};
 
     if (ss_field_keys_load(&app.fields, &cfg, err, sizeof err) != 0 ||
         ss_hex_decode(cfg.checkin_key, app.checkin_key, sizeof app.checkin_key) != 0) {

@@ -97,12 +97,19 @@ void ss_wx_thread_cleanup(void)
     tl_curl = NULL;
 }
 
+static int inflight;   /* calls waiting on WeChat now, across workers */
+
 int ss_wx_code2session(const ss_wx_cfg *cfg, const char *code, ss_wx_session *out, const char **err_code)
 {
     char *e_appid = NULL, *e_secret = NULL, *e_code = NULL, *url = NULL;
     reply_buf *reply = NULL;
     int rc = SS_EUNAVAIL;
     *err_code = "unavailable";
+    if (__atomic_add_fetch(&inflight, 1, __ATOMIC_ACQ_REL) > (cfg->max_inflight > 0 ? cfg->max_inflight : 1)) {
+        __atomic_sub_fetch(&inflight, 1, __ATOMIC_ACQ_REL);
+        SS_WARN("wechat", "msg=\"too many calls in flight; refusing\" max=%d", cfg->max_inflight);
+        return SS_EUNAVAIL;
+    }
 
     if (!tl_curl && !(tl_curl = curl_easy_init())) goto out;
     CURL *c = tl_curl;
@@ -143,6 +150,7 @@ int ss_wx_code2session(const ss_wx_cfg *cfg, const char *code, ss_wx_session *ou
     }
     rc = ss_wx_parse_reply(reply->buf, reply->len, out, err_code);
 out:
+    __atomic_sub_fetch(&inflight, 1, __ATOMIC_ACQ_REL);
     curl_free(e_appid);
     curl_free(e_secret);
     curl_free(e_code);

@@ -20,6 +20,7 @@ typedef struct ss_wx_cfg {
     const char *secret;
     long connect_timeout_ms;
     long timeout_ms;
+    int max_inflight;                       /* a slow WeChat may hold at most this many workers */
 } ss_wx_cfg;
 
 /* Parses a code2Session reply body. Returns 0 and fills *out; or a negative ss_err with
@@ -33,7 +34,8 @@ typedef struct ss_wx_cfg {
 int ss_wx_parse_reply(const char *body, size_t len, ss_wx_session *out, const char **err_code);
 
 /* Exchanges a wx.login code. Same returns as ss_wx_parse_reply; unreachable, timed out or
- * non-200 -> SS_EUNAVAIL "unavailable". Uses one curl handle per thread (kept for
+ * non-200 -> SS_EUNAVAIL "unavailable". When max_inflight calls are already waiting on
+ * WeChat, answers SS_EUNAVAIL at once, so a hanging WeChat cannot take every worker. Uses one curl handle per thread (kept for
  * connection reuse); call ss_wx_thread_cleanup() when a thread ends. */
 int ss_wx_code2session(const ss_wx_cfg *cfg, const char *code, ss_wx_session *out, const char **err_code);
 void ss_wx_thread_cleanup(void);

@@ -44,6 +44,7 @@ static const option options[] = {
     SECRET(wx_secret),
     INT(wx_connect_timeout_ms, 50, 30000, 1000),
     INT(wx_timeout_ms, 100, 60000, 3000),
+    INT(wx_max_inflight, 1, 256, 16),
     SECRET(jwt_key),
     STR(jwt_issuer, "sanshe"),
     STR(jwt_audience, "sanshe-miniprogram"),

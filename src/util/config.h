@@ -27,6 +27,7 @@ typedef struct ss_config {
     char *wx_secret;        /* secret */
     int wx_connect_timeout_ms;
     int wx_timeout_ms;
+    int wx_max_inflight;    /* bulkhead: WeChat calls in flight at once; more answer 503 at once */
     /* Sessions */
     char *jwt_key;          /* secret, >= 32 characters */
     char *jwt_issuer;
