@@ -47,7 +47,10 @@ static int vote(ss_req *req)
     ss_v_init(&v, req, body);
     long long project_id = ss_v_int(&v, "project_id", 1, 1, INT64_MAX, 0, NULL);
     const char *key = ss_req_header(req, "HTTP_IDEMPOTENCY_KEY");
-    if (key && !valid_key(key)) ss_v_fail(&v, "Idempotency-Key", "1 to 64 characters: letters, digits, - _ . :");
+    if (key && !valid_key(key)) {   /* a malformed header is a malformed request: 400 */
+        ss_v_fail(&v, "Idempotency-Key", "1 to 64 characters: letters, digits, - _ . :");
+        v.bad_type = 1;
+    }
     if ((rc = ss_v_finish(&v))) return rc;
 
     ss_contest c;

@@ -241,10 +241,11 @@ int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_
 {
     vote_ctx c = {a, v, 0, 0};
     int rc = ss_db_tx(db, vote_tx, &c);
-    if (rc == SS_ECONFLICT && v->idempotency_key) {
-        /* a parallel request with the same key committed first: answer as it did */
-        int found = 0;
-        if ((rc = replay(db, a, v, &c.votes_left, &found)) == SS_OK && !found) rc = SS_ECONFLICT;
+    if ((rc == SS_ECONFLICT || rc == SS_ELIMIT) && v->idempotency_key) {
+        /* a parallel request with the same key committed first (and perhaps took the day's
+         * last vote, so this one saw the limit): answer as it did */
+        int found = 0, first = rc;
+        if ((rc = replay(db, a, v, &c.votes_left, &found)) == SS_OK && !found) rc = first;
         c.replayed = found;
     }
     if (rc == SS_OK) {
