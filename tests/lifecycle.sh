@@ -72,6 +72,15 @@ test_logs_hold_no_secrets() {
     [ $leaked = 0 ]
 }
 
+# After the API tests registered volunteers: no mobile or resident ID number in any log.
+test_logs_hold_no_personal_data() {
+    local hits
+    hits=$(cat "$SANSHE_STATE"/log/*.log 2>/dev/null | sed -E 's/rid=[^ ]*//g' |
+        grep -cE '(^|[^0-9A-Za-z])(1[3-9][0-9]{9}|[0-9]{17}[0-9Xx])([^0-9A-Za-z]|$)')
+    [ "$hits" = 0 ] || echo "   $hits log lines look like a phone or ID number"
+    [ "$hits" = 0 ]
+}
+
 test_ctl_grant() {
     "$ROOT/sanshe" ctl grant lc-admin admin >/dev/null || return 1
     local tok me
@@ -118,6 +127,7 @@ test_mariadb_outage_and_recovery() {
 run_lifecycle_tests() {
     local t
     for t in test_up_twice_is_harmless test_secrets_file_private test_ctl_grant test_logs_hold_no_secrets \
+        test_logs_hold_no_personal_data \
         test_redis_outage_and_recovery test_mariadb_outage_and_recovery test_graceful_sigterm; do
         lc_check "${t#test_}" "$t"
     done
