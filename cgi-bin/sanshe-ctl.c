@@ -10,6 +10,7 @@
 
 #include "http/errors.h"
 #include "store/contests.h"
+#include "auth/caller.h"
 #include "store/users.h"
 #include "util/arena.h"
 #include "util/config.h"
@@ -32,7 +33,7 @@ static int valid_openid(const char *s)
     return 1;
 }
 
-static int grant(ss_db *db, ss_arena *a, int argc, char **argv)
+static int grant(ss_db *db, ss_cache *cache, ss_arena *a, int argc, char **argv)
 {
     if (argc < 2 || !valid_openid(argv[0])) return usage();
     const char *role = argv[1];
@@ -43,7 +44,8 @@ static int grant(ss_db *db, ss_arena *a, int argc, char **argv)
     } else if (strcmp(role, "admin") != 0 || argc != 2) {
         return usage();
     }
-    int rc = ss_store_role_grant(db, a, argv[0], role, community);
+    long long user_id = 0;
+    int rc = ss_store_role_grant(db, a, argv[0], role, community, &user_id);
     if (rc == SS_ENOTFOUND) {
         fprintf(stderr, "sanshe ctl: no community with id %lld\n", community);
         return 1;
@@ -52,6 +54,8 @@ static int grant(ss_db *db, ss_arena *a, int argc, char **argv)
         fprintf(stderr, "sanshe ctl: grant failed (%s)\n", ss_strerror(rc));
         return 1;
     }
+    if (cache && ss_caller_forget(cache, user_id) != 0)   /* signed-in sessions see the role now */
+        fprintf(stderr, "sanshe ctl: Redis unreachable: the new role shows within 5 minutes\n");
     if (community)
         printf("granted community_admin of community %lld to %s\n", community, argv[0]);
     else
@@ -101,14 +105,17 @@ int main(int argc, char **argv)
     ss_db_thread_init();
     ss_db_opts o = {cfg.mysql_socket, cfg.mysql_user, cfg.mysql_password, cfg.mysql_database, cfg.mysql_timeout_s};
     ss_db *db = ss_db_create(&o);
+    ss_cache_opts co = {cfg.redis_socket, cfg.redis_timeout_ms};
+    ss_cache *cache = ss_cache_create(&co);
     ss_arena *a = ss_arena_create(8192);
     if (strcmp(argv[2], "grant") == 0)
-        rc = grant(db, a, argc - 3, argv + 3);
+        rc = grant(db, cache, a, argc - 3, argv + 3);
     else if (strcmp(argv[2], "recount") == 0)
         rc = recount(db, a, argc - 3, argv + 3);
     else
         rc = usage();
     ss_arena_free(a);
+    ss_cache_free(cache);
     ss_db_free(db);
     ss_db_thread_end();
     ss_config_dispose(&cfg);

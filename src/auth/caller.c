@@ -1,34 +1,81 @@
-/* Caller authentication (see caller.h). */
+/* Caller authentication (see caller.h). The user with roles is cached in Redis beside the
+ * session (one MGET for both), so an authenticated request costs one Redis round trip
+ * instead of a Redis and a MariaDB one; whatever changes roles or volunteer status drops
+ * the snapshot (ss_caller_forget). */
 #include "auth/caller.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "http/errors.h"
 #include "util/metrics.h"
 
+#define USER_CACHE_TTL_S 300
+#define MAX_COMMUNITIES 64
+
+/* "v1 <admin> <volunteer> <n> <c1> ... <cn> <nickname>" */
+static char *encode(ss_arena *a, const ss_user *u)
+{
+    size_t cap = 64 + (size_t)u->ncommunities * 21 + strlen(u->nickname ? u->nickname : "");
+    char *s = ss_arena_alloc(a, cap);
+    int n = snprintf(s, cap, "v1 %d %d %d", u->is_admin, u->is_volunteer, u->ncommunities);
+    for (int i = 0; i < u->ncommunities; i++) n += snprintf(s + n, cap - (size_t)n, " %lld", u->community_admin_of[i]);
+    snprintf(s + n, cap - (size_t)n, " %s", u->nickname ? u->nickname : "");
+    return s;
+}
+
+static int decode(ss_arena *a, long long uid, const char *s, ss_user *out)
+{
+    ss_user u = {.id = uid};
+    int used = 0;
+    if (sscanf(s, "v1 %d %d %d%n", &u.is_admin, &u.is_volunteer, &u.ncommunities, &used) != 3 || u.ncommunities < 0 ||
+        u.ncommunities > MAX_COMMUNITIES)
+        return -1;
+    const char *p = s + used;
+    u.community_admin_of = ss_arena_alloc(a, (size_t)(u.ncommunities + 1) * sizeof(long long));
+    for (int i = 0; i < u.ncommunities; i++) {
+        char *end;
+        u.community_admin_of[i] = strtoll(p, &end, 10);
+        if (end == p) return -1;
+        p = end;
+    }
+    if (*p != ' ') return -1;
+    u.nickname = p + 1;
+    *out = u;
+    return 0;
+}
+
 int ss_caller_authenticate(const ss_jwt_keys *keys, ss_db *db, ss_cache *cache, ss_arena *a,
                            const char *authorization, time_t now, ss_caller *out)
 {
     ss_jwt_claims claims;
-    long long uid = 0;
+    char *blob = NULL;
     if (!authorization || strncasecmp(authorization, "Bearer ", 7) != 0) return SS_EUNAUTH;
     const char *token = authorization + 7;
     while (*token == ' ') token++;
     int rc = ss_jwt_verify(keys, token, now, &claims);
     if (rc) return rc;
-    rc = ss_session_get(cache, claims.sid, &uid);
+    rc = ss_session_get_user(cache, a, claims.sid, claims.user_id, &blob);   /* a session never changes hands */
     if (rc == SS_EUNAVAIL) ss_metrics_dep_error(SS_DEP_REDIS);
     if (rc) return rc;
-    if (uid != claims.user_id) return SS_EUNAUTH;   /* a session never changes hands */
     ss_user u;
-    rc = ss_store_user_get(db, a, uid, &u);
-    if (rc == SS_ENOTFOUND) return SS_EUNAUTH;
-    if (rc == SS_EUNAVAIL) ss_metrics_dep_error(SS_DEP_MYSQL);
-    if (rc) return rc;
+    if (!blob || decode(a, claims.user_id, blob, &u) != 0) {
+        rc = ss_store_user_get(db, a, claims.user_id, &u);
+        if (rc == SS_ENOTFOUND) return SS_EUNAUTH;
+        if (rc == SS_EUNAVAIL) ss_metrics_dep_error(SS_DEP_MYSQL);
+        if (rc) return rc;
+        ss_user_cache_put(cache, u.id, encode(a, &u), USER_CACHE_TTL_S);   /* best effort */
+    }
     out->authenticated = 1;
-    out->user_id = uid;
+    out->user_id = claims.user_id;
     memcpy(out->sid, claims.sid, sizeof out->sid);
     out->user = u;
     return SS_OK;
+}
+
+int ss_caller_forget(ss_cache *cache, long long user_id)
+{
+    return ss_user_cache_drop(cache, user_id);
 }

@@ -23,4 +23,8 @@ typedef struct ss_caller {
 int ss_caller_authenticate(const ss_jwt_keys *keys, ss_db *db, ss_cache *cache, ss_arena *a,
                            const char *authorization, time_t now, ss_caller *out);
 
+/* Drops the cached snapshot of a user's roles and volunteer status: call it after changing
+ * either. Returns 0 or SS_EUNAVAIL (then the snapshot expires within 5 minutes). */
+int ss_caller_forget(ss_cache *cache, long long user_id);
+
 #endif

@@ -2,10 +2,13 @@
 #include "auth/wechat.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "http/errors.h"
 #include "util/log.h"
@@ -97,7 +100,50 @@ void ss_wx_thread_cleanup(void)
     tl_curl = NULL;
 }
 
-static int inflight;   /* calls waiting on WeChat now, across workers */
+/* The bulkhead: at most max_inflight workers wait on WeChat at once. Another caller waits up
+ * to SLOT_WAIT_MS for a slot (a healthy WeChat answers in milliseconds) and then answers 503,
+ * so a hanging WeChat holds only its slots, never the whole pool. */
+#define SLOT_WAIT_MS 100
+static pthread_mutex_t slot_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slot_cv;
+static pthread_once_t slot_once = PTHREAD_ONCE_INIT;
+static int inflight;
+
+static void slot_init(void)
+{
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&slot_cv, &attr);
+    pthread_condattr_destroy(&attr);
+}
+
+static int slot_take(int max)
+{
+    struct timespec deadline;
+    int ok = 1;
+    pthread_once(&slot_once, slot_init);
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_nsec += SLOT_WAIT_MS * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&slot_mu);
+    while (inflight >= max && ok)
+        if (pthread_cond_timedwait(&slot_cv, &slot_mu, &deadline) == ETIMEDOUT && inflight >= max) ok = 0;
+    if (ok) inflight++;
+    pthread_mutex_unlock(&slot_mu);
+    return ok;
+}
+
+static void slot_give(void)
+{
+    pthread_mutex_lock(&slot_mu);
+    inflight--;
+    pthread_cond_signal(&slot_cv);
+    pthread_mutex_unlock(&slot_mu);
+}
 
 int ss_wx_code2session(const ss_wx_cfg *cfg, const char *code, ss_wx_session *out, const char **err_code)
 {
@@ -105,9 +151,8 @@ int ss_wx_code2session(const ss_wx_cfg *cfg, const char *code, ss_wx_session *ou
     reply_buf *reply = NULL;
     int rc = SS_EUNAVAIL;
     *err_code = "unavailable";
-    if (__atomic_add_fetch(&inflight, 1, __ATOMIC_ACQ_REL) > (cfg->max_inflight > 0 ? cfg->max_inflight : 1)) {
-        __atomic_sub_fetch(&inflight, 1, __ATOMIC_ACQ_REL);
-        SS_WARN("wechat", "msg=\"too many calls in flight; refusing\" max=%d", cfg->max_inflight);
+    if (!slot_take(cfg->max_inflight > 0 ? cfg->max_inflight : 1)) {
+        SS_WARN("wechat", "msg=\"too many calls waiting on WeChat; refusing\" max=%d", cfg->max_inflight);
         return SS_EUNAVAIL;
     }
 
@@ -150,7 +195,7 @@ int ss_wx_code2session(const ss_wx_cfg *cfg, const char *code, ss_wx_session *ou
     }
     rc = ss_wx_parse_reply(reply->buf, reply->len, out, err_code);
 out:
-    __atomic_sub_fetch(&inflight, 1, __ATOMIC_ACQ_REL);
+    slot_give();
     curl_free(e_appid);
     curl_free(e_secret);
     curl_free(e_code);

@@ -35,7 +35,8 @@ int ss_wx_parse_reply(const char *body, size_t len, ss_wx_session *out, const ch
 
 /* Exchanges a wx.login code. Same returns as ss_wx_parse_reply; unreachable, timed out or
  * non-200 -> SS_EUNAVAIL "unavailable". When max_inflight calls are already waiting on
- * WeChat, answers SS_EUNAVAIL at once, so a hanging WeChat cannot take every worker. Uses one curl handle per thread (kept for
+ * WeChat and none finishes within 100 ms, answers SS_EUNAVAIL, so a hanging WeChat cannot
+ * take every worker. Uses one curl handle per thread (kept for
  * connection reuse); call ss_wx_thread_cleanup() when a thread ends. */
 int ss_wx_code2session(const ss_wx_cfg *cfg, const char *code, ss_wx_session *out, const char **err_code);
 void ss_wx_thread_cleanup(void);

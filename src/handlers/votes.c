@@ -66,6 +66,7 @@ static int vote(ss_req *req)
     int replayed = 0;
     rc = ss_store_vote(req->db, req->arena, &vr, &left, &replayed);
     if (rc == SS_ELIMIT) return ss_reply_error(req, "vote_limit_reached");
+    if (rc == SS_ECONFLICT) return ss_reply_error(req, "idempotency_key_reused");
     if (rc) return rc;
     if (replayed) ss_reply_header(req, "Idempotent-Replayed", "true");
     return ss_reply_json(req, 201, json_pack("{s:I, s:I}", "votes_left_today", (json_int_t)left, "project_id",

@@ -35,6 +35,7 @@ static const ss_error_def defs[] = {
     {"not_signed_up", 403, "You have not signed up for this activity.", "您尚未报名该活动。"},
     {"checkin_closed", 409, "Check-in is not open for this activity now.", "该活动当前不在签到时间内。"},
     {"vote_limit_reached", 429, "You have used all of today's votes in this contest.", "您今天在本次评选中的投票次数已用完。"},
+    {"idempotency_key_reused", 409, "This Idempotency-Key was already used for a different vote.", "该幂等键已用于另一次投票。"},
     {"voting_closed", 409, "Voting is not open for this contest now.", "当前不在投票时间内。"},
     {"submission_closed", 409, "Project submission for this contest has closed.", "本次创投项目申报已截止。"},
     {"not_checked_in", 409, "Check in before checking out.", "请先签到再签退。"},

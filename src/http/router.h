@@ -16,6 +16,7 @@ typedef int (*ss_handler_fn)(struct ss_req *req);
 typedef enum {
     SS_ACCESS_PUBLIC = 0,   /* anyone; the caller is authenticated if a token is sent */
     SS_ACCESS_SIGNED_IN,    /* a valid session */
+    SS_ACCESS_VOLUNTEER,    /* a valid session of a registered volunteer (else 403 volunteer_required) */
     SS_ACCESS_ADMIN,        /* a valid session with the admin role */
 } ss_access;
 

@@ -121,6 +121,8 @@ static int dispatch(ss_req *req, FCGX_Request *fr)
         if (rc) return rc;
     }
     if (route->access == SS_ACCESS_ADMIN && !req->caller.user.is_admin) return SS_EFORBIDDEN;
+    if (route->access == SS_ACCESS_VOLUNTEER && !req->caller.user.is_volunteer)
+        return ss_reply_error(req, "volunteer_required");
     if (route->subject != SS_SUBJECT_NONE) {
         rc = ss_policy_load_check(req->db, req->arena, &req->caller, route->subject, ss_req_param(req, 0),
                                   route->rule, &req->subject);

@@ -40,7 +40,7 @@ static ss_sql q_slots_create = SS_SQL(
     "(?, 8, 0), (?, 9, 0), (?, 10, 0), (?, 11, 0), (?, 12, 0), (?, 13, 0), (?, 14, 0), (?, 15, 0)");
 
 static ss_sql q_vote_replay = SS_SQL(
-    "SELECT votes_left FROM contest_votes WHERE user_id = ? AND idempotency_key = ?");
+    "SELECT votes_left, project_id FROM contest_votes WHERE user_id = ? AND contest_id = ? AND idempotency_key = ?");
 static ss_sql q_vote_project = SS_SQL(
     "SELECT 1 FROM contest_projects WHERE id = ? AND contest_id = ? AND status = 'approved'");
 static ss_sql q_quota_row = SS_SQL(
@@ -194,14 +194,18 @@ typedef struct {
     int replayed;
 } vote_ctx;
 
+/* Looks up the vote an Idempotency-Key already made. The same key for another project is
+ * not a retry but a client bug: SS_ECONFLICT. */
 static int replay(ss_db *db, ss_arena *a, const ss_vote_request *v, long *left, int *found)
 {
     ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(v->user_id), SS_DB_S(v->idempotency_key)};
-    int rc = ss_db_exec(db, &q_vote_replay, p, 2, &res, a);
+    ss_db_val p[] = {SS_DB_I(v->user_id), SS_DB_I(v->contest_id), SS_DB_S(v->idempotency_key)};
+    int rc = ss_db_exec(db, &q_vote_replay, p, 3, &res, a);
     if (rc) return rc;
     *found = res.nrows > 0;
-    if (*found) *left = (long)ss_db_int(res.rows[0][0]);
+    if (!*found) return SS_OK;
+    if (ss_db_int(res.rows[0][1]) != v->project_id) return SS_ECONFLICT;
+    *left = (long)ss_db_int(res.rows[0][0]);
     return SS_OK;
 }
 

@@ -46,7 +46,8 @@ typedef struct ss_vote_request {
 
 /* Stores one vote durably, or replays the first reply for a repeated idempotency key.
  * Returns 0 with *votes_left (and *replayed); SS_ENOTFOUND: no approved project of this
- * contest; SS_ELIMIT: the daily limit is used up; or a db error. */
+ * contest; SS_ELIMIT: the daily limit is used up; SS_ECONFLICT: the key was used for another
+ * project in this contest; or a db error. */
 int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_left, int *replayed);
 
 typedef struct ss_recount_row {

@@ -55,7 +55,8 @@ static ss_sql q_community_exists = SS_SQL("SELECT id FROM communities WHERE id =
 static ss_sql q_role_grant = SS_SQL(
     "INSERT IGNORE INTO user_roles (user_id, role, community_id, granted_at) VALUES (?, ?, ?, UTC_TIMESTAMP())");
 
-int ss_store_role_grant(ss_db *db, ss_arena *a, const char *openid, const char *role, long long community_id)
+int ss_store_role_grant(ss_db *db, ss_arena *a, const char *openid, const char *role, long long community_id,
+                        long long *user_id)
 {
     ss_db_result res;
     int rc;
@@ -70,6 +71,7 @@ int ss_store_role_grant(ss_db *db, ss_arena *a, const char *openid, const char *
     }
     ss_db_val pu[] = {SS_DB_S(openid)};
     if ((rc = ss_db_exec(db, &q_user_ensure, pu, 1, &res, a))) return rc;
-    ss_db_val pr[] = {SS_DB_I((long long)res.insert_id), SS_DB_S(role), SS_DB_I(community_id)};
+    *user_id = (long long)res.insert_id;
+    ss_db_val pr[] = {SS_DB_I(*user_id), SS_DB_S(role), SS_DB_I(community_id)};
     return ss_db_exec(db, &q_role_grant, pr, 3, NULL, a);
 }

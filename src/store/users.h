@@ -19,8 +19,9 @@ int ss_store_user_login(ss_db *db, ss_arena *a, const char *openid, const char *
 /* Loads the user with roles. Returns 0, SS_ENOTFOUND, or a db error. Strings live in a. */
 int ss_store_user_get(ss_db *db, ss_arena *a, long long id, ss_user *out);
 /* Grants role ("admin", or "community_admin" with community_id) to the user with openid,
- * creating the user if they never signed in. Idempotent. Returns 0; SS_ENOTFOUND if the
+ * creating the user if they never signed in, and sets *user_id. Idempotent. Returns 0; SS_ENOTFOUND if the
  * community does not exist; SS_EINVALID for an unknown role; or a db error. */
-int ss_store_role_grant(ss_db *db, ss_arena *a, const char *openid, const char *role, long long community_id);
+int ss_store_role_grant(ss_db *db, ss_arena *a, const char *openid, const char *role, long long community_id,
+                        long long *user_id);
 
 #endif

@@ -29,7 +29,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#define FAKEWX_WORKERS      4
+#define FAKEWX_WORKERS      32   /* more than the app's wx_max_inflight, so hang tests never starve it */
 #define FAKEWX_BACKLOG      128
 #define FAKEWX_OPENID_MAX   64
 #define FAKEWX_LOG_CODE_MAX 16
