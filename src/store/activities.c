@@ -24,9 +24,21 @@ static ss_sql q_insert = SS_SQL(
 static ss_sql q_get_for = SS_SQL(
     "SELECT " ACT_COLS ", m.role FROM activities a JOIN organizations o ON o.id = a.org_id "
     "LEFT JOIN org_members m ON m.org_id = a.org_id AND m.user_id = ? WHERE a.id = ?");
+/* A page of the list walks ix_activities_list (status, starts_at, id) in order and stops at
+ * the page's end. The organization's fields come from subqueries run for the returned rows
+ * only: with a join, the optimizer may scan the small organizations table first, buffer
+ * every activity and sort them all (measured: 8x slower at 400 activities). */
+#define LIST_COLS                                                                                                 \
+    "a.id, a.org_id, (SELECT o.community_id FROM organizations o WHERE o.id = a.org_id), "                       \
+    "(SELECT o.name FROM organizations o WHERE o.id = a.org_id), 'filed', a.title, a.description, a.category, "  \
+    "a.status, a.location_name, UNIX_TIMESTAMP(a.starts_at), UNIX_TIMESTAMP(a.ends_at), "                        \
+    "COALESCE(UNIX_TIMESTAMP(a.signup_deadline), 0), a.capacity, a.confirmed_count, a.waitlisted_count, a.walk_in, " \
+    "COALESCE(a.service_minutes, 0), a.lat, a.lng, a.radius_m, UNIX_TIMESTAMP(a.created_at)"
 static ss_sql q_list = SS_SQL(
-    "SELECT " ACT_COLS " FROM activities a JOIN organizations o ON o.id = a.org_id "
-    "WHERE a.status = 'published' AND (? = 0 OR o.community_id = ?) AND (? IS NULL OR a.category = ?) "
+    "SELECT " LIST_COLS " FROM activities a FORCE INDEX (ix_activities_list) "
+    "WHERE a.status = 'published' "
+    "AND (? = 0 OR a.org_id IN (SELECT o.id FROM organizations o WHERE o.community_id = ?)) "
+    "AND (? IS NULL OR a.category = ?) "
     "AND (? = 0 OR a.starts_at >= FROM_UNIXTIME(?)) AND (? <> 0 OR a.ends_at > FROM_UNIXTIME(?)) "
     "AND (? = 0 OR a.starts_at < FROM_UNIXTIME(?)) "
     "AND (a.starts_at > FROM_UNIXTIME(?) OR (a.starts_at = FROM_UNIXTIME(?) AND a.id > ?)) "

@@ -41,17 +41,17 @@ static ss_sql q_slots_create = SS_SQL(
 
 static ss_sql q_vote_replay = SS_SQL(
     "SELECT votes_left, project_id FROM contest_votes WHERE user_id = ? AND contest_id = ? AND idempotency_key = ?");
-static ss_sql q_vote_project = SS_SQL(
-    "SELECT 1 FROM contest_projects WHERE id = ? AND contest_id = ? AND status = 'approved'");
-static ss_sql q_quota_row = SS_SQL(
-    "INSERT IGNORE INTO contest_vote_quota (contest_id, user_id, vote_day, used) VALUES (?, ?, ?, 0)");
+/* Takes one unit of the day's quota while under the limit, in one round trip: affected rows
+ * are 1 for the day's first vote, 2 for a later one (LAST_INSERT_ID then holds the new count),
+ * 0 when the limit is reached. */
 static ss_sql q_quota_take = SS_SQL(
-    "UPDATE contest_vote_quota SET used = used + 1 WHERE contest_id = ? AND user_id = ? AND vote_day = ? AND used < ?");
-static ss_sql q_quota_used = SS_SQL(
-    "SELECT used FROM contest_vote_quota WHERE contest_id = ? AND user_id = ? AND vote_day = ?");
+    "INSERT INTO contest_vote_quota (contest_id, user_id, vote_day, used) VALUES (?, ?, ?, 1) "
+    "ON DUPLICATE KEY UPDATE used = IF(used < ?, LAST_INSERT_ID(used + 1), used)");
+/* Stores the vote if the project is an approved one of this contest (else no row). */
 static ss_sql q_vote_insert = SS_SQL(
     "INSERT INTO contest_votes (contest_id, project_id, user_id, vote_day, votes_left, idempotency_key, client_addr, "
-    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, FROM_UNIXTIME(?))");
+    "created_at) SELECT p.contest_id, p.id, ?, ?, ?, ?, ?, FROM_UNIXTIME(?) FROM contest_projects p "
+    "WHERE p.id = ? AND p.contest_id = ? AND p.status = 'approved'");
 static ss_sql q_tally_add = SS_SQL(
     "UPDATE contest_tally_slots SET votes = votes + 1 WHERE project_id = ? AND slot = ?");
 
@@ -219,22 +219,18 @@ static int vote_tx(ss_db *db, void *arg)
         c->replayed = found;
         return rc;
     }
-    ss_db_val pp[] = {SS_DB_I(v->project_id), SS_DB_I(v->contest_id)};
-    if ((rc = ss_db_exec(db, &q_vote_project, pp, 2, &res, c->a))) return rc;
-    if (res.nrows == 0) return SS_ENOTFOUND;
     /* the daily quota: one row per (contest, user, day), taken only while under the limit;
      * its row lock serialises one person's parallel votes, and nobody else's */
-    ss_db_val pq[] = {SS_DB_I(v->contest_id), SS_DB_I(v->user_id), SS_DB_S(v->day)};
-    if ((rc = ss_db_exec(db, &q_quota_row, pq, 3, NULL, c->a))) return rc;
     ss_db_val pt[] = {SS_DB_I(v->contest_id), SS_DB_I(v->user_id), SS_DB_S(v->day), SS_DB_I(v->limit)};
     if ((rc = ss_db_exec(db, &q_quota_take, pt, 4, &res, c->a))) return rc;
     if (res.affected == 0) return SS_ELIMIT;
-    if ((rc = ss_db_exec(db, &q_quota_used, pq, 3, &res, c->a))) return rc;
-    c->votes_left = v->limit - (long)ss_db_int(res.rows[0][0]);
-    ss_db_val pv[] = {SS_DB_I(v->contest_id), SS_DB_I(v->project_id),  SS_DB_I(v->user_id),
-                      SS_DB_S(v->day),        SS_DB_I(c->votes_left),  SS_DB_S(v->idempotency_key),
-                      SS_DB_S(v->client_addr), SS_DB_I(v->now)};
-    if ((rc = ss_db_exec(db, &q_vote_insert, pv, 8, NULL, c->a))) return rc;
+    long used = res.affected == 1 ? 1 : (long)res.insert_id;
+    c->votes_left = v->limit - used;
+    ss_db_val pv[] = {SS_DB_I(v->user_id),       SS_DB_S(v->day),         SS_DB_I(c->votes_left),
+                      SS_DB_S(v->idempotency_key), SS_DB_S(v->client_addr), SS_DB_I(v->now),
+                      SS_DB_I(v->project_id),    SS_DB_I(v->contest_id)};
+    if ((rc = ss_db_exec(db, &q_vote_insert, pv, 8, &res, c->a))) return rc;
+    if (res.affected == 0) return SS_ENOTFOUND;   /* rolls the quota back with it */
     unsigned char r;
     ss_random_bytes(&r, 1);
     ss_db_val ps[] = {SS_DB_I(v->project_id), SS_DB_I(r % SS_TALLY_SLOTS)};

@@ -69,7 +69,7 @@ static int connect_db(ss_db *db)
     /* times are stored in UTC; utf8mb4 end to end */
     mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci");
     if (!mysql_real_connect(m, NULL, db->opts.user, db->opts.password, db->opts.database, 0,
-                            db->opts.unix_socket, CLIENT_FOUND_ROWS)) {
+                            db->opts.unix_socket, 0)) {   /* affected rows: changed ones, not matched */
         SS_WARN("db", "msg=\"connect failed\" errno=%u error=\"%s\"", mysql_errno(m), mysql_error(m));
         mysql_close(m);
         return SS_EUNAVAIL;
