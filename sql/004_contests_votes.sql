@@ -3,8 +3,8 @@
 --
 -- Votes are the truth (one row per accepted vote). A vote's transaction also takes one
 -- unit of the voter's daily quota (a row per contest, user and Shanghai calendar day,
--- incremented only while under the limit) and adds 1 to one of 16 tally slots of the
--- project chosen at random, so thousands of votes a second on one project spread over 16
+-- incremented only while under the limit) and adds 1 to one tally slot (SS_TALLY_SLOTS) of the
+-- project chosen at random, so thousands of votes a second on one project spread over many
 -- rows instead of queueing on one. A project's count is the sum of its slots, exact at
 -- every commit; `sanshe ctl recount` rebuilds the slots from the votes and reports drift.
 CREATE TABLE contests (

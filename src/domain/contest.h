@@ -6,7 +6,7 @@
 
 #include <time.h>
 
-#define SS_TALLY_SLOTS 16
+#define SS_TALLY_SLOTS 64       /* a vote's row lock is held until commit: 64 slots let 64 commit at once */
 #define SS_VOTES_PER_DAY_MAX 100
 #define SS_BUDGET_MAX_CENTS 100000000000LL    /* 10^9 yuan */
 

@@ -272,6 +272,23 @@ static int join_tx(ss_db *db, void *arg)
 int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long long user_id, time_t now,
                          ss_signup *out)
 {
+    /* A repeat needs no lock: a live sign-up only ever leaves that state by its owner's
+     * cancel, so answer it before queueing on the activity's row. */
+    ss_db_result mine;
+    ss_db_val pm[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
+    int rc = ss_db_exec(db, &q_my_signup, pm, 2, &mine, a);
+    if (rc) return rc;
+    if (mine.nrows && strcmp(mine.rows[0][1], "cancelled") != 0) {
+        memset(out, 0, sizeof *out);
+        out->id = ss_db_int(mine.rows[0][0]);
+        out->activity_id = activity_id;
+        out->user_id = user_id;
+        out->status = mine.rows[0][1];
+        out->created_at = (time_t)ss_db_int(mine.rows[0][3]);
+        if (strcmp(out->status, "waitlisted") == 0)
+            return position_of(db, a, activity_id, ss_db_int(mine.rows[0][2]), &out->position);
+        return SS_OK;
+    }
     signup_ctx c = {a, activity_id, user_id, now, out};
     return ss_db_tx(db, join_tx, &c);
 }

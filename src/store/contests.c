@@ -35,9 +35,7 @@ static ss_sql q_project_decide = SS_SQL(
     "UPDATE contest_projects SET status = ?, reject_reason = ?, decided_at = UTC_TIMESTAMP(), decided_by = ? "
     "WHERE id = ?");
 static ss_sql q_slots_create = SS_SQL(
-    "INSERT IGNORE INTO contest_tally_slots (project_id, slot, votes) VALUES "
-    "(?, 0, 0), (?, 1, 0), (?, 2, 0), (?, 3, 0), (?, 4, 0), (?, 5, 0), (?, 6, 0), (?, 7, 0), "
-    "(?, 8, 0), (?, 9, 0), (?, 10, 0), (?, 11, 0), (?, 12, 0), (?, 13, 0), (?, 14, 0), (?, 15, 0)");
+    "INSERT IGNORE INTO contest_tally_slots (project_id, slot, votes) VALUES (?, 0, 0)");
 
 static ss_sql q_vote_replay = SS_SQL(
     "SELECT votes_left, project_id FROM contest_votes WHERE user_id = ? AND contest_id = ? AND idempotency_key = ?");
@@ -52,8 +50,10 @@ static ss_sql q_vote_insert = SS_SQL(
     "INSERT INTO contest_votes (contest_id, project_id, user_id, vote_day, votes_left, idempotency_key, client_addr, "
     "created_at) SELECT p.contest_id, p.id, ?, ?, ?, ?, ?, FROM_UNIXTIME(?) FROM contest_projects p "
     "WHERE p.id = ? AND p.contest_id = ? AND p.status = 'approved'");
+/* An upsert, so the number of slots can change without losing a vote. */
 static ss_sql q_tally_add = SS_SQL(
-    "UPDATE contest_tally_slots SET votes = votes + 1 WHERE project_id = ? AND slot = ?");
+    "INSERT INTO contest_tally_slots (project_id, slot, votes) VALUES (?, ?, 1) "
+    "ON DUPLICATE KEY UPDATE votes = votes + 1");
 
 static ss_sql q_recount_lock = SS_SQL(
     "SELECT p.id FROM contest_projects p WHERE p.contest_id = ? AND p.status = 'approved' ORDER BY p.id FOR UPDATE");
@@ -175,9 +175,8 @@ static int decide_tx(ss_db *db, void *arg)
     ss_db_val pd[] = {SS_DB_S(c->status), SS_DB_S(c->reason), SS_DB_I(c->by), SS_DB_I(c->id)};
     if ((rc = ss_db_exec(db, &q_project_decide, pd, 4, NULL, c->a))) return rc;
     if (strcmp(c->status, "approved") != 0) return SS_OK;
-    ss_db_val ps[SS_TALLY_SLOTS];
-    for (int i = 0; i < SS_TALLY_SLOTS; i++) ps[i] = SS_DB_I(c->id);
-    return ss_db_exec(db, &q_slots_create, ps, SS_TALLY_SLOTS, NULL, c->a);
+    ss_db_val ps[] = {SS_DB_I(c->id)};   /* slot 0 now; the others appear with their first vote */
+    return ss_db_exec(db, &q_slots_create, ps, 1, NULL, c->a);
 }
 
 int ss_store_project_decide(ss_db *db, ss_arena *a, long long id, const char *status, const char *reason,
