@@ -41,6 +41,7 @@ static ss_sql q_activity_minutes = SS_SQL(
     "SELECT (SELECT COUNT(*) FROM signups s WHERE s.activity_id = ? AND s.user_id = ?) + "
     "(SELECT COUNT(*) FROM checkins c WHERE c.activity_id = ? AND c.user_id = ?), "
     "(SELECT COALESCE(SUM(minutes), 0) FROM service_records r WHERE r.activity_id = ? AND r.user_id = ?)");
+static ss_sql q_user_lock = SS_SQL("SELECT id FROM users WHERE id = ? FOR UPDATE");
 static ss_sql q_correct = SS_SQL(
     "INSERT INTO service_records (user_id, activity_id, kind, minutes, reason, created_by, created_at) "
     "VALUES (?, ?, 'correction', ?, ?, ?, UTC_TIMESTAMP())");
@@ -204,10 +205,14 @@ static int correct_tx(ss_db *db, void *arg)
 {
     correct_ctx *c = arg;
     ss_db_result res;
+    /* serialises this person's corrections, so parallel ones cannot all pass the sum check */
+    ss_db_val pl[] = {SS_DB_I(c->user_id)};
+    int rc = ss_db_exec(db, &q_user_lock, pl, 1, &res, c->a);
+    if (rc) return rc;
+    if (res.nrows == 0) return SS_ENOTFOUND;
     ss_db_val p[] = {SS_DB_I(c->activity_id), SS_DB_I(c->user_id), SS_DB_I(c->activity_id),
                      SS_DB_I(c->user_id),     SS_DB_I(c->activity_id), SS_DB_I(c->user_id)};
-    int rc = ss_db_exec(db, &q_activity_minutes, p, 6, &res, c->a);
-    if (rc) return rc;
+    if ((rc = ss_db_exec(db, &q_activity_minutes, p, 6, &res, c->a))) return rc;
     if (ss_db_int(res.rows[0][0]) == 0) return SS_ENOTFOUND;
     if (ss_db_int(res.rows[0][1]) + c->minutes < 0) return SS_EINVALID;
     ss_db_result ins;
