@@ -81,6 +81,32 @@ test_logs_hold_no_personal_data() {
     [ "$hits" = 0 ]
 }
 
+lc_api() { # method path token [body] -> body
+    curl -s -X "$1" "$URL$2" ${3:+-H "Authorization: Bearer $3"} -H 'Content-Type: application/json' ${4:+-d "$4"}
+}
+lc_id() { sed -n 's/^{"id":\([0-9]*\).*/\1/p'; }
+
+# One account scripting sign-ups is stopped (OWASP API4/API6): 80 at once by one user get
+# some 429 rate_limited, nothing else but 201/200, and the sign-up is still one.
+test_signup_rate_limit_per_user() {
+    "$ROOT/sanshe" ctl grant lc-rl-admin admin >/dev/null || return 1
+    local adm lead user community org act starts ends codes
+    adm=$(lc_login lc-rl-admin) lead=$(lc_login lc-rl-leader) user=$(lc_login lc-rl-user)
+    community=$(lc_api POST /api/v1/communities "$adm" '{"name":"限流社区'$$'","street":"s","district":"d","kind":"rural"}' | lc_id)
+    org=$(lc_api POST /api/v1/orgs "$lead" '{"name":"限流测试组织","community_id":'"$community"',"kind":"association"}' | lc_id)
+    lc_api POST "/api/v1/orgs/$org/approve" "$adm" >/dev/null
+    starts=$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ) ends=$(date -u -d '+3 hours' +%Y-%m-%dT%H:%M:%SZ)
+    act=$(lc_api POST "/api/v1/orgs/$org/activities" "$lead" '{"title":"限流活动","description":"x","category":"other","starts_at":"'"$starts"'","ends_at":"'"$ends"'","capacity":3,"location":{"name":"x","lat":30,"lng":104,"radius_m":100}}' | lc_id)
+    lc_api POST "/api/v1/activities/$act/publish" "$lead" >/dev/null
+    [ -n "$act" ] || { echo "   could not set up an activity"; return 1; }
+    codes=$(seq 1 80 | xargs -P 40 -I{} curl -s -o /dev/null -w '%{http_code}\n' -XPOST \
+        "$URL/api/v1/activities/$act/signups" -H "Authorization: Bearer $user" | sort | uniq -c)
+    echo "   80 parallel sign-ups by one user:" $codes
+    grep -q ' 429$' <<<"$codes" || return 1                       # the limit bit
+    if grep -vqE ' (200|201|429)$' <<<"$codes"; then return 1; fi  # and nothing else went wrong
+    [ "$(lc_api GET "/api/v1/activities/$act" | sed -n 's/.*"confirmed":\([0-9]*\).*/\1/p')" = 1 ]
+}
+
 test_ctl_grant() {
     "$ROOT/sanshe" ctl grant lc-admin admin >/dev/null || return 1
     local tok me
@@ -127,7 +153,7 @@ test_mariadb_outage_and_recovery() {
 run_lifecycle_tests() {
     local t
     for t in test_up_twice_is_harmless test_secrets_file_private test_ctl_grant test_logs_hold_no_secrets \
-        test_logs_hold_no_personal_data \
+        test_logs_hold_no_personal_data test_signup_rate_limit_per_user \
         test_redis_outage_and_recovery test_mariadb_outage_and_recovery test_graceful_sigterm; do
         lc_check "${t#test_}" "$t"
     done

@@ -9,11 +9,24 @@
 #include "http/request.h"
 #include "store/activities.h"
 
+/* One account scripting sign-ups and cancels is stopped per user (OWASP API4/API6); a whole
+ * community signing up from one NAT address is not. */
+static int rate_limit(ss_req *req)
+{
+    char who[32];
+    snprintf(who, sizeof who, "%lld", req->caller.user_id);
+    int rc = ss_rate_allow(req->cache, "signup-user", who, req->app->cfg->signup_rate_user_per_s, 1, req->now);
+    if (rc == SS_ELIMIT) ss_reply_header(req, "Retry-After", "1");
+    return rc;
+}
+
 /* -> 201 {status, waitlist_position?} on a new sign-up; 200 with the same on a repeat */
 static int signup_join(ss_req *req)
 {
     ss_signup s;
-    int rc = ss_store_signup_join(req->db, req->arena, req->subject.activity.id, req->caller.user_id, req->now, &s);
+    int rc = rate_limit(req);
+    if (rc) return rc;
+    rc = ss_store_signup_join(req->db, req->arena, req->subject.activity.id, req->caller.user_id, req->now, &s);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "signup_closed");
     if (rc) return rc;
     json_t *v = ss_view_signup_status(&s);
@@ -24,7 +37,9 @@ static int signup_join(ss_req *req)
 /* -> 204, whether or not there was a sign-up to cancel */
 static int signup_leave(ss_req *req)
 {
-    int rc = ss_store_signup_leave(req->db, req->arena, req->subject.activity.id, req->caller.user_id);
+    int rc = rate_limit(req);
+    if (rc) return rc;
+    rc = ss_store_signup_leave(req->db, req->arena, req->subject.activity.id, req->caller.user_id);
     return rc ? rc : ss_reply_empty(req, 204);
 }
 

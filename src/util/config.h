@@ -42,6 +42,7 @@ typedef struct ss_config {
     int checkin_window_s;   /* a check-in code's window; the previous one is accepted too */
     /* Abuse limits (OWASP API4/API6): per signed-in user and per client address */
     int vote_rate_user_per_s;
+    int signup_rate_user_per_s;
     int vote_rate_addr_per_s;
     /* Presentation and operations */
     char *time_zone;
