@@ -3,12 +3,15 @@
 #include "apiclient.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <curl/curl.h>
@@ -373,4 +376,250 @@ void api_assert_error_at(const api_response *r, long status, const char *code, c
     print_error("expected error %ld %s: %s\n", status, code ? code : "(any code)", r ? why : "no reply");
     if (r) show(r);
     _fail(file, line);
+}
+
+/* ---------------------------------------------------------------- the run and the stack */
+
+const char *api_run_tag(void)
+{
+    static char tag[40];
+    if (!tag[0]) snprintf(tag, sizeof tag, "%lx%x", (unsigned long)time(NULL), (unsigned)getpid());
+    return tag;
+}
+
+const char *api_tagged_openid(const char *what, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s_%s", what, api_run_tag());
+    return buf;
+}
+
+char *api_login_tagged(const char *what, char *openid, size_t openid_len, long long *user_id)
+{
+    api_tagged_openid(what, openid, openid_len);
+    char *token = api_login(openid, user_id);
+    if (!token) print_error("sign-in failed for %s\n", openid);
+    return token;
+}
+
+void api_login_user(api_user *u, const char *what)
+{
+    u->token = api_login_tagged(what, u->openid, sizeof u->openid, &u->id);
+    assert_non_null(u->token);
+}
+
+static int is_repo(const char *dir)
+{
+    char p[PATH_MAX + 32], q[PATH_MAX + 32];
+    snprintf(p, sizeof p, "%s/sanshe", dir);
+    snprintf(q, sizeof q, "%s/configure.ac", dir);
+    return access(p, X_OK) == 0 && access(q, R_OK) == 0;
+}
+
+int api_find_root(char *root, size_t len)
+{
+    const char *env = getenv("SANSHE_ROOT");
+    char buf[PATH_MAX];
+    root[0] = '\0';
+    if (env && *env) snprintf(root, len, "%s", env);
+    else if (getcwd(buf, sizeof buf) && is_repo(buf)) snprintf(root, len, "%s", buf);
+    else {
+        ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+        buf[n > 0 ? n : 0] = '\0';
+        for (char *slash; (slash = strrchr(buf, '/')) != NULL && slash != buf;) {
+            *slash = '\0';
+            if (is_repo(buf)) {
+                snprintf(root, len, "%s", buf);
+                break;
+            }
+        }
+    }
+    return root[0] && is_repo(root) && !strchr(root, '\'');
+}
+
+int api_stack_setup(char *root, size_t root_len, const char **state)
+{
+    *state = getenv("SANSHE_TEST_STATE");
+    if (!*state || !**state || strchr(*state, '\'')) {
+        print_error("SANSHE_TEST_STATE must name the stack's state folder (for sanshe ctl grant)\n");
+        return -1;
+    }
+    if (!api_find_root(root, root_len)) {
+        print_error("cannot find the repository (set SANSHE_ROOT to the folder holding ./sanshe)\n");
+        return -1;
+    }
+    api_response *r = api_request("GET", "/healthz", NULL, NULL, NULL);
+    long status = r->status;
+    api_free(r);
+    if (status != 200) {
+        print_error("GET %s/healthz failed: is the stack up? (SANSHE_TEST_URL)\n", api_base_url());
+        return -1;
+    }
+    return 0;
+}
+
+/* "SANSHE_STATE='<state>' '<root>/sanshe' ctl <args><tail>" into cmd. */
+static void ctl_command(char *cmd, size_t len, const char *root, const char *state, const char *args,
+                        const char *tail)
+{
+    snprintf(cmd, len, "SANSHE_STATE='%s' '%s/sanshe' ctl %s%s", state, root, args, tail);
+}
+
+int api_ctl(const char *root, const char *state, const char *fmt, ...)
+{
+    char cmd[2 * PATH_MAX + 600], args[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    ctl_command(cmd, sizeof cmd, root, state, args, " >/dev/null");
+    int rc = system(cmd);
+    if (rc != 0) print_error("failed (%d): %s\n", rc, cmd);
+    return rc;
+}
+
+int api_grant(const char *root, const char *state, const char *openid, const char *role, long long community)
+{
+    char extra[32] = "";
+    if (community) snprintf(extra, sizeof extra, " %lld", community);
+    return api_ctl(root, state, "grant %s %s%s", openid, role, extra);
+}
+
+api_recount api_ctl_recount(const char *root, const char *state, long long contest)
+{
+    api_recount rc = {-1, 0, -1, -1, -1, NULL};
+    char cmd[2 * PATH_MAX + 600], args[64], text[512], head[64];
+    size_t len = 0, cap = 1;
+    rc.output = xstrndup("", 0);
+    snprintf(args, sizeof args, "recount %lld", contest);
+    ctl_command(cmd, sizeof cmd, root, state, args, " 2>&1");
+    snprintf(head, sizeof head, "contest %lld: ", contest);
+    FILE *out = popen(cmd, "r");
+    if (!out) return rc;
+    while (fgets(text, sizeof text, out)) {
+        if (strncmp(text, head, strlen(head)) == 0)
+            rc.found = sscanf(text + strlen(head), "%d projects, %lld votes, drift: %lld", &rc.projects, &rc.votes,
+                              &rc.drift) == 3;
+        size_t n = strlen(text);
+        if (len + n + 1 > cap) {
+            while (len + n + 1 > cap) cap *= 2;
+            char *nb = realloc(rc.output, cap);
+            if (!nb) abort();
+            rc.output = nb;
+        }
+        memcpy(rc.output + len, text, n + 1);
+        len += n;
+    }
+    rc.status = pclose(out);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- times (RFC 3339) */
+
+void api_fmt_time(time_t t, char *out, size_t len)
+{
+    time_t shifted = t + 8 * 3600;
+    struct tm tm;
+    gmtime_r(&shifted, &tm);
+    strftime(out, len, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+}
+
+void api_fmt_utc(time_t t, char *out, size_t len)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+time_t api_parse_time(const char *s)
+{
+    struct tm tm = {0};
+    int oh = 0, om = 0, n = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                     &tm.tm_sec, &n) != 6)
+        return -1;
+    if ((s[n] == '+' || s[n] == '-') ? sscanf(s + n + 1, "%2d:%2d", &oh, &om) != 2 : s[n] != 'Z') return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm) - (oh * 3600L + om * 60L) * (s[n] == '-' ? -1 : 1);
+}
+
+/* ---------------------------------------------------------------- short-lived replies and checks */
+
+static api_response *kept[API_KEEP];
+static unsigned nkept;
+
+api_response *api_keep(api_response *r)
+{
+    unsigned i = nkept++ % API_KEEP;
+    api_free(kept[i]);
+    return kept[i] = r;
+}
+
+void api_keep_free(void)
+{
+    for (unsigned i = 0; i < API_KEEP; i++) {
+        api_free(kept[i]);
+        kept[i] = NULL;
+    }
+}
+
+api_response *api_req(const char *method, const char *token, const char *body, const char *fmt, ...)
+{
+    char path[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    return api_keep(api_request(method, path, token, body, NULL));
+}
+
+const char *api_json_text(json_t *j)
+{
+    static char *texts[API_KEEP];
+    static unsigned n;
+    unsigned i = n++ % API_KEEP;
+    assert_non_null(j);
+    free(texts[i]);
+    texts[i] = json_dumps(j, JSON_COMPACT);
+    json_decref(j);
+    return texts[i];
+}
+
+api_response *api_want_at(long status, api_response *r, const char *file, int line)
+{
+    api_assert_status_at(r, status, file, line);
+    return r;
+}
+
+json_t *api_need_at(const api_response *r, const char *path, json_type type, const char *file, int line)
+{
+    json_t *x = api_json_get(r, path);
+    if (x && json_typeof(x) == type) return x;
+    print_error("expected JSON type %d at \"%s\" in reply %ld: %.400s\n", (int)type, path, r->status, r->body);
+    _fail(file, line);
+    return NULL;
+}
+
+void api_field_error_at(const api_response *r, long status, const char *field, const char *file, int line)
+{
+    api_assert_error_at(r, status, status == 400 ? "bad_request" : "validation_failed", file, line);
+    if (json_is_string(json_object_get(api_json_get(r, "error.fields"), field))) return;
+    print_error("expected error.fields[\"%s\"] in: %.400s\n", field, r->body);
+    _fail(file, line);
+}
+
+int api_is_error(const api_response *r, long status, const char *code)
+{
+    return r->status == status && api_error_shape_ok(r, code, NULL, 0);
+}
+
+size_t api_replayed_header(char *b, size_t size, size_t n, void *replayed)
+{
+    static const char name[] = "Idempotent-Replayed:";
+    size_t len = size * n, skip = sizeof name - 1;
+    if (len >= skip && strncasecmp(b, name, skip) == 0) {
+        while (skip < len && b[skip] == ' ') skip++;
+        *(int *)replayed = len - skip >= 4 && strncasecmp(b + skip, "true", 4) == 0 ? 1 : 2;
+    }
+    return len;
 }

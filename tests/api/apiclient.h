@@ -1,10 +1,12 @@
 /* A small libcurl client for the API tests: one request at a time (api_request), many at once
- * (api_parallel, over curl_multi), sign-in (api_login) and an assertion of the error shape.
- * The stack's address comes from SANSHE_TEST_URL (default http://127.0.0.1:18080). */
+ * (api_parallel, over curl_multi), sign-in (api_login) and an assertion of the error shape,
+ * then the helpers the test binaries share: the run tag, the repository and `sanshe ctl`, RFC 3339
+ * times, short-lived replies and JSON checks. The stack's address comes from SANSHE_TEST_URL (default http://127.0.0.1:18080). */
 #pragma once
 
 #include <jansson.h>
 #include <stddef.h>
+#include <time.h>
 
 typedef struct api_response {
     long status;              /* HTTP status; 0 when the transfer itself failed */
@@ -71,3 +73,105 @@ void api_assert_error_at(const api_response *r, long status, const char *code, c
 /* cmocka assertion: r->status == status, with the body shown on failure. */
 void api_assert_status_at(const api_response *r, long status, const char *file, int line);
 #define assert_api_status(r, status) api_assert_status_at((r), (status), __FILE__, __LINE__)
+
+/* ================================================================ shared test helpers */
+
+/* ---------------------------------------------------------------- the run and the stack */
+
+/* This run's tag, "<hex time><hex pid>", made at the first call and the same after: put into
+ * openids and names, it makes them new to the database. */
+const char *api_run_tag(void);
+
+/* "<what>_<run tag>" into buf (fake WeChat accepts [A-Za-z0-9_-]{1,64}); returns buf. */
+const char *api_tagged_openid(const char *what, char *buf, size_t len);
+
+/* Signs in as "<what>_<run tag>" (written to openid) with api_login: returns the token (malloc'd)
+ * and sets *user_id when not NULL; on failure prints "sign-in failed for <openid>", returns NULL. */
+char *api_login_tagged(const char *what, char *openid, size_t openid_len, long long *user_id);
+
+/* A signed-in user as most tests keep one. */
+typedef struct api_user {
+    char openid[80];
+    char *token;    /* malloc'd */
+    long long id;
+} api_user;
+
+/* api_login_tagged into u; a cmocka failure when the sign-in fails. */
+void api_login_user(api_user *u, const char *what);
+
+/* The repository: SANSHE_ROOT, else the current folder, else the nearest parent of this binary
+ * (/proc/self/exe), one holding an executable ./sanshe and ./configure.ac. Writes it to root;
+ * returns 1 when found and free of single quotes (it goes into shell commands), else 0. */
+int api_find_root(char *root, size_t len);
+
+/* The group setup of a test that uses `sanshe ctl`: *state = SANSHE_TEST_STATE (set, without single
+ * quotes), root by api_find_root, and GET /healthz answering 200. Returns 0, or prints what is
+ * wrong and returns -1. */
+int api_stack_setup(char *root, size_t root_len, const char **state);
+
+/* Runs `SANSHE_STATE='<state>' '<root>/sanshe' ctl <args>` (args from fmt...) with its stdout
+ * discarded; returns system()'s status (0: success), printing the command when it is not 0. */
+int api_ctl(const char *root, const char *state, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* `sanshe ctl grant <openid> <role> [community]` (community 0: none), as api_ctl. */
+int api_grant(const char *root, const char *state, const char *openid, const char *role, long long community);
+
+/* `sanshe ctl recount <contest>`, stdout and stderr together. */
+typedef struct api_recount {
+    int status;           /* pclose's status, -1 when it could not be run */
+    int found;            /* its last "contest <contest>: P projects, V votes, drift: D" line parsed */
+    int projects;         /* P, V, D from that line; -1 when absent */
+    long long votes, drift;
+    char *output;         /* everything it printed, NUL-terminated, malloc'd: free it */
+} api_recount;
+api_recount api_ctl_recount(const char *root, const char *state, long long contest);
+
+/* ---------------------------------------------------------------- times (RFC 3339) */
+
+/* t as "YYYY-MM-DDTHH:MM:SS+08:00", China time, as clients send it. */
+void api_fmt_time(time_t t, char *out, size_t len);
+/* t as "YYYY-MM-DDTHH:MM:SSZ" (for query strings). */
+void api_fmt_utc(time_t t, char *out, size_t len);
+/* Parses "YYYY-MM-DDTHH:MM:SS(Z|±hh:mm)"; -1 if it is not that (or s is NULL). */
+time_t api_parse_time(const char *s);
+
+/* ---------------------------------------------------------------- short-lived replies and checks */
+
+#define API_KEEP 8   /* replies of api_keep / api_req and texts of api_json_text live this many calls */
+
+/* The reply stays valid for API_KEEP more api_keep calls, then is freed; api_keep_free frees them all. */
+api_response *api_keep(api_response *r);
+void api_keep_free(void);
+
+/* api_keep(api_request(method, path, token, body)) with the path formatted from fmt...
+ * (under 1024 bytes); body is JSON text or NULL. */
+api_response *api_req(const char *method, const char *token, const char *body, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The compact JSON text of j, which it takes over (j must not be NULL: a cmocka failure);
+ * valid for API_KEEP more calls. */
+const char *api_json_text(json_t *j);
+
+/* cmocka assertion that r has status; returns r. */
+api_response *api_want_at(long status, api_response *r, const char *file, int line);
+
+/* cmocka assertion that the member at dotted path has type; returns it. */
+json_t *api_need_at(const api_response *r, const char *path, json_type type, const char *file, int line);
+#define api_jint(r, path) ((long long)json_integer_value(api_need_at((r), (path), JSON_INTEGER, __FILE__, __LINE__)))
+#define api_jstr(r, path) json_string_value(api_need_at((r), (path), JSON_STRING, __FILE__, __LINE__))
+#define api_jarr(r, path) api_need_at((r), (path), JSON_ARRAY, __FILE__, __LINE__)
+#define api_jnull(r, path) api_need_at((r), (path), JSON_NULL, __FILE__, __LINE__)
+/* A member of a JSON object as a long long / string (0 / NULL when absent). */
+#define api_mint(obj, key) ((long long)json_integer_value(json_object_get((obj), (key))))
+#define api_mstr(obj, key) json_string_value(json_object_get((obj), (key)))
+
+/* cmocka assertion: status 400 (bad_request) or 422 (validation_failed) with a string at
+ * error.fields[field] (field taken whole, dots included). */
+void api_field_error_at(const api_response *r, long status, const char *field, const char *file, int line);
+
+/* 1 when r has status and the error shape with code (NULL: any), else 0; asserts nothing. */
+int api_is_error(const api_response *r, long status, const char *code);
+
+/* CURLOPT_HEADERFUNCTION for a raw libcurl transfer whose HEADERDATA is an int: sets it to 1 on
+ * "Idempotent-Replayed: true", 2 on another value; leaves it alone on other headers. */
+size_t api_replayed_header(char *b, size_t size, size_t n, void *replayed);

@@ -24,157 +24,39 @@
 #define POOL 60            /* distinct users for the concurrency tests */
 #define HOUR 3600
 #define DAY 86400
-#define KEEP 8             /* replies of req() stay valid for this many later calls */
 #define NOID "999999999999"
 #define TEST(name) static void name(void **state_ __attribute__((unused)))
 
 /* ================================================================ run context and helpers */
 
-static char run_tag[40];   /* in every openid, org name and title of this run */
+static const char *run_tag;   /* api_run_tag(): in every openid, org name and title of this run */
 static char repo_root[PATH_MAX];
 static const char *state_dir;
-static api_response *kept[KEEP];
-static unsigned nkept;
 
-typedef struct {
-    char openid[80];
-    char *token;
-    long long id;
-} user;
-
-static int is_repo(const char *dir)
-{
-    char p[PATH_MAX + 32], q[PATH_MAX + 32];
-    snprintf(p, sizeof p, "%s/sanshe", dir);
-    snprintf(q, sizeof q, "%s/configure.ac", dir);
-    return access(p, X_OK) == 0 && access(q, R_OK) == 0;
-}
-
-/* SANSHE_ROOT, the current folder, or the nearest parent of this binary holding ./sanshe. */
-static int find_root(void)
-{
-    const char *env = getenv("SANSHE_ROOT");
-    char buf[PATH_MAX];
-    if (env && *env) snprintf(repo_root, sizeof repo_root, "%s", env);
-    else if (getcwd(buf, sizeof buf) && is_repo(buf)) snprintf(repo_root, sizeof repo_root, "%s", buf);
-    else {
-        ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-        buf[n > 0 ? n : 0] = '\0';
-        for (char *slash; (slash = strrchr(buf, '/')) != NULL && slash != buf;) {
-            *slash = '\0';
-            if (is_repo(buf)) {
-                snprintf(repo_root, sizeof repo_root, "%s", buf);
-                break;
-            }
-        }
-    }
-    return repo_root[0] && is_repo(repo_root) && !strchr(repo_root, '\'');
-}
+typedef api_user user;
 
 /* `sanshe ctl grant <openid> <role> [community]` on the stack under test. */
 static void grant(const user *u, const char *role, long long community)
 {
-    char cmd[2 * PATH_MAX + 256], extra[32] = "";
-    if (community) snprintf(extra, sizeof extra, " %lld", community);
-    snprintf(cmd, sizeof cmd, "SANSHE_STATE='%s' '%s/sanshe' ctl grant %s %s%s >/dev/null", state_dir, repo_root,
-             u->openid, role, extra);
-    int rc = system(cmd);
-    if (rc != 0) print_error("failed (%d): %s\n", rc, cmd);
-    assert_int_equal(rc, 0);
+    assert_int_equal(api_grant(repo_root, state_dir, u->openid, role, community), 0);
 }
 
-static void login(user *u, const char *what)
-{
-    snprintf(u->openid, sizeof u->openid, "%s_%s", what, run_tag);
-    u->token = api_login(u->openid, &u->id);
-    if (!u->token) print_error("sign-in failed for %s\n", u->openid);
-    assert_non_null(u->token);
-}
-
-/* RFC 3339 in China time (what clients send), or in UTC with Z (for query strings). */
-static void fmt_time(time_t t, char *out, size_t len)
-{
-    time_t shifted = t + 8 * HOUR;
-    struct tm tm;
-    gmtime_r(&shifted, &tm);
-    strftime(out, len, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
-}
-
-static void fmt_utc(time_t t, char *out, size_t len)
-{
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Parses "YYYY-MM-DDTHH:MM:SS(Z|±hh:mm)"; -1 if it is not that. */
-static time_t parse_time(const char *s)
-{
-    struct tm tm = {0};
-    int oh = 0, om = 0, n = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                     &tm.tm_sec, &n) != 6)
-        return -1;
-    if ((s[n] == '+' || s[n] == '-') ? sscanf(s + n + 1, "%2d:%2d", &oh, &om) != 2 : s[n] != 'Z') return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return timegm(&tm) - (oh * 3600L + om * 60L) * (s[n] == '-' ? -1 : 1);
-}
-
-/* The reply stays valid for KEEP more calls, then is freed. */
-static api_response *keep(api_response *r)
-{
-    unsigned i = nkept++ % KEEP;
-    api_free(kept[i]);
-    return kept[i] = r;
-}
-
-/* method token body path-format...: body is JSON text or NULL. */
-__attribute__((format(printf, 4, 5))) static api_response *req(const char *method, const char *token,
-                                                               const char *body, const char *fmt, ...)
-{
-    char path[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(path, sizeof path, fmt, ap);
-    va_end(ap);
-    return keep(api_request(method, path, token, body, NULL));
-}
-
-/* The JSON text of j, which it takes over; valid for KEEP more calls. */
-static const char *J(json_t *j)
-{
-    static char *texts[KEEP];
-    static unsigned n;
-    unsigned i = n++ % KEEP;
-    assert_non_null(j);
-    free(texts[i]);
-    texts[i] = json_dumps(j, JSON_COMPACT);
-    json_decref(j);
-    return texts[i];
-}
-
-static api_response *want_at(long status, api_response *r, const char *file, int line)
-{
-    api_assert_status_at(r, status, file, line);
-    return r;
-}
-#define want(status, r) want_at((status), (r), __FILE__, __LINE__)
-
-static json_t *need_at(const api_response *r, const char *path, json_type type, const char *file, int line)
-{
-    json_t *x = api_json_get(r, path);
-    if (x && json_typeof(x) == type) return x;
-    print_error("expected JSON type %d at \"%s\" in reply %ld: %.400s\n", (int)type, path, r->status, r->body);
-    _fail(file, line);
-    return NULL;
-}
-#define jint(r, path) ((long long)json_integer_value(need_at((r), (path), JSON_INTEGER, __FILE__, __LINE__)))
-#define jstr(r, path) json_string_value(need_at((r), (path), JSON_STRING, __FILE__, __LINE__))
-#define jarr(r, path) need_at((r), (path), JSON_ARRAY, __FILE__, __LINE__)
-#define jnull(r, path) need_at((r), (path), JSON_NULL, __FILE__, __LINE__)
-#define mint(obj, key) ((long long)json_integer_value(json_object_get((obj), (key))))
-#define mstr(obj, key) json_string_value(json_object_get((obj), (key)))
+/* The shared helpers of apiclient.h under this file's short names. */
+#define login(u, what) api_login_user((u), (what))
+#define fmt_time(t, out, len) api_fmt_time((t), (out), (len))   /* RFC 3339, China time (what clients send) */
+#define fmt_utc(t, out, len) api_fmt_utc((t), (out), (len))     /* RFC 3339, UTC with Z (for query strings) */
+#define parse_time(s) api_parse_time(s)
+#define keep(r) api_keep(r)
+#define req(...) api_req(__VA_ARGS__)   /* method token body path-format...: the reply lives API_KEEP calls */
+#define J(j) api_json_text(j)
+#define want(status, r) api_want_at((status), (r), __FILE__, __LINE__)
+#define jint(r, path) api_jint((r), (path))
+#define jstr(r, path) api_jstr((r), (path))
+#define jarr(r, path) api_jarr((r), (path))
+#define jnull(r, path) api_jnull((r), (path))
+#define mint(obj, key) api_mint((obj), (key))
+#define mstr(obj, key) api_mstr((obj), (key))
+#define assert_field_error(r, status, field) api_field_error_at((r), (status), (field), __FILE__, __LINE__)
 
 /* r has each "key", "value" pair of the list (keys dotted, values strings); the list ends in NULL. */
 static void strs_at(const char *file, int line, const api_response *r, ...)
@@ -191,16 +73,6 @@ static void strs_at(const char *file, int line, const api_response *r, ...)
     va_end(ap);
 }
 #define assert_strs(r, ...) strs_at(__FILE__, __LINE__, (r), __VA_ARGS__, NULL)
-
-/* status 400 or 422 with the matching code and error.fields[field] (field may hold dots). */
-static void field_error_at(const api_response *r, long status, const char *field, const char *file, int line)
-{
-    api_assert_error_at(r, status, status == 400 ? "bad_request" : "validation_failed", file, line);
-    if (json_is_string(json_object_get(api_json_get(r, "error.fields"), field))) return;
-    print_error("expected error.fields[\"%s\"] in: %.400s\n", field, r->body);
-    _fail(file, line);
-}
-#define assert_field_error(r, status, field) field_error_at((r), (status), (field), __FILE__, __LINE__)
 
 /* ================================================================ the world of this run */
 
@@ -380,20 +252,8 @@ static void wait_until(time_t t)
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(run_tag, sizeof run_tag, "%lx%x", (unsigned long)time(NULL), (unsigned)getpid());
-    state_dir = getenv("SANSHE_TEST_STATE");
-    if (!state_dir || !*state_dir || strchr(state_dir, '\'')) {
-        print_error("SANSHE_TEST_STATE must name the stack's state folder (for sanshe ctl grant)\n");
-        return -1;
-    }
-    if (!find_root()) {
-        print_error("cannot find the repository (set SANSHE_ROOT to the folder holding ./sanshe)\n");
-        return -1;
-    }
-    if (req("GET", NULL, NULL, "/healthz")->status != 200) {
-        print_error("GET %s/healthz failed: is the stack up? (SANSHE_TEST_URL)\n", api_base_url());
-        return -1;
-    }
+    run_tag = api_run_tag();
+    if (api_stack_setup(repo_root, sizeof repo_root, &state_dir) != 0) return -1;
     struct {
         user *u;
         const char *what;
@@ -440,7 +300,7 @@ static int group_teardown(void **state)
                    &W.resident, &W.volunteer};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) free(all[i]->token);
     for (int i = 0; i < POOL; i++) free(W.pool[i].token);
-    for (int i = 0; i < KEEP; i++) api_free(kept[i]);
+    api_keep_free();
     return 0;
 }
 

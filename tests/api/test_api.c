@@ -19,16 +19,11 @@
 #define WX_LOGIN "/api/v1/auth/wx-login"
 #define ME "/api/v1/me"
 
-static char run_tag[40];        /* makes this run's openids new to the database */
 static int verbose;             /* API_TEST_VERBOSE=1: print notes on nginx's own 4xx pages */
 static int setup_failed;        /* the stack did not answer /healthz with 200 */
 
-/* A fresh openid for this run: <what>_<run tag> (fake WeChat accepts [A-Za-z0-9_-]{1,64}). */
-static const char *openid(const char *what, char *buf, size_t len)
-{
-    snprintf(buf, len, "%s_%s", what, run_tag);
-    return buf;
-}
+/* A fresh openid for this run: <what>_<run tag>. */
+#define openid(what, buf, len) api_tagged_openid((what), (buf), (len))
 
 static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void note(const char *fmt, ...)
@@ -330,7 +325,7 @@ static int group_setup(void **state)
     (void)state;
     const char *v = getenv("API_TEST_VERBOSE");
     verbose = v && *v && strcmp(v, "0") != 0;
-    snprintf(run_tag, sizeof run_tag, "%lx%x", (unsigned long)time(NULL), (unsigned)getpid());
+    api_run_tag();   /* makes this run's openids new to the database */
     api_response *r = api_request("GET", "/healthz", NULL, NULL, NULL);
     long status = r->status;
     int cc = r->curl_code;

@@ -41,7 +41,8 @@ typedef struct { char openid[80], name[40], phone[16], idno[20]; char *token; lo
 /* An activity as created: its times and its service_minutes (cap; 0: none). */
 typedef struct { long long id; time_t starts, ends; long cap; } act;
 
-static char run_tag[40], sanshe[PATH_MAX];     /* sanshe: the ./sanshe script */
+static const char *run_tag;               /* api_run_tag() */
+static char repo_root[PATH_MAX];          /* holds ./sanshe */
 static const char *state_dir;
 static unsigned char checkin_key[32];
 static int have_key;
@@ -80,64 +81,29 @@ __attribute__((format(printf, 4, 5))) static api_response *req(const char *metho
 }
 #define raw(method, u, path, text) track(api_request((method), (path), (u)->token, (text), NULL))   /* malformed */
 
-static json_t *need_at(const api_response *r, const char *path, int type, const char *file, int line)
-{
-    json_t *x = api_json_get(r, path);
-    if (x && json_typeof(x) == (json_type)type) return x;
-    print_error("expected JSON type %d at \"%s\" in reply %ld: %.400s\n", type, path, r->status, r->body);
-    _fail(file, line);
-    return NULL;
-}
-#define jint(r, path) ((long long)json_integer_value(need_at((r), (path), JSON_INTEGER, __FILE__, __LINE__)))
-#define jstr(r, path) json_string_value(need_at((r), (path), JSON_STRING, __FILE__, __LINE__))
+#define jint(r, path) api_jint((r), (path))
+#define jstr(r, path) api_jstr((r), (path))
+#define parse_time(s) api_parse_time(s)   /* RFC 3339 -> unix time, -1 if it is not that */
 #define jtime(r, path) parse_time(jstr((r), (path)))
 #define JI(x, key) json_integer_value(json_object_get((x), (key)))
 #define JS(x, key) json_string_value(json_object_get((x), (key)))
-
-static api_response *ok_at(long status, api_response *r, const char *file, int line)
-{
-    api_assert_status_at(r, status, file, line);
-    return r;
-}
-#define ok(status, r) ok_at((status), (r), __FILE__, __LINE__)   /* r, asserted to have status */
-
-/* status (400 or 422) with its code and error.fields[field]. */
-static void field_error_at(const api_response *r, long status, const char *field, const char *file, int line)
-{
-    api_assert_error_at(r, status, status == 400 ? "bad_request" : "validation_failed", file, line);
-    json_t *fields = api_json_get(r, "error.fields");
-    if (json_is_object(fields) && json_is_string(json_object_get(fields, field))) return;
-    print_error("expected error.fields[\"%s\"] in: %.400s\n", field, r->body);
-    _fail(file, line);
-}
+#define ok(status, r) api_want_at((status), (r), __FILE__, __LINE__)   /* r, asserted to have status */
 
 /* One call, checked, then freed. */
 #define expect_status(s, r) api_free(ok((s), (r)))
 #define expect_error(s, code, r) do { api_response *r_ = (r); assert_api_error(r_, (s), code); api_free(r_); } while (0)
 #define expect_field(s, f, r) \
-    do { api_response *r_ = (r); field_error_at(r_, (s), (f), __FILE__, __LINE__); api_free(r_); } while (0)
+    do { api_response *r_ = (r); api_field_error_at(r_, (s), (f), __FILE__, __LINE__); api_free(r_); } while (0)
 
 static user *user_new(const char *what)
 {
     assert_true(npool < POOL);
     user *u = &pool[npool];
-    snprintf(u->openid, sizeof u->openid, "%s%d_%s", what, npool++, run_tag);
-    u->token = api_login(u->openid, &u->id);
-    if (!u->token) fail_msg("sign-in failed for %s", u->openid);
+    char numbered[64];
+    snprintf(numbered, sizeof numbered, "%s%d", what, npool++);
+    u->token = api_login_tagged(numbered, u->openid, sizeof u->openid, &u->id);
+    if (!u->token) fail();
     return u;
-}
-
-/* "YYYY-MM-DDTHH:MM:SS(Z|±hh:mm)" -> unix time, -1 if it is not that. */
-static time_t parse_time(const char *s)
-{
-    struct tm tm = {0};
-    int oh = 0, om = 0, n = 0;
-    char sign = 0;
-    if (s) n = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                      &tm.tm_min, &tm.tm_sec, &sign, &oh, &om);
-    if (!(n == 7 && sign == 'Z') && !(n == 9 && (sign == '+' || sign == '-'))) return -1;
-    tm.tm_year -= 1900, tm.tm_mon -= 1;
-    return timegm(&tm) - (oh * 3600L + om * 60L) * (sign == '-' ? -1 : 1);
 }
 
 /* The contract: the overlap of [in, out] with [s, e] in whole minutes, capped when cap > 0. */
@@ -323,10 +289,9 @@ static act activity_new(const user *by, long long org, const char *what, long fr
 {
     act a = {0, time(NULL) + from, time(NULL) + to, cap};
     char title[96], s[40], e[40];
-    struct tm tm;
     snprintf(title, sizeof title, "%s %s", what, run_tag);
-    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S+08:00", gmtime_r(&(time_t){a.starts + 8 * HOUR}, &tm));
-    strftime(e, sizeof e, "%Y-%m-%dT%H:%M:%S+08:00", gmtime_r(&(time_t){a.ends + 8 * HOUR}, &tm));
+    api_fmt_time(a.starts, s, sizeof s);
+    api_fmt_time(a.ends, e, sizeof e);
     json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:{s:s, s:f, s:f, s:i}}", "title", title, "description",
                           "Helping neighbours.", "category", "relief", "starts_at", s, "ends_at", e, "capacity",
                           (json_int_t)capacity, "walk_in", walk_in, "location", "name", "Community hall", "lat", LAT,
@@ -446,12 +411,10 @@ __attribute__((format(printf, 4, 5))) static api_response **all_at_once(const us
 
 static int group_setup(void **state __attribute__((unused)))
 {
-    snprintf(run_tag, sizeof run_tag, "%lx%x", (unsigned long)time(NULL), (unsigned)getpid());
+    run_tag = api_run_tag();
     rng = ((unsigned long long)time(NULL) << 20 ^ (unsigned long long)getpid() << 40) | 1;   /* unique per run */
-    const char *root = getenv("SANSHE_ROOT");   /* tests/run-all sets it; else the current folder */
-    snprintf(sanshe, sizeof sanshe, "%s/sanshe", root && *root ? root : ".");
-    state_dir = getenv("SANSHE_TEST_STATE");
-    if (!state_dir || !*state_dir || strchr(state_dir, '\'') || strchr(sanshe, '\'') || access(sanshe, X_OK))
+    state_dir = getenv("SANSHE_TEST_STATE");   /* the repository: SANSHE_ROOT (tests/run-all sets it), or found */
+    if (!state_dir || !*state_dir || strchr(state_dir, '\'') || !api_find_root(repo_root, sizeof repo_root))
         return print_error("set SANSHE_TEST_STATE to the stack's state folder and SANSHE_ROOT to the repository\n"), -1;
     load_key();
     api_response *h = api_request("GET", "/healthz", NULL, NULL, NULL);
@@ -460,10 +423,8 @@ static int group_setup(void **state __attribute__((unused)))
     if (!up) return print_error("GET %s/healthz failed: is the stack up? (SANSHE_TEST_URL)\n", api_base_url()), -1;
     W.admin = user_new("ck_admin"), W.leader = user_new("ck_leader"), W.sw = user_new("ck_sw");
     W.member = user_new("ck_member"), W.oleader = user_new("ck_oleader"), W.resident = user_new("ck_resident");
-    char cmd[2 * PATH_MAX + 256], name[96];
-    snprintf(cmd, sizeof cmd, "SANSHE_STATE='%s' '%s' ctl grant %s admin >/dev/null", state_dir, sanshe,
-             W.admin->openid);
-    if (system(cmd) != 0) fail_msg("failed: %s", cmd);
+    char name[96];
+    if (api_grant(repo_root, state_dir, W.admin->openid, "admin", 0) != 0) fail();
     snprintf(name, sizeof name, "Checkin community %s", run_tag);
     W.community = id_of_created(req("POST", W.admin, json_pack("{s:s, s:s, s:s, s:s}", "name", name, "street",
                                                                "Huaihai Rd", "district", "Xuhui", "kind", "urban"),
@@ -959,7 +920,7 @@ TEST(test_parallel_corrections) {
     int created = 0;
     for (int i = 0; i < PAR; i++) {
         if (rs[i]->status == 201) created++;
-        else field_error_at(rs[i], 422, "minutes", __FILE__, __LINE__);
+        else api_field_error_at(rs[i], 422, "minutes", __FILE__, __LINE__);
     }
     api_free_all(rs, PAR);
     assert_int_equal(created, 1);   /* how many went through */

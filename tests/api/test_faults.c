@@ -41,7 +41,7 @@
 
 /* ================================================================ context and helpers */
 
-static char run_tag[40];
+static const char *run_tag;   /* api_run_tag() */
 static char repo_root[PATH_MAX];
 static const char *state_dir;
 static char *admin_token;
@@ -156,17 +156,12 @@ static int restore(void **state)
     return 0;
 }
 
-static int is_error(const api_response *r, long status, const char *code)
-{
-    return r->status == status && api_error_shape_ok(r, code, NULL, 0);
-}
+#define is_error(r, status, code) api_is_error((r), (status), (code))
 
 static char *login_as(const char *what, long long *id)
 {
     char openid[96];
-    snprintf(openid, sizeof openid, "%s_%s", what, run_tag);
-    char *tok = api_login(openid, id);
-    if (!tok) print_error("sign-in failed for %s\n", openid);
+    char *tok = api_login_tagged(what, openid, sizeof openid, id);
     assert_non_null(tok);
     return tok;
 }
@@ -252,17 +247,6 @@ static size_t raw_body(char *p, size_t size, size_t n, void *ud)
     return len;
 }
 
-static size_t raw_header(char *b, size_t size, size_t n, void *ud)
-{
-    static const char name[] = "Idempotent-Replayed:";
-    size_t len = size * n, skip = sizeof name - 1;
-    if (len >= skip && strncasecmp(b, name, skip) == 0) {
-        while (skip < len && b[skip] == ' ') skip++;
-        ((raw_conn *)ud)->replayed = len - skip >= 4 && strncasecmp(b + skip, "true", 4) == 0 ? 1 : 2;
-    }
-    return len;
-}
-
 /* Re-sends burst vote j on a kept-alive handle (apiclient keeps no Idempotent-Replayed header);
  * returns the status and sets *left (-1 when absent). */
 static long raw_vote(raw_conn *c, size_t j, long *left)
@@ -278,8 +262,8 @@ static long raw_vote(raw_conn *c, size_t j, long *left)
     curl_easy_setopt(c->easy, CURLOPT_URL, url);
     curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c->easy, CURLOPT_POSTFIELDS, B.calls[j].body);
-    curl_easy_setopt(c->easy, CURLOPT_HEADERFUNCTION, raw_header);
-    curl_easy_setopt(c->easy, CURLOPT_HEADERDATA, c);
+    curl_easy_setopt(c->easy, CURLOPT_HEADERFUNCTION, api_replayed_header);
+    curl_easy_setopt(c->easy, CURLOPT_HEADERDATA, &c->replayed);
     curl_easy_setopt(c->easy, CURLOPT_WRITEFUNCTION, raw_body);
     curl_easy_setopt(c->easy, CURLOPT_WRITEDATA, c);
     curl_easy_setopt(c->easy, CURLOPT_TIMEOUT, 30L);
@@ -311,30 +295,25 @@ static long long votes_of(long long contest, long long project)
 /* `sanshe ctl recount <contest>`: its "contest N: P projects, V votes, drift: D" line; 0 if absent. */
 static int recount(long long contest, long long *votes, long long *drift)
 {
-    char cmd[3 * PATH_MAX], text[512], head[64];
-    int p = -1, found = 0;
-    snprintf(cmd, sizeof cmd, "SANSHE_STATE='%s' '%s/sanshe' ctl recount %lld 2>&1", state_dir, repo_root, contest);
+    api_recount rc = api_ctl_recount(repo_root, state_dir, contest);
+    char head[64];
     snprintf(head, sizeof head, "contest %lld: ", contest);
-    FILE *out = popen(cmd, "r");
-    if (!out) return 0;
-    while (fgets(text, sizeof text, out))
-        if (strncmp(text, head, strlen(head)) == 0)
-            found = sscanf(text + strlen(head), "%d projects, %lld votes, drift: %lld", &p, votes, drift) == 3;
-        else print_message("  recount: %s", text);
-    return pclose(out) == 0 && found;
+    for (char *text = rc.output, *nl; *text; text = nl ? nl + 1 : text + strlen(text)) {
+        nl = strchr(text, '\n');
+        if (strncmp(text, head, strlen(head)) != 0)
+            print_message("  recount: %.*s", (int)(nl ? nl - text + 1 : (long)strlen(text)), text);
+    }
+    free(rc.output);
+    if (rc.found) *votes = rc.votes, *drift = rc.drift;
+    return rc.status == 0 && rc.found;
 }
 
 static void burst_setup(void)
 {
     char t[3][40];
-    time_t now = time(NULL) + 8 * 3600;   /* China time, as clients send it */
+    time_t now = time(NULL);
     long offs[3] = {3600, -60, 86400};
-    for (int i = 0; i < 3; i++) {
-        time_t s = now + offs[i];
-        struct tm tm;
-        gmtime_r(&s, &tm);
-        strftime(t[i], sizeof t[i], "%Y-%m-%dT%H:%M:%S+08:00", &tm);
-    }
+    for (int i = 0; i < 3; i++) api_fmt_time(now + offs[i], t[i], sizeof t[i]);   /* China time, as clients send it */
     long long leader_id;
     char *leader = login_as("fleader", &leader_id), title[96];
     snprintf(title, sizeof title, "Faults %s", run_tag);
@@ -564,8 +543,7 @@ static void dependency_outage(const dependency *dep)
     o.health_up_ms = wait_health(200, 5000);
     snprintf(what, sizeof what, "f%sfresh", dep->name);
     char openid[96];
-    snprintf(openid, sizeof openid, "%s_%s", what, run_tag);
-    o.fresh = api_login(openid, NULL);
+    o.fresh = api_login(api_tagged_openid(what, openid, sizeof openid), NULL);
     api_response *r = api_request("GET", API "/me", o.fresh, NULL, NULL);
     o.fresh_me = r->status;
     api_free(r);
@@ -727,7 +705,7 @@ static int wechat_teardown(void **state)
     }
     int rc = restore(state);
     char openid[96];
-    snprintf(openid, sizeof openid, "fafter_%s", run_tag);
+    api_tagged_openid("fafter", openid, sizeof openid);
     char *tok = api_login(openid, NULL);
     if (!tok) print_error("sign-in after the WeChat test failed\n");
     free(tok);
@@ -736,22 +714,12 @@ static int wechat_teardown(void **state)
 
 /* ================================================================ setup */
 
-static int is_repo(const char *dir)
-{
-    char p[PATH_MAX + 32];
-    snprintf(p, sizeof p, "%s/sanshe", dir);
-    return access(p, X_OK) == 0;
-}
-
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(run_tag, sizeof run_tag, "%lx%x", (unsigned long)time(NULL), (unsigned)getpid());
+    run_tag = api_run_tag();
     state_dir = getenv("SANSHE_TEST_STATE");
-    const char *root = getenv("SANSHE_ROOT");
-    if (!root || !*root) root = ".";
-    snprintf(repo_root, sizeof repo_root, "%s", root);
-    if (!state_dir || !*state_dir || strchr(state_dir, '\'') || strchr(repo_root, '\'') || !is_repo(repo_root)) {
+    if (!state_dir || !*state_dir || strchr(state_dir, '\'') || !api_find_root(repo_root, sizeof repo_root)) {
         print_error("set SANSHE_TEST_STATE to the stack's state folder and SANSHE_ROOT to the folder holding "
                     "./sanshe\n");
         return -1;
@@ -762,12 +730,8 @@ static int group_setup(void **state)
         return -1;
     }
     char openid[96];
-    snprintf(openid, sizeof openid, "fadmin_%s", run_tag);
-    admin_token = api_login(openid, NULL);
-    char cmd[3 * PATH_MAX];
-    snprintf(cmd, sizeof cmd, "SANSHE_STATE='%s' '%s/sanshe' ctl grant '%s' admin >/dev/null 2>&1", state_dir,
-             repo_root, openid);
-    if (!admin_token || system(cmd) != 0) {
+    admin_token = api_login(api_tagged_openid("fadmin", openid, sizeof openid), NULL);
+    if (!admin_token || api_grant(repo_root, state_dir, openid, "admin", 0) != 0) {
         print_error("admin sign-in or sanshe ctl grant failed\n");
         return -1;
     }

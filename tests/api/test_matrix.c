@@ -35,49 +35,22 @@
 #define API "/api/v1"
 #define HOUR 3600
 #define DAY 86400
-#define KEEP 8             /* replies of req() stay valid for this many later calls */
 #define TEST(name) static void name(void **state_ __attribute__((unused)))
 
 /* ================================================================ run context and helpers */
 
-typedef struct {
-    char openid[80];
-    char *token;
-    long long id;
-} user;
+typedef api_user user;
 
-static char run_tag[40];   /* in every openid, name and title of this run */
+static const char *run_tag;   /* api_run_tag(): in every openid, name and title of this run */
 static char repo_root[PATH_MAX];
 static const char *state_dir;
 static unsigned name_seq;
-static api_response *kept[KEEP];
-static unsigned nkept;
 
-static api_response *keep(api_response *r)
-{
-    unsigned i = nkept++ % KEEP;
-    api_free(kept[i]);
-    return kept[i] = r;
-}
-
-/* method token body path-format...: body is JSON text or NULL; the reply lives KEEP calls. */
-__attribute__((format(printf, 4, 5))) static api_response *req(const char *method, const char *token,
-                                                               const char *body, const char *fmt, ...)
-{
-    char path[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(path, sizeof path, fmt, ap);
-    va_end(ap);
-    return keep(api_request(method, path, token, body, NULL));
-}
-
-static api_response *want_at(long status, api_response *r, const char *file, int line)
-{
-    api_assert_status_at(r, status, file, line);
-    return r;
-}
-#define want(status, r) want_at((status), (r), __FILE__, __LINE__)
+/* The shared helpers of apiclient.h under this file's short names. */
+#define keep(r) api_keep(r)
+#define req(...) api_req(__VA_ARGS__)   /* method token body path-format...: the reply lives API_KEEP calls */
+#define want(status, r) api_want_at((status), (r), __FILE__, __LINE__)
+#define fmt_time(t, out, len) api_fmt_time((t), (out), (len))   /* RFC 3339, China time */
 
 static long long jid(const api_response *r, const char *path)
 {
@@ -89,14 +62,6 @@ static int jstr_is(const api_response *r, const char *path, const char *value)
 {
     const char *s = api_json_str(r, path);
     return s && strcmp(s, value) == 0;
-}
-
-static void fmt_time(time_t t, char *out, size_t len)   /* RFC 3339, China time */
-{
-    time_t shifted = t + 8 * HOUR;
-    struct tm tm;
-    gmtime_r(&shifted, &tm);
-    strftime(out, len, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
 }
 
 /* text (a JSON object) with the members of extra (JSON object text) set over it; malloc'd. */
@@ -111,34 +76,17 @@ static char *with(const char *text, const char *extra)
     return out;
 }
 
-static int find_root(void)
-{
-    const char *env = getenv("SANSHE_ROOT");
-    if (env && *env) snprintf(repo_root, sizeof repo_root, "%s", env);
-    else if (!getcwd(repo_root, sizeof repo_root)) return 0;
-    char p[PATH_MAX + 16];
-    snprintf(p, sizeof p, "%s/sanshe", repo_root);
-    return access(p, X_OK) == 0 && !strchr(repo_root, '\'');
-}
-
 /* `sanshe ctl grant <openid> <role> [community]` on the stack under test. */
 static void grant(const user *u, const char *role, long long community)
 {
-    char cmd[2 * PATH_MAX + 256], extra[32] = "";
-    if (community) snprintf(extra, sizeof extra, " %lld", community);
-    snprintf(cmd, sizeof cmd, "SANSHE_STATE='%s' '%s/sanshe' ctl grant %s %s%s >/dev/null", state_dir, repo_root,
-             u->openid, role, extra);
-    int rc = system(cmd);
-    if (rc != 0) print_error("failed (%d): %s\n", rc, cmd);
-    assert_int_equal(rc, 0);
+    assert_int_equal(api_grant(repo_root, state_dir, u->openid, role, community), 0);
 }
 
-static void login(user *u, const char *what)
+static void login(user *u, const char *what)   /* openid mx<what>_<run tag> */
 {
-    snprintf(u->openid, sizeof u->openid, "mx%s_%s", what, run_tag);
-    u->token = api_login(u->openid, &u->id);
-    if (!u->token) print_error("sign-in failed for %s\n", u->openid);
-    assert_non_null(u->token);
+    char mx[64];
+    snprintf(mx, sizeof mx, "mx%s", what);
+    api_login_user(u, mx);
 }
 
 /* A valid GB 11643 ID number, random enough to be new to the stack. */
@@ -398,20 +346,8 @@ static long long object_of(enum state st)
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(run_tag, sizeof run_tag, "%lx%x", (unsigned long)time(NULL), (unsigned)getpid());
-    state_dir = getenv("SANSHE_TEST_STATE");
-    if (!state_dir || !*state_dir || strchr(state_dir, '\'')) {
-        print_error("SANSHE_TEST_STATE must name the stack's state folder (for sanshe ctl grant)\n");
-        return -1;
-    }
-    if (!find_root()) {
-        print_error("cannot find the repository (set SANSHE_ROOT to the folder holding ./sanshe)\n");
-        return -1;
-    }
-    if (req("GET", NULL, NULL, "/healthz")->status != 200) {
-        print_error("GET %s/healthz failed: is the stack up? (SANSHE_TEST_URL)\n", api_base_url());
-        return -1;
-    }
+    run_tag = api_run_tag();
+    if (api_stack_setup(repo_root, sizeof repo_root, &state_dir) != 0) return -1;
     static const char *const short_names[NROLES] = {"",    "res",  "vol",  "mem",   "sw",
                                                     "ldr", "oldr", "cadm", "ocadm", "adm"};
     for (int r = 1; r < NROLES; r++) login(&users[r], short_names[r]);
@@ -439,7 +375,7 @@ static int group_teardown(void **state)
     (void)state;
     for (int r = 0; r < NROLES; r++) free(users[r].token);
     free(target.token);
-    for (int i = 0; i < KEEP; i++) api_free(kept[i]);
+    api_keep_free();
     return 0;
 }
 

@@ -28,22 +28,16 @@
 #define MAX_CALLS 512
 #define HOUR 3600
 #define DAY 86400
-#define KEEP 8             /* replies of req() stay valid for this many later calls */
 #define NOID "999999999999"
 #define TEST(name) static void name(void **state_ __attribute__((unused)))
 
 /* ================================================================ run context and helpers */
 
-static char run_tag[40];   /* in every openid, org name and title of this run */
+static const char *run_tag;   /* api_run_tag(): in every openid, org name and title of this run */
 static char repo_root[PATH_MAX];
 static const char *state_dir;
-static api_response *kept[KEEP];
-static unsigned nkept;
 
-typedef struct {
-    char openid[80], *token;
-    long long id;
-} user;
+typedef api_user user;
 
 static struct {
     user admin, resident, leader, sw, oleader, cleader, pfiler;
@@ -53,93 +47,35 @@ static struct {
     long long org_c, org_p;   /* in other_community, led by cleader; in community, pending, filed by pfiler */
 } W;
 
-static int is_repo(const char *dir)
-{
-    char p[PATH_MAX + 32], q[PATH_MAX + 32];
-    snprintf(p, sizeof p, "%s/sanshe", dir);
-    snprintf(q, sizeof q, "%s/configure.ac", dir);
-    return access(p, X_OK) == 0 && access(q, R_OK) == 0;
-}
-
-/* SANSHE_ROOT, the current folder, or the nearest parent of this binary holding ./sanshe. */
-static int find_root(void)
-{
-    const char *env = getenv("SANSHE_ROOT");
-    char *slash;
-    if (env && *env) snprintf(repo_root, sizeof repo_root, "%s", env);
-    else if (!getcwd(repo_root, sizeof repo_root) || !is_repo(repo_root)) {
-        ssize_t n = readlink("/proc/self/exe", repo_root, sizeof repo_root - 1);
-        repo_root[n > 0 ? n : 0] = '\0';
-        while ((slash = strrchr(repo_root, '/')) != NULL && slash != repo_root && (*slash = '\0', !is_repo(repo_root)))
-            ;
-    }
-    return repo_root[0] && is_repo(repo_root) && !strchr(repo_root, '\'');
-}
-
-/* Runs `sanshe ctl <args>` on the stack under test; returns its output (popen) to pclose. */
-__attribute__((format(printf, 1, 2))) static FILE *ctl(const char *fmt, ...)
-{
-    char cmd[2 * PATH_MAX + 256], args[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(args, sizeof args, fmt, ap);
-    va_end(ap);
-    snprintf(cmd, sizeof cmd, "SANSHE_STATE='%s' '%s/sanshe' ctl %s 2>&1", state_dir, repo_root, args);
-    FILE *p = popen(cmd, "r");
-    if (!p) fail_msg("cannot run %s", cmd);
-    return p;
-}
-
 /* `sanshe ctl recount <contest>` ends with "contest N: P projects, V votes, drift: D": checks
  * P (unless -1), V, and that D is 0. */
 static void recount_at(long long contest, int projects, long long votes, const char *file, int line)
 {
-    char text[512], head[64];
-    int p = -1, found = 0;
-    long long v = -1, drift = -1;
-    snprintf(head, sizeof head, "contest %lld: ", contest);
-    FILE *out = ctl("recount %lld", contest);
-    while (fgets(text, sizeof text, out))
-        if (strncmp(text, head, strlen(head)) == 0)
-            found = sscanf(text + strlen(head), "%d projects, %lld votes, drift: %lld", &p, &v, &drift) == 3;
-    int rc = pclose(out);
-    if (rc == 0 && found && (projects < 0 || p == projects) && v == votes && drift == 0) return;
+    api_recount rc = api_ctl_recount(repo_root, state_dir, contest);
+    free(rc.output);
+    if (rc.status == 0 && rc.found && (projects < 0 || rc.projects == projects) && rc.votes == votes && rc.drift == 0)
+        return;
     print_error("ctl recount %lld (exit %d): %d projects, %lld votes, drift %lld; expected %d, %lld, 0\n", contest,
-                rc, p, v, drift, projects, votes);
+                rc.status, rc.projects, rc.votes, rc.drift, projects, votes);
     _fail(file, line);
 }
 #define assert_recount(contest, projects, votes) recount_at((contest), (projects), (votes), __FILE__, __LINE__)
 
-static void login(user *u, const char *what)
-{
-    snprintf(u->openid, sizeof u->openid, "%s_%s", what, run_tag);
-    u->token = api_login(u->openid, &u->id);
-    if (!u->token) print_error("sign-in failed for %s\n", u->openid);
-    assert_non_null(u->token);
-}
-
-/* RFC 3339 in China time, as clients send it. */
-static void fmt_time(time_t t, char *out, size_t len)
-{
-    time_t shifted = t + 8 * HOUR;
-    struct tm tm;
-    gmtime_r(&shifted, &tm);
-    strftime(out, len, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
-}
-
-/* Parses "YYYY-MM-DDTHH:MM:SS(Z|±hh:mm)"; -1 if it is not that. */
-static time_t parse_time(const char *s)
-{
-    struct tm tm = {0};
-    int oh = 0, om = 0, n = 0;
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                     &tm.tm_sec, &n) != 6)
-        return -1;
-    if ((s[n] == '+' || s[n] == '-') ? sscanf(s + n + 1, "%2d:%2d", &oh, &om) != 2 : s[n] != 'Z') return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return timegm(&tm) - (oh * 3600L + om * 60L) * (s[n] == '-' ? -1 : 1);
-}
+/* The shared helpers of apiclient.h under this file's short names. */
+#define login(u, what) api_login_user((u), (what))
+#define fmt_time(t, out, len) api_fmt_time((t), (out), (len))   /* RFC 3339, China time, as clients send it */
+#define parse_time(s) api_parse_time(s)
+#define keep(r) api_keep(r)
+#define req(...) api_req(__VA_ARGS__)   /* method token body path-format...: the reply lives API_KEEP calls */
+#define J(body) api_json_text(body)
+#define reqj(method, token, body, ...) req((method), (token), J(body), __VA_ARGS__)
+#define want(status, r) api_want_at((status), (r), __FILE__, __LINE__)
+#define jint(r, path) api_jint((r), (path))
+#define jstr(r, path) api_jstr((r), (path))
+#define jarr(r, path) api_jarr((r), (path))
+#define mint(obj, key) api_mint((obj), (key))
+#define mstr(obj, key) api_mstr((obj), (key))
+#define assert_field_error(r, status, field) api_field_error_at((r), (status), (field), __FILE__, __LINE__)
 
 /* Waits for the next wall-clock second: rate-limit windows are whole seconds. */
 static void next_second(void)
@@ -147,71 +83,6 @@ static void next_second(void)
     time_t t = time(NULL);
     while (time(NULL) == t) usleep(5000);
 }
-
-/* The reply stays valid for KEEP more calls, then is freed. */
-static api_response *keep(api_response *r)
-{
-    unsigned i = nkept++ % KEEP;
-    api_free(kept[i]);
-    return kept[i] = r;
-}
-
-/* method token body path-format...: body is JSON text or NULL. */
-__attribute__((format(printf, 4, 5))) static api_response *req(const char *method, const char *token,
-                                                               const char *body, const char *fmt, ...)
-{
-    char path[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(path, sizeof path, fmt, ap);
-    va_end(ap);
-    return keep(api_request(method, path, token, body, NULL));
-}
-
-/* JSON text of body (which it takes over), valid for KEEP more calls. */
-static const char *J(json_t *body)
-{
-    static char *texts[KEEP];
-    static unsigned n;
-    assert_non_null(body);
-    unsigned i = n++ % KEEP;
-    free(texts[i]);
-    texts[i] = json_dumps(body, JSON_COMPACT);
-    json_decref(body);
-    return texts[i];
-}
-#define reqj(method, token, body, ...) req((method), (token), J(body), __VA_ARGS__)
-
-static api_response *want_at(long status, api_response *r, const char *file, int line)
-{
-    api_assert_status_at(r, status, file, line);
-    return r;
-}
-#define want(status, r) want_at((status), (r), __FILE__, __LINE__)
-
-static json_t *need_at(const api_response *r, const char *path, json_type type, const char *file, int line)
-{
-    json_t *x = api_json_get(r, path);
-    if (x && json_typeof(x) == type) return x;
-    print_error("expected JSON type %d at \"%s\" in reply %ld: %.400s\n", (int)type, path, r->status, r->body);
-    _fail(file, line);
-    return NULL;
-}
-#define jint(r, path) ((long long)json_integer_value(need_at((r), (path), JSON_INTEGER, __FILE__, __LINE__)))
-#define jstr(r, path) json_string_value(need_at((r), (path), JSON_STRING, __FILE__, __LINE__))
-#define jarr(r, path) need_at((r), (path), JSON_ARRAY, __FILE__, __LINE__)
-#define mint(obj, key) ((long long)json_integer_value(json_object_get((obj), (key))))
-#define mstr(obj, key) json_string_value(json_object_get((obj), (key)))
-
-/* status 400 or 422 with the matching code and error.fields[field]. */
-static void field_error_at(const api_response *r, long status, const char *field, const char *file, int line)
-{
-    api_assert_error_at(r, status, status == 400 ? "bad_request" : "validation_failed", file, line);
-    if (json_is_string(json_object_get(api_json_get(r, "error.fields"), field))) return;
-    print_error("expected error.fields[\"%s\"] in: %.400s\n", field, r->body);
-    _fail(file, line);
-}
-#define assert_field_error(r, status, field) field_error_at((r), (status), (field), __FILE__, __LINE__)
 
 /* ================================================================ contests, projects, votes */
 
@@ -292,7 +163,7 @@ static api_response *vote(const user *u, long long contest, long long project, c
 static long long vote_ok_at(const user *u, long long contest, long long project, const char *key, const char *file,
                             int line)
 {
-    api_response *r = want_at(201, vote(u, contest, project, key), file, line);
+    api_response *r = api_want_at(201, vote(u, contest, project, key), file, line);
     if (jint(r, "project_id") != project) _fail(file, line);
     return jint(r, "votes_left_today");
 }
@@ -300,17 +171,6 @@ static long long vote_ok_at(const user *u, long long contest, long long project,
 
 /* A vote sent with libcurl directly, to see the Idempotent-Replayed header (apiclient does not
  * keep it): checks 201, votes_left_today and the header (1: "true", 2: another value, 0: absent). */
-static size_t raw_header(char *b, size_t size, size_t n, void *ud)
-{
-    static const char name[] = "Idempotent-Replayed:";
-    size_t len = size * n, skip = sizeof name - 1;
-    if (len >= skip && strncasecmp(b, name, skip) == 0) {
-        while (skip < len && b[skip] == ' ') skip++;
-        *(int *)ud = len - skip >= 4 && strncasecmp(b + skip, "true", 4) == 0 ? 1 : 2;
-    }
-    return len;
-}
-
 static void raw_vote_at(const user *u, long long contest, long long project, const char *key, int want_replayed,
                         long long want_left, const char *file, int line)
 {
@@ -329,7 +189,7 @@ static void raw_vote_at(const user *u, long long contest, long long project, con
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, raw_header);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, api_replayed_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &replayed);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
@@ -366,10 +226,7 @@ static void vote_call(size_t i, const user *u, long long contest, long long proj
     calls[i] = (api_call){"POST", call_path[i], u->token, call_body[i], strlen(call_body[i]), call_hdrs[i]};
 }
 
-static int is_error(const api_response *r, long status, const char *code)
-{
-    return r->status == status && api_error_shape_ok(r, code, NULL, 0);
-}
+#define is_error(r, status, code) api_is_error((r), (status), (code))
 
 /* ================================================================ contests */
 
@@ -834,7 +691,7 @@ TEST(test_vote_idempotent_last_vote)
 static void results_at(long long c, long long budget, long long left, const long long *ids, const long long *votes,
                        const int *funded, const char *file, int line)
 {
-    api_response *r = want_at(200, req("GET", NULL, NULL, API "/contests/%lld/results", c), file, line);
+    api_response *r = api_want_at(200, req("GET", NULL, NULL, API "/contests/%lld/results", c), file, line);
     json_t *items = jarr(r, "items");
     if (jint(r, "contest_id") != c || jint(r, "budget_cents") != budget || jint(r, "budget_left_cents") != left ||
         !json_is_false(api_json_get(r, "final")) || json_array_size(items) != 3)
@@ -942,9 +799,9 @@ static user *const named[] = {&W.admin, &W.resident, &W.leader, &W.sw, &W.oleade
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(run_tag, sizeof run_tag, "%lx%x", (unsigned long)time(NULL), (unsigned)getpid());
+    run_tag = api_run_tag();
     state_dir = getenv("SANSHE_TEST_STATE");
-    if (!state_dir || !*state_dir || strchr(state_dir, '\'') || !find_root()) {
+    if (!state_dir || !*state_dir || strchr(state_dir, '\'') || !api_find_root(repo_root, sizeof repo_root)) {
         print_error("set SANSHE_TEST_STATE to the stack's state folder and, unless run from the repository, "
                     "SANSHE_ROOT to the folder holding ./sanshe\n");
         return -1;
@@ -960,7 +817,7 @@ static int group_setup(void **state)
         snprintf(what, sizeof what, "vp%02d", i);
         login(&W.pool[i], what);
     }
-    if (pclose(ctl("grant %s admin", W.admin.openid)) != 0) {
+    if (api_grant(repo_root, state_dir, W.admin.openid, "admin", 0) != 0) {
         print_error("sanshe ctl grant failed\n");
         return -1;
     }
@@ -979,7 +836,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    for (unsigned i = 0; i < KEEP; i++) api_free(kept[i]);
+    api_keep_free();
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) free(named[i]->token);
     for (int i = 0; i < POOL; i++) free(W.pool[i].token);
     return 0;
