@@ -56,7 +56,7 @@ static const option options[] = {
     SECRET(checkin_key),
     INT(checkin_window_s, 10, 30, 30),
     INT(vote_rate_user_per_s, 1, 1000, 10),
-    INT(signup_rate_user_per_s, 1, 1000, 30),
+    INT(signup_rate_user_per_s, 1, 1000, 60),
     INT(vote_rate_addr_per_s, 1, 1000000, 1000),
     STR(time_zone, "Asia/Shanghai"),
     STR(log_level, "info"),
