@@ -20,10 +20,8 @@
 static int activity_create(ss_req *req)
 {
     int rc, has_deadline = 0, has_minutes = 0;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
     ss_v v, lv;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
     ss_activity a = {0};
     a.title = ss_v_string(&v, "title", 1, 2, 100);
     a.description = ss_v_string(&v, "description", 1, 0, 5000);

@@ -67,10 +67,8 @@ typedef struct {
 static int read_scan(ss_req *req, scan *s)
 {
     int rc;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
     const char *token = ss_v_string(&v, "token", 1, 1, SS_CHECKIN_TOKEN_MAX - 1);
     s->lat = ss_v_number(&v, "lat", 1, -90, 90, NULL);
     s->lng = ss_v_number(&v, "lng", 1, -180, 180, NULL);

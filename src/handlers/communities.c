@@ -15,10 +15,8 @@ static const char *const kinds[] = {"urban", "rural", NULL};
 static int community_create(ss_req *req)
 {
     int rc;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
     ss_community c = {0};
     c.name = ss_v_string(&v, "name", 1, 1, 100);
     c.street = ss_v_string(&v, "street", 1, 1, 100);

@@ -40,10 +40,8 @@ static json_t *view_project(const ss_project *p)
 static int contest_create(ss_req *req)
 {
     int rc;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
     ss_contest c = {0};
     c.title = ss_v_string(&v, "title", 1, 2, 100);
     c.community_id = ss_v_int(&v, "community_id", 0, 1, INT64_MAX, 0, NULL);
@@ -98,10 +96,8 @@ static int project_submit(ss_req *req)
     ss_contest c;
     int rc = load_contest(req, &c);
     if (rc) return rc;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
     ss_project p = {.contest_id = c.id, .status = "submitted", .created_at = req->now};
     p.org_id = ss_v_int(&v, "org_id", 1, 1, INT64_MAX, 0, NULL);
     p.title = ss_v_string(&v, "title", 1, 2, 100);
@@ -156,10 +152,8 @@ static int project_approve(ss_req *req) { return decide(req, "approved", NULL); 
 static int project_reject(ss_req *req)
 {
     int rc;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
     const char *reason = ss_v_string(&v, "reason", 1, 1, 500);
     if ((rc = ss_v_finish(&v))) return rc;
     return decide(req, "rejected", reason);

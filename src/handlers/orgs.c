@@ -19,10 +19,8 @@ static const char *const member_roles[] = {"social_worker", "member", NULL};
 static int org_create(ss_req *req)
 {
     int rc;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
     ss_org o = {0};
     o.name = ss_v_string(&v, "name", 1, 2, 100);
     o.community_id = ss_v_int(&v, "community_id", 1, 1, INT64_MAX, 0, NULL);
@@ -79,10 +77,8 @@ static int org_approve(ss_req *req)
 static int org_reject(ss_req *req)
 {
     int rc;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
     const char *reason = ss_v_string(&v, "reason", 1, 1, 500);
     if ((rc = ss_v_finish(&v))) return rc;
     rc = ss_store_org_reject(req->db, req->arena, req->subject.org.id, req->caller.user_id, reason);
@@ -96,10 +92,8 @@ static int org_reject(ss_req *req)
 static int org_update(ss_req *req)
 {
     int rc;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
     const char *stage = ss_v_enum(&v, "stage", 0, org_stages);
     const char *kind = ss_v_enum(&v, "kind", 0, org_kinds);
     if ((rc = ss_v_finish(&v))) return rc;
@@ -115,10 +109,8 @@ static int org_update(ss_req *req)
 static int org_member_put(ss_req *req)
 {
     int rc, created = 0;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
     long long user_id = ss_v_int(&v, "user_id", 1, 1, INT64_MAX, 0, NULL);
     const char *role = ss_v_enum(&v, "role", 1, member_roles);
     if ((rc = ss_v_finish(&v))) return rc;

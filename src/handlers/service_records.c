@@ -17,10 +17,9 @@
 static int correction_create(ss_req *req)
 {
     int rc;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
+    json_t *body;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, &body))) return rc;
     long long user_id = ss_v_int(&v, "user_id", 1, 1, INT64_MAX, 0, NULL);
     long minutes = (long)ss_v_int(&v, "minutes", 1, -CORRECTION_MAX_MINUTES, CORRECTION_MAX_MINUTES, 0, NULL);
     const char *reason = ss_v_string(&v, "reason", 1, 2, 500);

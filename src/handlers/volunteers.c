@@ -48,10 +48,9 @@ static json_t *read_skills(ss_v *v, json_t *body)
 static int volunteer_put(ss_req *req)
 {
     int rc, created = 0;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
+    json_t *body;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, &body))) return rc;
     const char *name = ss_v_string(&v, "real_name", 1, 2, 30);
     const char *phone = ss_v_string(&v, "phone", 1, 11, 11);
     const char *id_number = ss_v_string(&v, "id_number", 1, 18, 18);

@@ -41,10 +41,8 @@ static int rate_limit(ss_req *req)
 static int vote(ss_req *req)
 {
     int rc;
-    json_t *body = ss_req_json(req, &rc);
-    if (!body) return rc;
     ss_v v;
-    ss_v_init(&v, req, body);
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
     long long project_id = ss_v_int(&v, "project_id", 1, 1, INT64_MAX, 0, NULL);
     const char *key = ss_req_header(req, "HTTP_IDEMPOTENCY_KEY");
     if (key && !valid_key(key)) {   /* a malformed header is a malformed request: 400 */

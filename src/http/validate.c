@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "http/errors.h"
+#include "http/request.h"
 #include "util/timefmt.h"
 
 static void decref(void *p) { json_decref(p); }
@@ -17,6 +18,16 @@ void ss_v_init(ss_v *v, ss_req *req, json_t *obj)
     v->obj = obj;
     v->fields = json_object();
     ss_arena_on_reset(req->arena, decref, v->fields);
+}
+
+int ss_v_body(ss_v *v, ss_req *req, json_t **body)
+{
+    int rc;
+    json_t *obj = ss_req_json(req, &rc);
+    if (!obj) return rc;
+    ss_v_init(v, req, obj);
+    if (body) *body = obj;
+    return SS_OK;
 }
 
 void ss_v_nested(ss_v *child, ss_v *parent, json_t *obj, const char *name)

@@ -23,6 +23,9 @@ typedef struct ss_v {
 
 /* Starts validating obj (a JSON object owned by the request). */
 void ss_v_init(ss_v *v, ss_req *req, json_t *obj);
+/* Parses the request body as a JSON object and starts validating it. Returns 0 and sets
+ * *body (may be NULL when not needed), or SS_EBADREQ for a body that is not a JSON object. */
+int ss_v_body(ss_v *v, ss_req *req, json_t **body);
 /* Each reader returns the value, or the default/NULL if absent or bad (noting why).
  * *present (may be NULL) tells whether the field was given at all. Lengths count
  * characters (UTF-8 code points), not bytes; control characters are refused. */
