@@ -23,6 +23,7 @@ struct ss_db {
     MYSQL *conn;
     MYSQL_STMT *stmts[MAX_STMTS];
     int in_tx;
+    unsigned int last_errno;   /* of the last failure, to decide whether a retry is safe */
 };
 
 static int next_slot;
@@ -80,6 +81,7 @@ static int connect_db(ss_db *db)
 
 static int classify(ss_db *db, unsigned int err, const char *msg, const char *sql)
 {
+    db->last_errno = err;
     switch (err) {
     case ER_DUP_ENTRY:
     case 4025:                   /* ER_CONSTRAINT_FAILED: a CHECK constraint */
@@ -222,10 +224,17 @@ fail:;
 int ss_db_exec(ss_db *db, ss_sql *q, const ss_db_val *params, int nparams, ss_db_result *res, ss_arena *a)
 {
     int had_conn = db->conn != NULL, in_tx = db->in_tx;
+    db->last_errno = 0;
     int rc = exec_once(db, q, params, nparams, res, a);
-    /* A connection idle since the server restarted fails on first use; one fresh try is safe
-     * outside a transaction because nothing was sent on the dead connection. */
-    if (rc == SS_EUNAVAIL && had_conn && !in_tx) rc = exec_once(db, q, params, nparams, res, a);
+    /* A connection idle since the server restarted fails on first use; one fresh try outside
+     * a transaction is safe when the statement never reached the server ("gone away"), or
+     * when it only reads. A write whose connection was lost mid-way may have happened: it is
+     * not repeated, and the caller answers 503 (the client's retry is idempotent where it
+     * matters: sign-ups, votes with a key, check-ins). */
+    int never_sent = db->last_errno == CR_SERVER_GONE_ERROR;
+    int reads_only = strncmp(q->text, "SELECT", 6) == 0;
+    if (rc == SS_EUNAVAIL && had_conn && !in_tx && (never_sent || reads_only))
+        rc = exec_once(db, q, params, nparams, res, a);
     return rc;
 }
 
