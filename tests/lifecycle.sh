@@ -108,6 +108,15 @@ test_signup_rate_limit_per_user() {
     [ "$(lc_api GET "/api/v1/activities/$act" | sed -n 's/.*"confirmed":\([0-9]*\).*/\1/p')" = 1 ]
 }
 
+# The demo data still loads on the current schema (the test stack starts without it).
+test_demo_data_loads() {
+    SANSHE_DEMO=1 "$ROOT/sanshe" up >/dev/null 2>&1 || return 1
+    local list
+    list=$(curl -s "$URL/api/v1/activities?limit=100")
+    [[ $list == *"玉林邻里互助会"* ]] || { echo "   demo activities missing"; return 1; }
+    [[ $(curl -s "$URL/api/v1/contests?limit=100") == *"微公益创投"* ]]
+}
+
 test_ctl_grant() {
     "$ROOT/sanshe" ctl grant lc-admin admin >/dev/null || return 1
     local tok me
@@ -154,7 +163,7 @@ test_mariadb_outage_and_recovery() {
 run_lifecycle_tests() {
     local t
     for t in test_up_twice_is_harmless test_secrets_file_private test_ctl_grant test_logs_hold_no_secrets \
-        test_logs_hold_no_personal_data test_signup_rate_limit_per_user \
+        test_logs_hold_no_personal_data test_signup_rate_limit_per_user test_demo_data_loads \
         test_redis_outage_and_recovery test_mariadb_outage_and_recovery test_graceful_sigterm; do
         lc_check "${t#test_}" "$t"
     done
