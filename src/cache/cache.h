@@ -26,11 +26,10 @@ int ss_cache_ping(ss_cache *c);
 /* Creates a session with a fresh random sid (SS_SID_LEN hex digits + NUL into sid_out).
  * session_key is WeChat's; it is stored here only, never returned or logged. */
 int ss_session_create(ss_cache *c, long long user_id, const char *session_key, int ttl_s, char *sid_out);
-/* Returns 0 with *user_id set, SS_EUNAUTH if there is no such session, or SS_EUNAVAIL. */
-int ss_session_get(ss_cache *c, const char *sid, long long *user_id);
 /* The session and the cached snapshot of its user ("ucache:<user_id>") in one round trip.
  * user_id is the token's claim; *blob (arena) is NULL when no snapshot is cached.
- * Returns as ss_session_get (SS_EUNAUTH also when the session names another user). */
+ * Returns 0; SS_EUNAUTH if there is no such session (logged out, expired) or it names
+ * another user; or SS_EUNAVAIL. */
 int ss_session_get_user(ss_cache *c, ss_arena *a, const char *sid, long long user_id, char **blob);
 /* Caches a user snapshot (opaque text) for ttl_s seconds; drop it whenever the user's roles or
  * volunteer status change. Both return 0 or SS_EUNAVAIL. */

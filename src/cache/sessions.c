@@ -34,29 +34,6 @@ int ss_session_create(ss_cache *c, long long user_id, const char *session_key, i
     return rc;
 }
 
-int ss_session_get(ss_cache *c, const char *sid, long long *user_id)
-{
-    char key[KEY_MAX];
-    int rc;
-    session_key_name(key, sid);
-    const char *argv[] = {"GET", key};
-    size_t lens[] = {3, strlen(key)};
-    redisReply *r = ss_redis_command(c, 2, argv, lens, &rc);
-    if (!r) return rc;
-    if (r->type == REDIS_REPLY_NIL) {
-        rc = SS_EUNAUTH;
-    } else if (r->type == REDIS_REPLY_STRING) {
-        char *end;
-        long long uid = strtoll(r->str, &end, 10);
-        rc = (uid > 0 && *end == ' ') ? SS_OK : SS_EUNAUTH;
-        if (rc == SS_OK) *user_id = uid;
-    } else {
-        rc = SS_EUNAVAIL;
-    }
-    freeReplyObject(r);
-    return rc;
-}
-
 int ss_session_get_user(ss_cache *c, ss_arena *a, const char *sid, long long user_id, char **blob)
 {
     char key[KEY_MAX], ukey[48];
