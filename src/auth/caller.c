@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/errors.h"
+#include "util/status.h"
 #include "util/metrics.h"
 
 #define USER_CACHE_TTL_S 300

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/errors.h"
+#include "util/status.h"
 
 int ss_jwt_sign(const ss_jwt_keys *k, long long user_id, const char *sid, time_t now, int ttl, char **out)
 {

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "http/errors.h"
+#include "util/status.h"
 
 int ss_policy_is_community_admin(const ss_caller *caller, long long community_id)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "http/errors.h"
+#include "util/status.h"
 #include "util/log.h"
 
 #define WX_REPLY_MAX 16384   /* code2Session replies are ~200 bytes; anything bigger is garbage */

@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "cache/redis_conn.h"
-#include "http/errors.h"
+#include "util/status.h"
 #include "util/log.h"
 
 static const char script[] =

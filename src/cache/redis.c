@@ -5,7 +5,7 @@
 #include <string.h>
 #include <sys/time.h>
 
-#include "http/errors.h"
+#include "util/status.h"
 #include "util/arena.h"
 #include "util/log.h"
 

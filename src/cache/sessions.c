@@ -5,7 +5,7 @@
 
 #include "auth/jwt.h"
 #include "cache/redis_conn.h"
-#include "http/errors.h"
+#include "util/status.h"
 #include "util/arena.h"
 #include "util/crypto.h"
 #include "util/log.h"

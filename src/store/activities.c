@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "domain/activity.h"
-#include "http/errors.h"
+#include "util/status.h"
 
 static ss_sql q_insert = SS_SQL(
     "INSERT INTO activities (org_id, title, description, category, starts_at, ends_at, signup_deadline, capacity, "

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "domain/contest.h"
-#include "http/errors.h"
+#include "util/status.h"
 #include "util/crypto.h"
 
 #define CONTEST_COLS                                                                                          \

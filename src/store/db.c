@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "http/errors.h"
+#include "util/status.h"
 #include "util/log.h"
 
 #define MAX_STMTS 512

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "http/errors.h"
+#include "util/status.h"
 
 static ss_sql q_comm_insert = SS_SQL(
     "INSERT INTO communities (name, street, district, kind, created_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP())");

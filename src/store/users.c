@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "http/errors.h"
+#include "util/status.h"
 
 static ss_sql q_login = SS_SQL(
     "INSERT INTO users (openid, unionid, created_at, last_login_at) "

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "domain/checkin.h"
-#include "http/errors.h"
+#include "util/status.h"
 
 static ss_sql q_vol_lock = SS_SQL("SELECT user_id FROM volunteers WHERE user_id = ? FOR UPDATE");
 static ss_sql q_vol_insert = SS_SQL(
