@@ -39,6 +39,8 @@ int ss_policy_decide(const ss_caller *caller, ss_rule rule, const ss_policy_fact
         return owner_waiting(caller, f) ? SS_ECONFLICT : SS_EFORBIDDEN;
     case SS_RULE_COMMUNITY_ADMIN:
         return cadmin ? SS_OK : SS_EFORBIDDEN;
+    case SS_RULE_APPROVER:
+        return role == SS_ORG_ROLE_LEADER || cadmin ? SS_OK : SS_EFORBIDDEN;
     }
     return SS_EFORBIDDEN;
 }
@@ -61,6 +63,10 @@ int ss_policy_load_check(ss_db *db, ss_arena *a, const ss_caller *caller, ss_sub
         if ((rc = ss_store_activity_get_for(db, a, id, uid, &out->activity, &out->role))) return rc;
         f.public_visible = strcmp(out->activity.status, "draft") != 0 && strcmp(out->activity.org_status, "filed") == 0;
         f.community_id = out->activity.community_id;
+        break;
+    case SS_SUBJECT_CORRECTION:   /* seen by the org's people and its approvers only */
+        if ((rc = ss_store_correction_get_for(db, a, id, uid, &out->correction, &out->role))) return rc;
+        f.community_id = out->correction.community_id;
         break;
     default:
         return SS_OK;

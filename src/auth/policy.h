@@ -9,6 +9,7 @@
 #include "auth/caller.h"
 #include "http/router.h"
 #include "store/activities.h"
+#include "store/corrections.h"
 #include "store/orgs.h"
 
 /* What the decision needs to know about a subject. */
@@ -32,6 +33,7 @@ int ss_policy_is_community_admin(const ss_caller *caller, long long community_id
 typedef struct ss_policy_subject {
     ss_org org;                /* SS_SUBJECT_ORG */
     ss_activity activity;      /* SS_SUBJECT_ACTIVITY */
+    ss_correction correction;  /* SS_SUBJECT_CORRECTION */
     ss_org_role role;          /* the caller's role in the organization */
 } ss_policy_subject;
 

@@ -11,6 +11,9 @@
 #define SS_CHECKIN_OPENS_BEFORE_S (30 * 60)     /* check-in opens 30 min before the start */
 #define SS_CHECKOUT_GRACE_S (2 * 3600)          /* check-out stays open 2 h after the end */
 
+/* What a code is for: a check-in code is refused at check-out and the other way round. */
+typedef enum { SS_CODE_CHECKIN = 0, SS_CODE_CHECKOUT } ss_code_purpose;
+
 typedef enum {
     SS_TOKEN_OK = 0,
     SS_TOKEN_INVALID,    /* malformed or forged */
@@ -27,6 +30,13 @@ void ss_checkin_token_make(const unsigned char *key, size_t keylen, long long ac
 ss_token_status ss_checkin_token_verify(const unsigned char *key, size_t keylen, const char *token, time_t now,
                                         int window_s, long long *activity_id);
 
+/* The same for a purpose: the HMAC covers "<purpose>:<id>:<window>" ("checkin" or "checkout"),
+ * so a code of one purpose never verifies as the other. The two above are SS_CODE_CHECKIN. */
+void ss_checkin_token_make_for(const unsigned char *key, size_t keylen, ss_code_purpose purpose,
+                               long long activity_id, time_t now, int window_s, char *out, time_t *expires_at);
+ss_token_status ss_checkin_token_verify_for(const unsigned char *key, size_t keylen, ss_code_purpose purpose,
+                                            const char *token, time_t now, int window_s, long long *activity_id);
+
 /* Great-circle distance in metres (haversine, mean Earth radius 6371008.8 m). */
 double ss_geo_distance_m(double lat1, double lng1, double lat2, double lng2);
 
@@ -37,5 +47,31 @@ int ss_checkout_window_open(time_t now, time_t starts_at, time_t ends_at);
 
 /* Whole minutes of [in, out] overlapping [starts_at, ends_at], capped by cap_minutes when > 0. */
 long ss_service_minutes(time_t in, time_t out, time_t starts_at, time_t ends_at, long cap_minutes);
+
+/* Minimum attendance (default 60 %): 1 if the attended part of [in, out] inside [starts_at,
+ * ends_at] is at least pct % of the activity's length (integer arithmetic: overlap * 100 >=
+ * pct * length), else 0. pct 0 always passes. */
+#define SS_MIN_ATTENDANCE_DEFAULT 60
+int ss_attendance_enough(time_t in, time_t out, time_t starts_at, time_t ends_at, int pct);
+
+/* The minutes a check-out earns under every rule: ss_service_minutes when the attendance is
+ * enough, else 0 with *reason = "below_min_attendance" (*reason NULL otherwise). */
+long ss_credit_minutes(time_t in, time_t out, time_t starts_at, time_t ends_at, long cap_minutes, int min_pct,
+                       const char **reason);
+
+/* The most a person may be credited for one activity: service_minutes when set (> 0), else the
+ * activity's length in whole minutes. */
+long ss_activity_cap_minutes(time_t starts_at, time_t ends_at, long service_minutes);
+
+/* A correction proposal of `minutes` (not 0) for a person with `credited` minutes in the ledger
+ * and pending proposals adding up to pending_up (> 0 ones) and pending_down (< 0 ones, <= 0):
+ * SS_CORRECTION_OK; SS_CORRECTION_OVER_CAP if credited + pending_up + minutes > cap;
+ * SS_CORRECTION_NEGATIVE if credited + pending_down + minutes < 0. */
+typedef enum { SS_CORRECTION_OK = 0, SS_CORRECTION_OVER_CAP, SS_CORRECTION_NEGATIVE } ss_correction_check;
+ss_correction_check ss_correction_fits(long credited, long pending_up, long pending_down, long minutes, long cap);
+
+/* The two-person rule: who proposed a correction and whom it credits may not decide it.
+ * Returns 1 if decider may decide a correction for beneficiary proposed by proposer. */
+int ss_correction_second_person(long long decider, long long proposer, long long beneficiary);
 
 #endif

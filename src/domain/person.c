@@ -143,3 +143,29 @@ void ss_mask_id_number(const char *id, char *out, size_t outcap)
     if (strlen(id) == 18) snprintf(out, outcap, "%.3s***********%.4s", id, id + 14);
     else snprintf(out, outcap, "****");
 }
+
+static const char CROCKFORD[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+void ss_volunteer_number_format(const unsigned char rnd[8], char out[SS_VOLUNTEER_NUMBER_LEN + 1])
+{
+    unsigned long long v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | rnd[i];
+    out[0] = 'V';
+    for (int i = 1; i < SS_VOLUNTEER_NUMBER_LEN; i++, v >>= 5) out[i] = CROCKFORD[v & 31];
+    out[SS_VOLUNTEER_NUMBER_LEN] = '\0';
+}
+
+int ss_volunteer_number_valid(const char *s)
+{
+    if (!s || s[0] != 'V' || strlen(s) != SS_VOLUNTEER_NUMBER_LEN) return 0;
+    for (int i = 1; i < SS_VOLUNTEER_NUMBER_LEN; i++)
+        if (!strchr(CROCKFORD, s[i]) || !s[i]) return 0;
+    return 1;
+}
+
+long long ss_certificate_number_from(const unsigned char rnd[8])
+{
+    unsigned long long v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | rnd[i];
+    return (long long)(1000000000000000ULL + v % 9000000000000000ULL);
+}

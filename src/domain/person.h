@@ -25,4 +25,13 @@ void ss_mask_name(const char *name, char *out, size_t outcap);
 void ss_mask_phone(const char *phone, char *out, size_t outcap);
 void ss_mask_id_number(const char *id, char *out, size_t outcap);
 
+/* Public identifiers made from random bytes only, so they reveal no count and no order:
+ * the volunteer number (志愿者编号) "V" + 11 Crockford base32 characters (55 bits of rnd) into
+ * out (13 bytes), and the certificate number, 16 decimal digits not starting with 0. */
+#define SS_VOLUNTEER_NUMBER_LEN 12
+void ss_volunteer_number_format(const unsigned char rnd[8], char out[SS_VOLUNTEER_NUMBER_LEN + 1]);
+long long ss_certificate_number_from(const unsigned char rnd[8]);
+/* Returns 1 if s has the form of a volunteer number. */
+int ss_volunteer_number_valid(const char *s);
+
 #endif

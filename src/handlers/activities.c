@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/activity.h"
+#include "domain/checkin.h"
 #include "handlers/handlers.h"
 #include "handlers/views.h"
 #include "http/errors.h"
@@ -16,7 +17,7 @@
 
 /* POST /api/v1/orgs/{id}/activities
  * {title, description, category, starts_at, ends_at, capacity, signup_deadline?, walk_in?,
- *  service_minutes?, location: {name, lat, lng, radius_m}} -> 201 {id, status: "draft", ...} */
+ *  service_minutes?, min_attendance_pct? (0..100, default 60), location: {name, lat, lng, radius_m}} -> 201 {id, status: "draft", ...} */
 static int activity_create(ss_req *req)
 {
     int rc, has_deadline = 0, has_minutes = 0;
@@ -32,6 +33,7 @@ static int activity_create(ss_req *req)
     a.capacity = (long)ss_v_int(&v, "capacity", 1, SS_CAPACITY_MIN, SS_CAPACITY_MAX, 0, NULL);
     a.walk_in = ss_v_bool(&v, "walk_in", 0);
     a.service_minutes = (long)ss_v_int(&v, "service_minutes", 0, 1, SS_SERVICE_MINUTES_MAX, 0, &has_minutes);
+    a.min_attendance_pct = (int)ss_v_int(&v, "min_attendance_pct", 0, 0, 100, SS_MIN_ATTENDANCE_DEFAULT, NULL);
     json_t *loc = ss_v_object(&v, "location", 1);
     if (loc) {
         ss_v_nested(&lv, &v, loc, "location");

@@ -22,21 +22,37 @@ static int code_available(ss_req *req)
     return SS_OK;
 }
 
-/* -> {token, expires_at, svg_url}; the token changes every window (<= 60 s of validity) */
+/* ?purpose=checkin|checkout (default checkin) -> *purpose; 400 for another value. */
+static int read_purpose(ss_req *req, ss_code_purpose *purpose)
+{
+    const char *p;
+    int rc = ss_req_query_str(req, "purpose", &p);
+    if (rc) return rc;
+    *purpose = SS_CODE_CHECKIN;
+    if (!p || strcmp(p, "checkin") == 0) return SS_OK;
+    if (strcmp(p, "checkout") == 0) return *purpose = SS_CODE_CHECKOUT, SS_OK;
+    return ss_reply_invalid(req, json_pack("{s:s}", "purpose", req->zh ? "须为 checkin 或 checkout" :
+                                                                          "must be checkin or checkout"));
+}
+
+/* ?purpose -> {token, expires_at, svg_url, purpose}; the token changes every window (<= 60 s of
+ * validity) and is good only for its purpose */
 static int checkin_code(ss_req *req)
 {
+    ss_code_purpose purpose;
     int rc = code_available(req);
-    if (rc) return rc;
+    if (rc || (rc = read_purpose(req, &purpose))) return rc;
     char token[SS_CHECKIN_TOKEN_MAX];
     time_t expires;
     const ss_activity *a = &req->subject.activity;
-    ss_checkin_token_make(req->app->checkin_key, sizeof req->app->checkin_key, a->id, req->now,
-                          req->app->cfg->checkin_window_s, token, &expires);
-    char url[96];
-    snprintf(url, sizeof url, "/api/v1/activities/%lld/checkin-code.svg", a->id);
+    ss_checkin_token_make_for(req->app->checkin_key, sizeof req->app->checkin_key, purpose, a->id, req->now,
+                              req->app->cfg->checkin_window_s, token, &expires);
+    const char *pname = purpose == SS_CODE_CHECKOUT ? "checkout" : "checkin";
+    char url[128];
+    snprintf(url, sizeof url, "/api/v1/activities/%lld/checkin-code.svg?purpose=%s", a->id, pname);
     return ss_reply_json(req, 200,
-                         json_pack("{s:s, s:o, s:s, s:I}", "token", token, "expires_at", ss_json_time(expires), "svg_url",
-                                   url, "activity_id", (json_int_t)a->id));
+                         json_pack("{s:s, s:o, s:s, s:I, s:s}", "token", token, "expires_at", ss_json_time(expires),
+                                   "svg_url", url, "activity_id", (json_int_t)a->id, "purpose", pname));
 }
 
 static void free_cb(void *p) { free(p); }
@@ -44,12 +60,13 @@ static void free_cb(void *p) { free(p); }
 /* -> image/svg+xml: the QR code of the current token */
 static int checkin_code_svg(ss_req *req)
 {
+    ss_code_purpose purpose;
     int rc = code_available(req);
-    if (rc) return rc;
+    if (rc || (rc = read_purpose(req, &purpose))) return rc;
     char token[SS_CHECKIN_TOKEN_MAX];
     time_t expires;
-    ss_checkin_token_make(req->app->checkin_key, sizeof req->app->checkin_key, req->subject.activity.id, req->now,
-                          req->app->cfg->checkin_window_s, token, &expires);
+    ss_checkin_token_make_for(req->app->checkin_key, sizeof req->app->checkin_key, purpose, req->subject.activity.id,
+                              req->now, req->app->cfg->checkin_window_s, token, &expires);
     size_t len;
     char *svg = ss_qr_svg(token, &len);
     if (!svg) return SS_EINTERNAL;
@@ -64,7 +81,7 @@ typedef struct {
 } scan;
 
 /* The checks both directions share: body, volunteer, token, activity, geofence. */
-static int read_scan(ss_req *req, scan *s)
+static int read_scan(ss_req *req, ss_code_purpose purpose, scan *s)
 {
     int rc;
     ss_v v;
@@ -73,8 +90,8 @@ static int read_scan(ss_req *req, scan *s)
     s->lat = ss_v_number(&v, "lat", 1, -90, 90, NULL);
     s->lng = ss_v_number(&v, "lng", 1, -180, 180, NULL);
     if ((rc = ss_v_finish(&v))) return rc;
-    switch (ss_checkin_token_verify(req->app->checkin_key, sizeof req->app->checkin_key, token, req->now,
-                                    req->app->cfg->checkin_window_s, &s->activity_id)) {
+    switch (ss_checkin_token_verify_for(req->app->checkin_key, sizeof req->app->checkin_key, purpose, token, req->now,
+                                        req->app->cfg->checkin_window_s, &s->activity_id)) {
     case SS_TOKEN_OK: break;
     case SS_TOKEN_EXPIRED: return ss_reply_error(req, "checkin_code_expired");
     default: return ss_reply_error(req, "checkin_code_invalid");
@@ -97,7 +114,7 @@ static int inside(ss_req *req, const scan *s)
 static int checkin(ss_req *req)
 {
     scan s;
-    int rc = read_scan(req, &s);
+    int rc = read_scan(req, SS_CODE_CHECKIN, &s);
     if (rc) return rc;
     if (!ss_checkin_window_open(req->now, s.activity.starts_at, s.activity.ends_at))
         return ss_reply_error(req, "checkin_closed");
@@ -115,24 +132,26 @@ static int checkin(ss_req *req)
                                    ss_json_time(c.checked_in_at)));
 }
 
-/* {token, lat, lng} -> 200 {activity_id, minutes}; the minutes are credited once */
+/* {token (a checkout code), lat, lng} -> 200 {activity_id, minutes, reason?}; the minutes are
+ * credited once; below the minimum attendance the record is 0 with reason below_min_attendance */
 static int checkout(ss_req *req)
 {
     scan s;
-    int rc = read_scan(req, &s);
+    int rc = read_scan(req, SS_CODE_CHECKOUT, &s);
     if (rc) return rc;
     if (!ss_checkout_window_open(req->now, s.activity.starts_at, s.activity.ends_at))
         return ss_reply_error(req, "checkin_closed");
     if ((rc = inside(req, &s))) return rc;
-    ss_checkout_rule rule = {s.activity.starts_at, s.activity.ends_at, s.activity.service_minutes};
+    ss_checkout_rule rule = {s.activity.starts_at, s.activity.ends_at, s.activity.service_minutes,
+                             s.activity.min_attendance_pct};
     ss_checkin c;
     rc = ss_store_checkout(req->db, req->arena, s.activity_id, req->caller.user_id, req->now, s.lat, s.lng, &rule, &c);
     if (rc == SS_ENOTFOUND) return ss_reply_error(req, "not_checked_in");
     if (rc) return rc;
     return ss_reply_json(req, 200,
-                         json_pack("{s:I, s:I, s:o, s:o}", "activity_id", (json_int_t)c.activity_id, "minutes",
+                         json_pack("{s:I, s:I, s:o, s:o, s:s?}", "activity_id", (json_int_t)c.activity_id, "minutes",
                                    (json_int_t)c.minutes, "checked_in_at", ss_json_time(c.checked_in_at),
-                                   "checked_out_at", ss_json_time(c.checked_out_at)));
+                                   "checked_out_at", ss_json_time(c.checked_out_at), "reason", c.reason));
 }
 
 static const ss_route routes[] = {

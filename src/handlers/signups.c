@@ -43,8 +43,9 @@ static int signup_leave(ss_req *req)
     return rc ? rc : ss_reply_empty(req, 204);
 }
 
-/* ?limit&cursor -> [{user_id, nickname, status, waitlist_position?, signed_up_at, checked_in_at,
- *                    checked_out_at}] */
+/* ?limit&cursor -> [{user_id, nickname, status (confirmed|waitlisted|walk_in), waitlist_position?,
+ *                    signed_up_at (null for a walk-in), walk_in, checked_in_at, checked_out_at,
+ *                    minutes (the ledger's sum, null before any), reason?}] */
 static int signup_roster(ss_req *req)
 {
     int limit, n, rc;
@@ -59,7 +60,10 @@ static int signup_roster(ss_req *req)
         json_t *v = ss_view_signup_status(&items[i]);
         json_object_set_new(v, "user_id", json_integer(items[i].user_id));
         json_object_set_new(v, "nickname", json_string(items[i].nickname ? items[i].nickname : ""));
-        json_object_set_new(v, "signed_up_at", ss_json_time(items[i].created_at));
+        json_object_set_new(v, "signed_up_at", items[i].created_at ? ss_json_time(items[i].created_at) : json_null());
+        json_object_set_new(v, "walk_in", json_boolean(items[i].walk_in));
+        json_object_set_new(v, "minutes", items[i].has_minutes ? json_integer(items[i].minutes) : json_null());
+        if (items[i].minutes_reason) json_object_set_new(v, "reason", json_string(items[i].minutes_reason));
         json_object_set_new(v, "checked_in_at",
                             items[i].checked_in_at ? ss_json_time(items[i].checked_in_at) : json_null());
         json_object_set_new(v, "checked_out_at",
@@ -90,7 +94,10 @@ static int my_signups(ss_req *req)
         json_object_set_new(v, "activity_status", json_string(items[i].activity_status));
         json_object_set_new(v, "starts_at", ss_json_time(items[i].starts_at));
         json_object_set_new(v, "ends_at", ss_json_time(items[i].ends_at));
-        json_object_set_new(v, "signed_up_at", ss_json_time(items[i].created_at));
+        json_object_set_new(v, "signed_up_at", items[i].created_at ? ss_json_time(items[i].created_at) : json_null());
+        json_object_set_new(v, "walk_in", json_boolean(items[i].walk_in));
+        json_object_set_new(v, "minutes", items[i].has_minutes ? json_integer(items[i].minutes) : json_null());
+        if (items[i].minutes_reason) json_object_set_new(v, "reason", json_string(items[i].minutes_reason));
         json_array_append_new(arr, v);
     }
     char next[32];

@@ -55,6 +55,7 @@ json_t *ss_view_activity(const ss_activity *a)
         "confirmed", (json_int_t)a->confirmed, "waitlisted", (json_int_t)a->waitlisted, "seats_left",
         (json_int_t)ss_seats_left(a->capacity, a->confirmed), "walk_in", a->walk_in, "service_minutes",
         a->service_minutes ? json_integer(a->service_minutes) : json_null(), "location", loc, "status", a->status);
+    json_object_set_new(v, "min_attendance_pct", json_integer(a->min_attendance_pct));
     return v;
 }
 
@@ -78,9 +79,13 @@ json_t *ss_view_volunteer(const ss_field_keys *keys, ss_arena *a, const ss_volun
         json_decref(skills);
         skills = json_array();
     }
-    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I}", "status", v->status, "real_name_masked", name_m,
-                     "phone_masked", phone_m, "id_number_masked", id_m, "skills", skills, "total_minutes",
-                     (json_int_t)v->total_minutes);
+    if (strcmp(v->status, "erased") == 0)   /* nothing personal is left to mask */
+        return json_pack("{s:s, s:s?, s:n, s:n, s:n, s:o, s:I}", "status", v->status, "number", v->number,
+                         "real_name_masked", "phone_masked", "id_number_masked", "skills", skills, "total_minutes",
+                         (json_int_t)v->total_minutes);
+    return json_pack("{s:s, s:s?, s:s, s:s, s:s, s:o, s:I}", "status", v->status, "number", v->number,
+                     "real_name_masked", name_m, "phone_masked", phone_m, "id_number_masked", id_m, "skills", skills,
+                     "total_minutes", (json_int_t)v->total_minutes);
 }
 
 json_t *ss_view_service_record(const ss_service_record *r)
@@ -92,4 +97,17 @@ json_t *ss_view_service_record(const ss_service_record *r)
                      (json_int_t)r->activity_id, "org_name", r->org_name, "title", r->title, "date", date, "kind",
                      r->kind, "minutes", (json_int_t)r->minutes, "reason", r->reason, "created_by",
                      (json_int_t)r->created_by, "created_at", ss_json_time(r->created_at));
+}
+
+json_t *ss_view_correction(const ss_correction *c)
+{
+    json_t *v = json_pack("{s:I, s:I, s:I, s:I, s:s?, s:s?, s:s, s:I, s:s, s:s, s:I, s:o}", "id", (json_int_t)c->id,
+                          "user_id", (json_int_t)c->user_id, "activity_id", (json_int_t)c->activity_id, "org_id",
+                          (json_int_t)c->org_id, "org_name", c->org_name, "title", c->title, "kind", c->kind,
+                          "minutes", (json_int_t)c->minutes, "reason", c->reason, "status", c->status,
+                          "proposed_by", (json_int_t)c->proposed_by, "created_at", ss_json_time(c->created_at));
+    json_object_set_new(v, "decided_by", c->decided_by ? json_integer(c->decided_by) : json_null());
+    json_object_set_new(v, "decided_at", c->decided_at ? ss_json_time(c->decided_at) : json_null());
+    json_object_set_new(v, "decision_note", c->decision_note ? json_string(c->decision_note) : json_null());
+    return v;
 }

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "store/activities.h"
+#include "store/corrections.h"
 #include "store/orgs.h"
 #include "store/users.h"
 #include "store/volunteers.h"
@@ -29,5 +30,9 @@ json_t *ss_view_signup_status(const ss_signup *s);
 json_t *ss_view_volunteer(const ss_field_keys *keys, ss_arena *a, const ss_volunteer *v);
 /* {id, activity_id, org_name, title, date, kind, minutes, reason, created_by, created_at} */
 json_t *ss_view_service_record(const ss_service_record *r);
+
+/* {id, user_id, activity_id, org_id, org_name, title, kind, minutes, reason, status,
+ *  proposed_by, created_at, decided_by, decided_at, decision_note} */
+json_t *ss_view_correction(const ss_correction *c);
 
 #endif

@@ -39,6 +39,20 @@ static const ss_error_def defs[] = {
     {"voting_closed", 409, "Voting is not open for this contest now.", "当前不在投票时间内。"},
     {"submission_closed", 409, "Project submission for this contest has closed.", "本次创投项目申报已截止。"},
     {"not_checked_in", 409, "Check in before checking out.", "请先签到再签退。"},
+    {"self_credit_forbidden", 403, "Nobody may credit or approve service time for themselves.",
+     "不能为自己记录或审批志愿服务时长。"},
+    {"second_person_required", 403, "A correction is decided by someone other than who proposed it.",
+     "时长更正须由提出人以外的另一人审批。"},
+    {"activity_not_ended", 409, "Service time can be corrected only after the activity has ended.",
+     "活动结束后才能更正服务时长。"},
+    {"not_a_participant", 409, "This person neither signed up for nor checked in to the activity.",
+     "此人未报名也未签到该活动。"},
+    {"minutes_over_cap", 422, "Credited and proposed minutes would exceed the activity's length.",
+     "已记录与待审的时长将超过活动时长上限。"},
+    {"identity_locked", 409, "The real name and ID number cannot be changed after registration.",
+     "实名登记后姓名和身份证号不可更改。"},
+    {"volunteer_code_invalid", 400, "This volunteer code is not valid.", "志愿者码无效。"},
+    {"batch_too_large", 413, "Too many items in one batch.", "单次上传的记录过多。"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

@@ -27,6 +27,7 @@ typedef enum {
     SS_SUBJECT_NONE = 0,
     SS_SUBJECT_ORG,         /* {id} is an organization */
     SS_SUBJECT_ACTIVITY,    /* {id} is an activity (its organization comes along) */
+    SS_SUBJECT_CORRECTION,  /* {id} is a service-time correction (its activity and organization come along) */
 } ss_subject;
 
 typedef enum {
@@ -34,6 +35,7 @@ typedef enum {
     SS_RULE_ORG_LEADER,     /* the organization's leader */
     SS_RULE_ORG_STAFF,      /* the organization's leader or a social worker */
     SS_RULE_COMMUNITY_ADMIN,/* an admin, or an admin of the object's community */
+    SS_RULE_APPROVER,       /* the organization's leader, the community's admin, or an admin */
 } ss_rule;
 
 typedef struct ss_route {

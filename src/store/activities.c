@@ -11,15 +11,15 @@
 
 static ss_sql q_insert = SS_SQL(
     "INSERT INTO activities (org_id, title, description, category, starts_at, ends_at, signup_deadline, capacity, "
-    "walk_in, service_minutes, location_name, lat, lng, radius_m, created_by, created_at) VALUES "
-    "(?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())");
+    "walk_in, service_minutes, min_attendance_pct, location_name, lat, lng, radius_m, created_by, created_at) VALUES "
+    "(?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())");
 
 #define ACT_COLS                                                                                                  \
     "a.id, a.org_id, o.community_id, o.name, o.status, a.title, a.description, a.category, a.status, "           \
     "a.location_name, UNIX_TIMESTAMP(a.starts_at), UNIX_TIMESTAMP(a.ends_at), "                                  \
     "COALESCE(UNIX_TIMESTAMP(a.signup_deadline), 0), a.capacity, a.confirmed_count, a.waitlisted_count, a.walk_in, " \
-    "COALESCE(a.service_minutes, 0), a.lat, a.lng, a.radius_m, UNIX_TIMESTAMP(a.created_at)"
-#define ACT_NCOLS 22
+    "COALESCE(a.service_minutes, 0), a.lat, a.lng, a.radius_m, UNIX_TIMESTAMP(a.created_at), a.min_attendance_pct"
+#define ACT_NCOLS 23
 
 static ss_sql q_get_for = SS_SQL(
     "SELECT " ACT_COLS ", m.role FROM activities a JOIN organizations o ON o.id = a.org_id "
@@ -33,7 +33,7 @@ static ss_sql q_get_for = SS_SQL(
     "(SELECT o.name FROM organizations o WHERE o.id = a.org_id), 'filed', a.title, a.description, a.category, "  \
     "a.status, a.location_name, UNIX_TIMESTAMP(a.starts_at), UNIX_TIMESTAMP(a.ends_at), "                        \
     "COALESCE(UNIX_TIMESTAMP(a.signup_deadline), 0), a.capacity, a.confirmed_count, a.waitlisted_count, a.walk_in, " \
-    "COALESCE(a.service_minutes, 0), a.lat, a.lng, a.radius_m, UNIX_TIMESTAMP(a.created_at)"
+    "COALESCE(a.service_minutes, 0), a.lat, a.lng, a.radius_m, UNIX_TIMESTAMP(a.created_at), a.min_attendance_pct"
 static ss_sql q_list = SS_SQL(
     "SELECT " LIST_COLS " FROM activities a FORCE INDEX (ix_activities_list) "
     "WHERE a.status = 'published' "
@@ -71,14 +71,26 @@ static ss_sql q_promote_counts = SS_SQL(
     "UPDATE activities SET confirmed_count = confirmed_count + 1, waitlisted_count = waitlisted_count - 1 "
     "WHERE id = ?");
 
+/* The roster: live sign-ups by sign-up id, then walk-ins (a check-in without a live sign-up)
+ * keyed after every sign-up id, each with check-in, check-out and the minutes in the ledger. */
+#define WALKIN_KEY "1000000000000000"
 static ss_sql q_roster = SS_SQL(
-    "SELECT s.id, s.activity_id, s.user_id, s.status, UNIX_TIMESTAMP(s.created_at), u.nickname, "
-    "IF(s.status = 'waitlisted', (SELECT COUNT(*) FROM signups w WHERE w.activity_id = s.activity_id "
-    "AND w.status = 'waitlisted' AND w.queue_seq <= s.queue_seq), 0), "
-    "COALESCE(UNIX_TIMESTAMP(c.checked_in_at), 0), COALESCE(UNIX_TIMESTAMP(c.checked_out_at), 0) "
-    "FROM signups s JOIN users u ON u.id = s.user_id "
-    "LEFT JOIN checkins c ON c.activity_id = s.activity_id AND c.user_id = s.user_id "
-    "WHERE s.activity_id = ? AND s.status <> 'cancelled' AND s.id > ? ORDER BY s.id LIMIT ?");
+    "SELECT x.k, x.user_id, x.status, x.signed, u.nickname, x.pos, x.cin, x.cout, x.walk_in, "
+    "(SELECT SUM(r.minutes) FROM service_records r WHERE r.activity_id = ? AND r.user_id = x.user_id), "
+    "(SELECT r.reason FROM service_records r WHERE r.checkin_id = x.checkin_id) FROM ("
+    " SELECT s.id AS k, s.user_id, s.status, UNIX_TIMESTAMP(s.created_at) AS signed, "
+    " IF(s.status = 'waitlisted', (SELECT COUNT(*) FROM signups w WHERE w.activity_id = s.activity_id "
+    " AND w.status = 'waitlisted' AND w.queue_seq <= s.queue_seq), 0) AS pos, "
+    " COALESCE(UNIX_TIMESTAMP(c.checked_in_at), 0) AS cin, COALESCE(UNIX_TIMESTAMP(c.checked_out_at), 0) AS cout, "
+    " COALESCE(c.walk_in, 0) AS walk_in, c.id AS checkin_id "
+    " FROM signups s LEFT JOIN checkins c ON c.activity_id = s.activity_id AND c.user_id = s.user_id "
+    " WHERE s.activity_id = ? AND s.status <> 'cancelled' "
+    " UNION ALL "
+    " SELECT " WALKIN_KEY " + c.id, c.user_id, 'walk_in', 0, 0, UNIX_TIMESTAMP(c.checked_in_at), "
+    " COALESCE(UNIX_TIMESTAMP(c.checked_out_at), 0), 1, c.id FROM checkins c WHERE c.activity_id = ? "
+    " AND NOT EXISTS (SELECT 1 FROM signups s WHERE s.activity_id = c.activity_id AND s.user_id = c.user_id "
+    " AND s.status <> 'cancelled')"
+    ") x JOIN users u ON u.id = x.user_id WHERE x.k > ? ORDER BY x.k LIMIT ?");
 static ss_sql q_of_user = SS_SQL(
     "SELECT s.id, s.activity_id, s.user_id, s.status, UNIX_TIMESTAMP(s.created_at), a.title, a.status, "
     "UNIX_TIMESTAMP(a.starts_at), UNIX_TIMESTAMP(a.ends_at), "
@@ -103,12 +115,13 @@ int ss_store_activity_create(ss_db *db, ss_arena *a, const ss_activity *in, long
                      SS_DB_I(in->capacity),
                      SS_DB_I(in->walk_in),
                      in->service_minutes ? SS_DB_I(in->service_minutes) : SS_DB_NUL,
+                     SS_DB_I(in->min_attendance_pct),
                      SS_DB_S(in->location_name),
                      SS_DB_T(lat),
                      SS_DB_T(lng),
                      SS_DB_I(in->radius_m),
                      SS_DB_I(created_by)};
-    int rc = ss_db_exec(db, &q_insert, p, 15, &res, a);
+    int rc = ss_db_exec(db, &q_insert, p, 16, &res, a);
     if (rc == SS_OK) *id = (long long)res.insert_id;
     return rc;
 }
@@ -136,7 +149,8 @@ static ss_activity activity_from_row(char **r)
                          .lat = r[18] ? strtod(r[18], NULL) : 0,
                          .lng = r[19] ? strtod(r[19], NULL) : 0,
                          .radius_m = (long)ss_db_int(r[20]),
-                         .created_at = (time_t)ss_db_int(r[21])};
+                         .created_at = (time_t)ss_db_int(r[21]),
+                         .min_attendance_pct = (int)ss_db_int(r[22])};
 }
 
 int ss_store_activity_get_for(ss_db *db, ss_arena *a, long long id, long long user_id, ss_activity *out,
@@ -330,16 +344,19 @@ int ss_store_signup_roster(ss_db *db, ss_arena *a, long long activity_id, long l
                            ss_signup **out, int *n)
 {
     ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(activity_id), SS_DB_I(after_signup), SS_DB_I(limit)};
-    int rc = ss_db_exec(db, &q_roster, p, 3, &res, a);
+    ss_db_val p[] = {SS_DB_I(activity_id), SS_DB_I(activity_id), SS_DB_I(activity_id), SS_DB_I(after_signup),
+                     SS_DB_I(limit)};
+    int rc = ss_db_exec(db, &q_roster, p, 5, &res, a);
     if (rc) return rc;
     ss_signup *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
     for (int i = 0; i < res.nrows; i++) {
         char **r = res.rows[i];
-        items[i] = (ss_signup){.id = ss_db_int(r[0]), .activity_id = ss_db_int(r[1]), .user_id = ss_db_int(r[2]),
-                               .status = r[3], .created_at = (time_t)ss_db_int(r[4]), .nickname = r[5],
-                               .position = (long)ss_db_int(r[6]), .checked_in_at = (time_t)ss_db_int(r[7]),
-                               .checked_out_at = (time_t)ss_db_int(r[8])};
+        items[i] = (ss_signup){.id = ss_db_int(r[0]), .activity_id = activity_id, .user_id = ss_db_int(r[1]),
+                               .status = r[2], .created_at = (time_t)ss_db_int(r[3]), .nickname = r[4],
+                               .position = (long)ss_db_int(r[5]), .checked_in_at = (time_t)ss_db_int(r[6]),
+                               .checked_out_at = (time_t)ss_db_int(r[7]), .walk_in = (int)ss_db_int(r[8]),
+                               .has_minutes = r[9] != NULL, .minutes = (long)ss_db_int(r[9]),
+                               .minutes_reason = r[10]};
     }
     *out = items;
     *n = res.nrows;

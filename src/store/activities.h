@@ -24,6 +24,7 @@ typedef struct ss_activity {
     long capacity, confirmed, waitlisted;
     int walk_in;
     long service_minutes;                          /* 0: not set */
+    int min_attendance_pct;                        /* minimum attendance for credit, 0..100 */
     double lat, lng;
     long radius_m;
     time_t created_at;
@@ -58,6 +59,10 @@ typedef struct ss_signup {
     const char *title, *activity_status;   /* the caller's own list */
     time_t starts_at, ends_at;
     time_t checked_in_at, checked_out_at;  /* rosters; 0: not yet */
+    int walk_in;                           /* rosters: checked in without a confirmed seat */
+    int has_minutes;                       /* rosters: the ledger has rows for the person */
+    long minutes;                          /* rosters: their sum */
+    const char *minutes_reason;            /* rosters: "below_min_attendance" or NULL */
 } ss_signup;
 
 /* Signs user_id up for the activity at now: confirmed while seats remain, else waitlisted.
@@ -68,7 +73,8 @@ int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long lon
 /* Cancels user_id's sign-up; a freed seat goes to the first waitlisted person in the same
  * transaction. No sign-up: 0 (idempotent). */
 int ss_store_signup_leave(ss_db *db, ss_arena *a, long long activity_id, long long user_id);
-/* Roster: live sign-ups of an activity in sign-up order (signup id), after the cursor. */
+/* Roster: live sign-ups of an activity in sign-up order (signup id), then walk-ins (status
+ * "walk_in", keyed 10^15 + check-in id), after the cursor (the last row's id). */
 int ss_store_signup_roster(ss_db *db, ss_arena *a, long long activity_id, long long after_signup, int limit,
                            ss_signup **out, int *n);
 /* The user's sign-ups, newest activity first, after the cursor (activity id, descending). */

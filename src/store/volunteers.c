@@ -5,19 +5,39 @@
 #include <string.h>
 
 #include "domain/checkin.h"
+#include "domain/person.h"
+#include "util/crypto.h"
 #include "util/status.h"
 
-static ss_sql q_vol_lock = SS_SQL("SELECT user_id FROM volunteers WHERE user_id = ? FOR UPDATE");
+static ss_sql q_vol_lock = SS_SQL("SELECT status FROM volunteers WHERE user_id = ? FOR UPDATE");
 static ss_sql q_vol_insert = SS_SQL(
-    "INSERT INTO volunteers (user_id, real_name_enc, phone_enc, id_number_enc, id_number_hash, skills, created_at, "
-    "updated_at) VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())");
-static ss_sql q_vol_update = SS_SQL(
+    "INSERT INTO volunteers (user_id, number, real_name_enc, phone_enc, id_number_enc, id_number_hash, skills, "
+    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())");
+static ss_sql q_vol_reregister = SS_SQL(
     "UPDATE volunteers SET real_name_enc = ?, phone_enc = ?, id_number_enc = ?, id_number_hash = ?, skills = ?, "
-    "updated_at = UTC_TIMESTAMP() WHERE user_id = ?");
+    "status = 'registered', erased_at = NULL, updated_at = UTC_TIMESTAMP() WHERE user_id = ?");
+static ss_sql q_vol_update = SS_SQL(
+    "UPDATE volunteers SET phone_enc = ?, skills = ?, updated_at = UTC_TIMESTAMP() WHERE user_id = ?");
+static ss_sql q_hash_owner = SS_SQL("SELECT user_id FROM volunteers WHERE id_number_hash = ?");
 static ss_sql q_vol_get = SS_SQL(
     "SELECT v.user_id, v.real_name_enc, v.phone_enc, v.id_number_enc, v.id_number_hash, v.skills, v.status, "
-    "UNIX_TIMESTAMP(v.created_at), (SELECT COALESCE(SUM(minutes), 0) FROM service_records r WHERE r.user_id = v.user_id) "
-    "FROM volunteers v WHERE v.user_id = ?");
+    "UNIX_TIMESTAMP(v.created_at), (SELECT COALESCE(SUM(minutes), 0) FROM service_records r WHERE r.user_id = v.user_id), "
+    "v.number, v.code_nonce FROM volunteers v WHERE v.user_id = ?");
+static ss_sql q_vol_fix = SS_SQL(
+    "UPDATE volunteers SET real_name_enc = ?, id_number_enc = ?, id_number_hash = ?, updated_at = UTC_TIMESTAMP() "
+    "WHERE user_id = ? AND status <> 'erased'");
+static ss_sql q_fix_log = SS_SQL(
+    "INSERT INTO volunteer_identity_fixes (user_id, fields, reason, fixed_by, created_at) "
+    "VALUES (?, ?, ?, ?, UTC_TIMESTAMP())");
+static ss_sql q_vol_status = SS_SQL(
+    "UPDATE volunteers SET status = ?, code_nonce = code_nonce + 1, updated_at = UTC_TIMESTAMP() "
+    "WHERE user_id = ? AND status <> 'erased'");
+static ss_sql q_vol_exists = SS_SQL("SELECT status FROM volunteers WHERE user_id = ?");
+static ss_sql q_vol_erase = SS_SQL(
+    "UPDATE volunteers SET real_name_enc = NULL, phone_enc = NULL, id_number_enc = NULL, id_number_hash = NULL, "
+    "skills = '[]', status = 'erased', code_nonce = code_nonce + 1, erased_at = UTC_TIMESTAMP(), "
+    "updated_at = UTC_TIMESTAMP() WHERE user_id = ? AND status <> 'erased'");
+static ss_sql q_vol_revoke = SS_SQL("UPDATE volunteers SET code_nonce = code_nonce + 1 WHERE user_id = ?");
 
 static ss_sql q_signup_status = SS_SQL("SELECT status FROM signups WHERE activity_id = ? AND user_id = ?");
 static ss_sql q_checkin_insert = SS_SQL(
@@ -25,17 +45,19 @@ static ss_sql q_checkin_insert = SS_SQL(
     "VALUES (?, ?, FROM_UNIXTIME(?), ?, ?, ?)");
 static ss_sql q_checkin_get = SS_SQL(
     "SELECT c.id, UNIX_TIMESTAMP(c.checked_in_at), COALESCE(UNIX_TIMESTAMP(c.checked_out_at), 0), "
-    "COALESCE((SELECT r.minutes FROM service_records r WHERE r.checkin_id = c.id), 0) "
+    "COALESCE((SELECT r.minutes FROM service_records r WHERE r.checkin_id = c.id), 0), "
+    "(SELECT r.reason FROM service_records r WHERE r.checkin_id = c.id) "
     "FROM checkins c WHERE c.activity_id = ? AND c.user_id = ?");
 static ss_sql q_checkin_lock = SS_SQL(
     "SELECT c.id, UNIX_TIMESTAMP(c.checked_in_at), COALESCE(UNIX_TIMESTAMP(c.checked_out_at), 0), "
-    "COALESCE((SELECT r.minutes FROM service_records r WHERE r.checkin_id = c.id), 0) "
+    "COALESCE((SELECT r.minutes FROM service_records r WHERE r.checkin_id = c.id), 0), "
+    "(SELECT r.reason FROM service_records r WHERE r.checkin_id = c.id) "
     "FROM checkins c WHERE c.activity_id = ? AND c.user_id = ? FOR UPDATE");
 static ss_sql q_checkout = SS_SQL(
     "UPDATE checkins SET checked_out_at = FROM_UNIXTIME(?), out_lat = ?, out_lng = ? WHERE id = ?");
 static ss_sql q_credit = SS_SQL(
-    "INSERT INTO service_records (user_id, activity_id, kind, minutes, checkin_id, created_by, created_at) "
-    "VALUES (?, ?, 'checkout', ?, ?, ?, FROM_UNIXTIME(?))");
+    "INSERT INTO service_records (user_id, activity_id, kind, minutes, checkin_id, reason, created_by, created_at) "
+    "VALUES (?, ?, 'checkout', ?, ?, ?, ?, FROM_UNIXTIME(?))");
 
 static ss_sql q_activity_minutes = SS_SQL(
     "SELECT (SELECT COUNT(*) FROM signups s WHERE s.activity_id = ? AND s.user_id = ?) + "
@@ -62,6 +84,16 @@ typedef struct {
     int created;
 } vol_ctx;
 
+/* SS_ECONFLICT if another user holds hash. */
+static int hash_free(ss_db *db, ss_arena *a, const char *hash, long long user_id)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_S(hash)};
+    int rc = ss_db_exec(db, &q_hash_owner, p, 1, &res, a);
+    if (rc) return rc;
+    return res.nrows && ss_db_int(res.rows[0][0]) != user_id ? SS_ECONFLICT : SS_OK;
+}
+
 static int put_tx(ss_db *db, void *arg)
 {
     vol_ctx *c = arg;
@@ -70,15 +102,33 @@ static int put_tx(ss_db *db, void *arg)
     ss_db_val pk[] = {SS_DB_I(v->user_id)};
     int rc = ss_db_exec(db, &q_vol_lock, pk, 1, &res, c->a);
     if (rc) return rc;
-    c->created = res.nrows == 0;
-    if (c->created) {
-        ss_db_val p[] = {SS_DB_I(v->user_id),       SS_DB_S(v->real_name_enc), SS_DB_S(v->phone_enc),
-                         SS_DB_S(v->id_number_enc), SS_DB_S(v->id_number_hash), SS_DB_S(v->skills_json)};
-        return ss_db_exec(db, &q_vol_insert, p, 6, NULL, c->a);   /* a taken ID number: SS_ECONFLICT */
+    const char *status = res.nrows ? res.rows[0][0] : NULL;
+    c->created = !status || strcmp(status, "erased") == 0;
+    if (!status) {
+        if ((rc = hash_free(db, c->a, v->id_number_hash, v->user_id))) return rc;
+        /* a random number; the unique key makes a repeat impossible (then draw again) */
+        for (int attempt = 0; attempt < 4; attempt++) {
+            unsigned char rnd[8];
+            char number[SS_VOLUNTEER_NUMBER_LEN + 1];
+            if (ss_random_bytes(rnd, sizeof rnd)) return SS_EINTERNAL;
+            ss_volunteer_number_format(rnd, number);
+            ss_db_val p[] = {SS_DB_I(v->user_id),      SS_DB_T(number),          SS_DB_S(v->real_name_enc),
+                             SS_DB_S(v->phone_enc),    SS_DB_S(v->id_number_enc), SS_DB_S(v->id_number_hash),
+                             SS_DB_S(v->skills_json)};
+            rc = ss_db_exec(db, &q_vol_insert, p, 7, NULL, c->a);
+            if (rc != SS_ECONFLICT) return rc;
+            if ((rc = hash_free(db, c->a, v->id_number_hash, v->user_id))) return rc;   /* a parallel twin */
+        }
+        return SS_ECONFLICT;
     }
-    ss_db_val p[] = {SS_DB_S(v->real_name_enc), SS_DB_S(v->phone_enc), SS_DB_S(v->id_number_enc),
-                     SS_DB_S(v->id_number_hash), SS_DB_S(v->skills_json), SS_DB_I(v->user_id)};
-    return ss_db_exec(db, &q_vol_update, p, 6, NULL, c->a);
+    if (c->created) {   /* erased before: registers again under the same number */
+        if ((rc = hash_free(db, c->a, v->id_number_hash, v->user_id))) return rc;
+        ss_db_val p[] = {SS_DB_S(v->real_name_enc),  SS_DB_S(v->phone_enc),   SS_DB_S(v->id_number_enc),
+                         SS_DB_S(v->id_number_hash), SS_DB_S(v->skills_json), SS_DB_I(v->user_id)};
+        return ss_db_exec(db, &q_vol_reregister, p, 6, NULL, c->a);
+    }
+    ss_db_val p[] = {SS_DB_S(v->phone_enc), SS_DB_S(v->skills_json), SS_DB_I(v->user_id)};
+    return ss_db_exec(db, &q_vol_update, p, 3, NULL, c->a);
 }
 
 int ss_store_volunteer_put(ss_db *db, ss_arena *a, const ss_volunteer *v, int *created)
@@ -99,8 +149,69 @@ int ss_store_volunteer_get(ss_db *db, ss_arena *a, long long user_id, ss_volunte
     char **r = res.rows[0];
     *out = (ss_volunteer){.user_id = ss_db_int(r[0]), .real_name_enc = r[1], .phone_enc = r[2],
                           .id_number_enc = r[3], .id_number_hash = r[4], .skills_json = r[5], .status = r[6],
-                          .created_at = (time_t)ss_db_int(r[7]), .total_minutes = (long)ss_db_int(r[8])};
+                          .created_at = (time_t)ss_db_int(r[7]), .total_minutes = (long)ss_db_int(r[8]),
+                          .number = r[9], .code_nonce = (long)ss_db_int(r[10])};
     return SS_OK;
+}
+
+typedef struct {
+    ss_arena *a;
+    const ss_volunteer *v;
+    const char *fields, *reason;
+    long long by;
+} fix_ctx;
+
+static int fix_tx(ss_db *db, void *arg)
+{
+    fix_ctx *c = arg;
+    int rc = hash_free(db, c->a, c->v->id_number_hash, c->v->user_id);
+    if (rc) return rc;
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_S(c->v->real_name_enc), SS_DB_S(c->v->id_number_enc), SS_DB_S(c->v->id_number_hash),
+                     SS_DB_I(c->v->user_id)};
+    if ((rc = ss_db_exec(db, &q_vol_fix, p, 4, &res, c->a))) return rc;   /* a taken hash: SS_ECONFLICT */
+    ss_db_val pe[] = {SS_DB_I(c->v->user_id)};
+    if (res.affected == 0) {   /* unchanged values also affect 0 rows: tell them apart */
+        if ((rc = ss_db_exec(db, &q_vol_exists, pe, 1, &res, c->a))) return rc;
+        if (res.nrows == 0 || strcmp(res.rows[0][0], "erased") == 0) return SS_ENOTFOUND;
+    }
+    ss_db_val pl[] = {SS_DB_I(c->v->user_id), SS_DB_S(c->fields), SS_DB_S(c->reason), SS_DB_I(c->by)};
+    return ss_db_exec(db, &q_fix_log, pl, 4, NULL, c->a);
+}
+
+int ss_store_volunteer_fix_identity(ss_db *db, ss_arena *a, const ss_volunteer *v, const char *fields,
+                                    const char *reason, long long by_user)
+{
+    fix_ctx c = {a, v, fields, reason, by_user};
+    return ss_db_tx(db, fix_tx, &c);
+}
+
+int ss_store_volunteer_set_status(ss_db *db, ss_arena *a, long long user_id, const char *status)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_S(status), SS_DB_I(user_id)};
+    int rc = ss_db_exec(db, &q_vol_status, p, 2, &res, a);
+    if (rc) return rc;
+    if (res.affected) return SS_OK;
+    ss_db_val pe[] = {SS_DB_I(user_id)};
+    if ((rc = ss_db_exec(db, &q_vol_exists, pe, 1, &res, a))) return rc;
+    return res.nrows == 0 || strcmp(res.rows[0][0], "erased") == 0 ? SS_ENOTFOUND : SS_OK;
+}
+
+int ss_store_volunteer_erase(ss_db *db, ss_arena *a, long long user_id)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(user_id)};
+    int rc = ss_db_exec(db, &q_vol_erase, p, 1, &res, a);
+    if (rc || res.affected) return rc;
+    if ((rc = ss_db_exec(db, &q_vol_exists, p, 1, &res, a))) return rc;
+    return res.nrows ? SS_OK : SS_ENOTFOUND;
+}
+
+int ss_store_volunteer_revoke_codes(ss_db *db, ss_arena *a, long long user_id)
+{
+    ss_db_val p[] = {SS_DB_I(user_id)};
+    return ss_db_exec(db, &q_vol_revoke, p, 1, NULL, a);
 }
 
 int ss_store_signup_status(ss_db *db, ss_arena *a, long long activity_id, long long user_id, const char **status)
@@ -116,7 +227,7 @@ static void checkin_from_row(char **r, long long activity_id, long long user_id,
 {
     *out = (ss_checkin){.id = ss_db_int(r[0]), .activity_id = activity_id, .user_id = user_id,
                         .checked_in_at = (time_t)ss_db_int(r[1]), .checked_out_at = (time_t)ss_db_int(r[2]),
-                        .minutes = (long)ss_db_int(r[3])};
+                        .minutes = (long)ss_db_int(r[3]), .reason = r[4]};
 }
 
 static void coord(double d, char *buf, size_t n) { snprintf(buf, n, "%.6f", d); }
@@ -162,13 +273,15 @@ static int checkout_tx(ss_db *db, void *arg)
     if (res.nrows == 0) return SS_ENOTFOUND;
     checkin_from_row(res.rows[0], c->activity_id, c->user_id, c->out);
     if (c->out->checked_out_at) return SS_OK;                       /* a repeat: the first result */
-    long minutes = ss_service_minutes(c->out->checked_in_at, c->now, c->rule->starts_at, c->rule->ends_at,
-                                      c->rule->cap_minutes);
+    const char *reason;
+    long minutes = ss_credit_minutes(c->out->checked_in_at, c->now, c->rule->starts_at, c->rule->ends_at,
+                                     c->rule->cap_minutes, c->rule->min_pct, &reason);
     ss_db_val pu[] = {SS_DB_I(c->now), SS_DB_S(c->lat), SS_DB_S(c->lng), SS_DB_I(c->out->id)};
     if ((rc = ss_db_exec(db, &q_checkout, pu, 4, NULL, c->a))) return rc;
     ss_db_val pc[] = {SS_DB_I(c->user_id), SS_DB_I(c->activity_id), SS_DB_I(minutes), SS_DB_I(c->out->id),
-                      SS_DB_I(c->user_id), SS_DB_I(c->now)};
-    if ((rc = ss_db_exec(db, &q_credit, pc, 6, NULL, c->a))) return rc;
+                      SS_DB_S(reason), SS_DB_I(c->user_id), SS_DB_I(c->now)};
+    if ((rc = ss_db_exec(db, &q_credit, pc, 7, NULL, c->a))) return rc;
+    c->out->reason = reason;
     c->out->checked_out_at = c->now;
     c->out->minutes = minutes;
     c->out->created = 1;

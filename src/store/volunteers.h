@@ -9,16 +9,32 @@
 
 typedef struct ss_volunteer {
     long long user_id;
-    const char *real_name_enc, *phone_enc, *id_number_enc, *id_number_hash;
+    const char *number;               /* 志愿者编号: random, public, kept after erasure */
+    const char *real_name_enc, *phone_enc, *id_number_enc, *id_number_hash;   /* NULL once erased */
     const char *skills_json;          /* a JSON array of strings */
-    const char *status;               /* registered | suspended */
+    const char *status;               /* registered | suspended | erased */
+    long code_nonce;                  /* in the personal code's signature; bumped to revoke codes */
     time_t created_at;
     long total_minutes;               /* sum of the ledger */
 } ss_volunteer;
 
-/* Registers or updates user v->user_id. Returns 0 (*created tells which); SS_ECONFLICT if
- * another user holds the same ID number hash; or a db error. */
+/* Registers user v->user_id with a new random volunteer number, or re-registers an erased one
+ * (keeping the number), or, for a registered or suspended volunteer, updates phone and skills
+ * only (the identity is locked: the handler compares it first). Returns 0 (*created: 1 when the
+ * person became a volunteer); SS_ECONFLICT if another user holds the same ID number hash; or a
+ * db error. */
 int ss_store_volunteer_put(ss_db *db, ss_arena *a, const ss_volunteer *v, int *created);
+/* An admin's identity fix: new name, ID number and hash, with the reason kept beside it.
+ * SS_ENOTFOUND (no volunteer, or erased); SS_ECONFLICT (the ID number is another's). */
+int ss_store_volunteer_fix_identity(ss_db *db, ss_arena *a, const ss_volunteer *v, const char *fields,
+                                    const char *reason, long long by_user);
+/* Moves a volunteer between registered and suspended. SS_ENOTFOUND: no such (non-erased) volunteer. */
+int ss_store_volunteer_set_status(ss_db *db, ss_arena *a, long long user_id, const char *status);
+/* Erasure: every personal column to NULL, status erased, codes revoked; the row, its number and
+ * the ledger stay. SS_ENOTFOUND if the user never registered. Erasing twice is 0. */
+int ss_store_volunteer_erase(ss_db *db, ss_arena *a, long long user_id);
+/* Revokes the personal codes issued so far (code_nonce + 1). */
+int ss_store_volunteer_revoke_codes(ss_db *db, ss_arena *a, long long user_id);
 /* Loads the volunteer with total minutes. SS_ENOTFOUND if the user is not one. */
 int ss_store_volunteer_get(ss_db *db, ss_arena *a, long long user_id, ss_volunteer *out);
 
@@ -26,6 +42,7 @@ typedef struct ss_checkin {
     long long id, activity_id, user_id;
     time_t checked_in_at, checked_out_at;   /* 0: not yet */
     long minutes;                           /* credited at check-out */
+    const char *reason;                     /* "below_min_attendance" when 0 for that; else NULL */
     int created;                            /* 1 if this call did it */
 } ss_checkin;
 
@@ -38,6 +55,7 @@ int ss_store_checkin(ss_db *db, ss_arena *a, long long activity_id, long long us
 typedef struct ss_checkout_rule {
     time_t starts_at, ends_at;
     long cap_minutes;                       /* service_minutes, 0: none */
+    int min_pct;                            /* minimum attendance, percent of the activity's length */
 } ss_checkout_rule;
 
 /* Records the check-out once and credits the ledger in the same transaction; a repeat returns
