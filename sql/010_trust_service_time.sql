@@ -64,21 +64,6 @@ ALTER TABLE service_records
     ADD COLUMN approved_by BIGINT UNSIGNED NULL AFTER created_by,
     ADD UNIQUE KEY uq_service_records_correction (correction_id);
 
--- Offline attendance: one row per uploaded scan (activity, person, action), so a repeated
--- upload of the same scan is idempotent.
-CREATE TABLE attendance_scans (
-    id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-    activity_id BIGINT UNSIGNED NOT NULL,
-    user_id BIGINT UNSIGNED NOT NULL,
-    action ENUM('checkin', 'checkout') NOT NULL,
-    at DATETIME NOT NULL,
-    uploaded_by BIGINT UNSIGNED NOT NULL,
-    uploaded_at DATETIME NOT NULL,
-    UNIQUE KEY uq_attendance_scans (activity_id, user_id, action),
-    CONSTRAINT fk_attendance_scans_activity FOREIGN KEY (activity_id) REFERENCES activities (id),
-    CONSTRAINT fk_attendance_scans_user FOREIGN KEY (user_id) REFERENCES users (id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
 -- Certificates (志愿服务记录证明): the number is random (16 digits), unique, never reused;
 -- what was certified is frozen here, so verification shows what the paper says.
 CREATE TABLE service_certificates (
@@ -87,8 +72,11 @@ CREATE TABLE service_certificates (
     org_id BIGINT UNSIGNED NULL,
     period_from DATETIME NULL,
     period_to DATETIME NULL,
+    last_record_id BIGINT UNSIGNED NOT NULL DEFAULT 0,
     total_minutes INT NOT NULL,
     issued_by VARCHAR(200) NOT NULL,
+    in_charge VARCHAR(100) NULL,
+    verify_url VARCHAR(300) NOT NULL,   -- the origin the verification URL was given under
     issued_at DATETIME NOT NULL,
     KEY ix_certificates_user (user_id),
     CONSTRAINT fk_certificates_user FOREIGN KEY (user_id) REFERENCES users (id)

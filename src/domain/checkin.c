@@ -139,3 +139,46 @@ int ss_correction_second_person(long long decider, long long proposer, long long
 {
     return decider != proposer && decider != beneficiary;
 }
+
+static void volunteer_sign(const unsigned char *key, size_t keylen, long long user_id, long nonce,
+                           unsigned char sig[32])
+{
+    char msg[80];
+    int n = snprintf(msg, sizeof msg, "volunteer:%lld:%ld", user_id, nonce);
+    ss_hmac_sha256(key, keylen, msg, (size_t)n, sig);
+}
+
+void ss_volunteer_token_make(const unsigned char *key, size_t keylen, long long user_id, long nonce, char *out)
+{
+    unsigned char sig[32];
+    char b64[32];
+    volunteer_sign(key, keylen, user_id, nonce, sig);
+    ss_b64url_encode(sig, SIG_BYTES, b64, sizeof b64);
+    snprintf(out, SS_CHECKIN_TOKEN_MAX, "v1.%lld.%ld.%s", user_id, nonce, b64);
+}
+
+int ss_volunteer_token_verify(const unsigned char *key, size_t keylen, const char *token, long long *user_id,
+                              long *nonce)
+{
+    long long id, n;
+    const char *p;
+    if (!token || strlen(token) >= SS_CHECKIN_TOKEN_MAX || strncmp(token, "v1.", 3) != 0) return 0;
+    if (!(p = number(token + 3, '.', &id)) || id <= 0) return 0;
+    if (!(p = number(p + 1, '.', &n))) return 0;
+    unsigned char given[SIG_BYTES + 2], want[32];
+    size_t glen;
+    const char *b64 = p + 1;
+    if (ss_b64url_decode(b64, strlen(b64), given, sizeof given, &glen) != 0 || glen != SIG_BYTES) return 0;
+    volunteer_sign(key, keylen, id, (long)n, want);
+    if (!ss_const_eq(given, want, SIG_BYTES)) return 0;
+    *user_id = id;
+    *nonce = (long)n;
+    return 1;
+}
+
+int ss_offline_time_check(time_t at, time_t now)
+{
+    if (at > now + SS_OFFLINE_SKEW_S) return 2;
+    if (now - at > SS_OFFLINE_MAX_AGE_S) return 1;
+    return 0;
+}

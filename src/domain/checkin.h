@@ -48,6 +48,22 @@ int ss_checkout_window_open(time_t now, time_t starts_at, time_t ends_at);
 /* Whole minutes of [in, out] overlapping [starts_at, ends_at], capped by cap_minutes when > 0. */
 long ss_service_minutes(time_t in, time_t out, time_t starts_at, time_t ends_at, long cap_minutes);
 
+/* The personal volunteer code for offline attendance: "v1.<user id>.<nonce>.<base64url(
+ * HMAC-SHA256(key, "volunteer:<user id>:<nonce>")[0..16])>". It does not expire; it is revoked
+ * by raising the volunteer's nonce (on request, suspension and erasure). out holds
+ * SS_CHECKIN_TOKEN_MAX bytes. */
+void ss_volunteer_token_make(const unsigned char *key, size_t keylen, long long user_id, long nonce, char *out);
+/* Returns 1 and sets *user_id, *nonce when the code is authentic; else 0. */
+int ss_volunteer_token_verify(const unsigned char *key, size_t keylen, const char *token, long long *user_id,
+                              long *nonce);
+
+/* Offline scans may be uploaded up to 72 h after they were made, and none from the future
+ * (60 s of clock difference allowed): returns 0 when `at` is acceptable at now, 1 when too old,
+ * 2 when in the future. */
+#define SS_OFFLINE_MAX_AGE_S (72 * 3600)
+#define SS_OFFLINE_SKEW_S 60
+int ss_offline_time_check(time_t at, time_t now);
+
 /* Minimum attendance (default 60 %): 1 if the attended part of [in, out] inside [starts_at,
  * ends_at] is at least pct % of the activity's length (integer arithmetic: overlap * 100 >=
  * pct * length), else 0. pct 0 always passes. */

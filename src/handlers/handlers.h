@@ -22,6 +22,8 @@ extern const ss_route_table ss_signup_routes;   /* signups.c: sign-ups, rosters,
 extern const ss_route_table ss_volunteer_routes;/* volunteers.c: real-name registration */
 extern const ss_route_table ss_checkin_routes;  /* checkins.c: QR codes, check-in, check-out */
 extern const ss_route_table ss_service_record_routes; /* service_records.c: the ledger */
+extern const ss_route_table ss_certificate_routes; /* certificates.c: service-record certificates */
+extern const ss_route_table ss_attendance_routes; /* attendance.c: personal codes, offline batches */
 extern const ss_route_table ss_contest_routes;  /* contests.c: contests, projects, results */
 extern const ss_route_table ss_vote_routes;     /* votes.c: voting */
 

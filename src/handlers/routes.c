@@ -15,6 +15,8 @@ static const ss_route_table *const tables[] = {
     &ss_volunteer_routes,
     &ss_checkin_routes,
     &ss_service_record_routes,
+    &ss_attendance_routes,
+    &ss_certificate_routes,
     &ss_contest_routes,
     &ss_vote_routes,
 };

@@ -273,6 +273,7 @@ static int checkout_tx(ss_db *db, void *arg)
     if (res.nrows == 0) return SS_ENOTFOUND;
     checkin_from_row(res.rows[0], c->activity_id, c->user_id, c->out);
     if (c->out->checked_out_at) return SS_OK;                       /* a repeat: the first result */
+    if (c->now < c->out->checked_in_at) return SS_EINVALID;         /* an offline scan before its check-in */
     const char *reason;
     long minutes = ss_credit_minutes(c->out->checked_in_at, c->now, c->rule->starts_at, c->rule->ends_at,
                                      c->rule->cap_minutes, c->rule->min_pct, &reason);

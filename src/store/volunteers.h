@@ -59,7 +59,8 @@ typedef struct ss_checkout_rule {
 } ss_checkout_rule;
 
 /* Records the check-out once and credits the ledger in the same transaction; a repeat returns
- * the first result with created 0. SS_ENOTFOUND: no check-in to close. */
+ * the first result with created 0. SS_ENOTFOUND: no check-in to close; SS_EINVALID: now is before
+ * the check-in (an offline scan). */
 int ss_store_checkout(ss_db *db, ss_arena *a, long long activity_id, long long user_id, time_t now, double lat,
                       double lng, const ss_checkout_rule *rule, ss_checkin *out);
 
