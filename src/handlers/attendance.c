@@ -9,6 +9,7 @@
 
 #include "domain/checkin.h"
 #include "handlers/handlers.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -166,7 +167,14 @@ static int attendance_batch(ss_req *req)
             if ((strcmp(scans[i].action, "checkin") == 0) == (pass == 0) &&
                 (rc = apply(req, &scans[i], i, results)))
                 return rc;
-    /* AUDIT: attendance.batch activity req->subject.activity.id (summary: item counts) */
+    size_t stored = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *st = json_string_value(json_object_get(json_array_get(results, i), "status"));
+        stored += st && (strcmp(st, "checked_in") == 0 || strcmp(st, "checked_out") == 0);
+    }
+    char summary[96];
+    snprintf(summary, sizeof summary, "%zu items, %zu stored", n, stored);
+    if ((rc = ss_audit(req, "attendance.batch", "activity", req->subject.activity.id, 0, summary))) return rc;
     return ss_reply_json(req, 200, json_pack("{s:O}", "results", results));
 }
 

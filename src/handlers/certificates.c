@@ -69,7 +69,6 @@ static int certificate_create(ss_req *req)
     const char *base = origin(req);
     c.verify_url = base;   /* the origin; the URL is it and the path that names the number */
     if ((rc = ss_store_certificate_create(req->db, req->arena, &c))) return rc;
-    /* AUDIT: certificate.issue certificate c.number (by the volunteer themself) */
     char path[96];
     snprintf(path, sizeof path, "/api/v1/certificates/%lld", c.number);
     return ss_reply_json(req, 201,

@@ -9,6 +9,7 @@
 
 #include "handlers/handlers.h"
 #include "handlers/views.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -44,7 +45,11 @@ static int propose(ss_req *req, const ss_activity *act, ss_correction *c, const 
     c->title = act->title;
     c->org_name = act->org_name;
     c->org_id = act->org_id;
-    /* AUDIT: service_correction.propose service_correction c->id */
+    char summary[96];
+    snprintf(summary, sizeof summary, "%s for user %lld on activity %lld: %+ld minutes", c->kind, c->user_id, act->id,
+             c->minutes);
+    if ((rc = ss_audit(req, "service_correction.propose", "service_correction", c->id, act->community_id, summary)))
+        return rc;
     return ss_reply_json(req, 201, ss_view_correction(c));
 }
 
@@ -122,7 +127,12 @@ static int decide(ss_req *req, int approve)
     if (rc) return rc;
     if (verdict == SS_CORR_OVER_CAP) return ss_reply_error(req, "minutes_over_cap");
     if (verdict == SS_CORR_NEGATIVE) return ss_reply_error(req, "invalid_state");
-    /* AUDIT: service_correction.approve|reject service_correction c->id */
+    char summary[96];
+    snprintf(summary, sizeof summary, "user %lld on activity %lld: %+ld minutes %s", out.user_id, out.activity_id,
+             out.minutes, out.status);
+    if ((rc = ss_audit(req, approve ? "service_correction.approve" : "service_correction.reject", "service_correction",
+                       c->id, c->community_id, summary)))
+        return rc;
     return ss_reply_json(req, 200, ss_view_correction(&out));
 }
 

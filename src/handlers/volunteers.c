@@ -8,6 +8,7 @@
 #include "domain/person.h"
 #include "handlers/handlers.h"
 #include "handlers/views.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -100,7 +101,7 @@ static int volunteer_put(ss_req *req)
     rc = ss_store_volunteer_put(req->db, req->arena, &vol, &created);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "id_number_taken");
     if (rc) return rc;
-    if (created && (rc = ss_caller_forget(req->cache, req->caller.user_id))) return rc;   /* now a volunteer */
+    if (created) ss_req_forget_user(req, req->caller.user_id);   /* now a volunteer */
     ss_volunteer stored;
     if ((rc = ss_store_volunteer_get(req->db, req->arena, req->caller.user_id, &stored))) return rc;
     return ss_reply_json(req, 200, ss_view_volunteer(&req->app->fields, req->arena, &stored));
@@ -153,7 +154,7 @@ static int identity_fix(ss_req *req)
     rc = ss_store_volunteer_fix_identity(req->db, req->arena, &fix, fields, reason, req->caller.user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "id_number_taken");
     if (rc) return rc;
-    /* AUDIT: volunteer.identity_fix volunteer user_id (summary: fields, never the values) */
+    if ((rc = ss_audit(req, "volunteer.identity_fix", "volunteer", user_id, 0, fields))) return rc;   /* never the values */
     ss_volunteer stored;
     if ((rc = ss_store_volunteer_get(req->db, req->arena, user_id, &stored))) return rc;
     return ss_reply_json(req, 200, ss_view_volunteer(&req->app->fields, req->arena, &stored));
@@ -166,7 +167,9 @@ static int set_status(ss_req *req, const char *status)
     long long user_id = ss_req_param(req, 0);
     int rc = ss_store_volunteer_set_status(req->db, req->arena, user_id, status);
     if (rc || (rc = ss_caller_forget(req->cache, user_id))) return rc;
-    /* AUDIT: volunteer.suspend|unsuspend volunteer user_id */
+    if ((rc = ss_audit(req, strcmp(status, "suspended") == 0 ? "volunteer.suspend" : "volunteer.unsuspend",
+                       "volunteer", user_id, 0, status)))
+        return rc;
     return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "user_id", (json_int_t)user_id, "status", status));
 }
 

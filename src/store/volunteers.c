@@ -59,14 +59,6 @@ static ss_sql q_credit = SS_SQL(
     "INSERT INTO service_records (user_id, activity_id, kind, minutes, checkin_id, reason, created_by, created_at) "
     "VALUES (?, ?, 'checkout', ?, ?, ?, ?, FROM_UNIXTIME(?))");
 
-static ss_sql q_activity_minutes = SS_SQL(
-    "SELECT (SELECT COUNT(*) FROM signups s WHERE s.activity_id = ? AND s.user_id = ?) + "
-    "(SELECT COUNT(*) FROM checkins c WHERE c.activity_id = ? AND c.user_id = ?), "
-    "(SELECT COALESCE(SUM(minutes), 0) FROM service_records r WHERE r.activity_id = ? AND r.user_id = ?)");
-static ss_sql q_user_lock = SS_SQL("SELECT id FROM users WHERE id = ? FOR UPDATE");
-static ss_sql q_correct = SS_SQL(
-    "INSERT INTO service_records (user_id, activity_id, kind, minutes, reason, created_by, created_at) "
-    "VALUES (?, ?, 'correction', ?, ?, ?, UTC_TIMESTAMP())");
 #define RECORD_COLS                                                                                     \
     "r.id, r.user_id, r.activity_id, r.created_by, r.kind, r.reason, a.title, o.name, r.minutes, "    \
     "UNIX_TIMESTAMP(r.created_at), UNIX_TIMESTAMP(a.starts_at)"
@@ -305,47 +297,6 @@ static void record_from_row(char **r, ss_service_record *out)
                                .created_by = ss_db_int(r[3]), .kind = r[4], .reason = r[5], .title = r[6],
                                .org_name = r[7], .minutes = (long)ss_db_int(r[8]),
                                .created_at = (time_t)ss_db_int(r[9]), .activity_starts_at = (time_t)ss_db_int(r[10])};
-}
-
-typedef struct {
-    ss_arena *a;
-    long long user_id, activity_id, by;
-    long minutes;
-    const char *reason;
-    long long id;
-} correct_ctx;
-
-static int correct_tx(ss_db *db, void *arg)
-{
-    correct_ctx *c = arg;
-    ss_db_result res;
-    /* serialises this person's corrections, so parallel ones cannot all pass the sum check */
-    ss_db_val pl[] = {SS_DB_I(c->user_id)};
-    int rc = ss_db_exec(db, &q_user_lock, pl, 1, &res, c->a);
-    if (rc) return rc;
-    if (res.nrows == 0) return SS_ENOTFOUND;
-    ss_db_val p[] = {SS_DB_I(c->activity_id), SS_DB_I(c->user_id), SS_DB_I(c->activity_id),
-                     SS_DB_I(c->user_id),     SS_DB_I(c->activity_id), SS_DB_I(c->user_id)};
-    if ((rc = ss_db_exec(db, &q_activity_minutes, p, 6, &res, c->a))) return rc;
-    if (ss_db_int(res.rows[0][0]) == 0) return SS_ENOTFOUND;
-    if (ss_db_int(res.rows[0][1]) + c->minutes < 0) return SS_EINVALID;
-    ss_db_result ins;
-    ss_db_val pi[] = {SS_DB_I(c->user_id), SS_DB_I(c->activity_id), SS_DB_I(c->minutes), SS_DB_S(c->reason),
-                      SS_DB_I(c->by)};
-    if ((rc = ss_db_exec(db, &q_correct, pi, 5, &ins, c->a))) return rc;
-    c->id = (long long)ins.insert_id;
-    return SS_OK;
-}
-
-int ss_store_service_correct(ss_db *db, ss_arena *a, long long user_id, long long activity_id, long minutes,
-                             const char *reason, long long by_user, ss_service_record *out)
-{
-    correct_ctx c = {a, user_id, activity_id, by_user, minutes, reason, 0};
-    int rc = ss_db_tx(db, correct_tx, &c);
-    if (rc) return rc;
-    *out = (ss_service_record){.id = c.id, .user_id = user_id, .activity_id = activity_id, .created_by = by_user,
-                               .kind = "correction", .reason = reason, .minutes = minutes};
-    return SS_OK;
 }
 
 static int records(ss_db *db, ss_arena *a, ss_sql *q, long long key, long long cursor, int limit,

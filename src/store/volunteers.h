@@ -71,11 +71,6 @@ typedef struct ss_service_record {
     time_t created_at, activity_starts_at;
 } ss_service_record;
 
-/* Appends a correction row for user_id on activity_id. SS_ENOTFOUND: the user never signed up
- * for or checked in to the activity; SS_EINVALID: the user's minutes for the activity would
- * fall below zero. */
-int ss_store_service_correct(ss_db *db, ss_arena *a, long long user_id, long long activity_id, long minutes,
-                             const char *reason, long long by_user, ss_service_record *out);
 /* The user's ledger, newest first, before the cursor (record id), and the total of all rows. */
 int ss_store_service_records_of(ss_db *db, ss_arena *a, long long user_id, long long before_id, int limit,
                                 ss_service_record **out, int *n, long *total);
