@@ -109,11 +109,12 @@ static int volunteer_put(ss_req *req)
 
 /* DELETE /me/volunteer -> 204: the volunteer's personal data (name, phone, ID number and its
  * hash, skills) is erased; the row, the volunteer number and every service record stay, so the
- * ledger and issued certificates remain true without naming the person. Again -> 204. */
+ * ledger and issued certificates remain true without naming the person. Again, or never
+ * registered -> 204 (nothing is left to erase). */
 static int volunteer_erase(ss_req *req)
 {
     int rc = ss_store_volunteer_erase(req->db, req->arena, req->caller.user_id);
-    if (rc == SS_ENOTFOUND) return ss_reply_error(req, "volunteer_required");
+    if (rc == SS_ENOTFOUND) return ss_reply_empty(req, 204);   /* nothing was ever registered: nothing to erase */
     if (rc || (rc = ss_caller_forget(req->cache, req->caller.user_id))) return rc;
     return ss_reply_empty(req, 204);
 }

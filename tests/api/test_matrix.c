@@ -139,13 +139,16 @@ static struct {
     long long contest;        /* submissions and voting both open */
     long long approved;       /* an approved project of `contest` */
     char volunteer_idno[19];  /* R_VOLUNTEER's ID number */
+    long long ended;          /* an activity of act_org that has ended (after setup); target signed up */
+    time_t ended_at;
+    long long cert;           /* a certificate of R_VOLUNTEER */
 } W;
 
 /* Object states. A route with a subject is tried in both states of its kind; a route whose
  * body names an org (F_BODY_ORG) in both org states; any other route once (ST_NONE). */
-enum state { ST_NONE, ST_FILED, ST_PENDING, ST_PUBLISHED, ST_DRAFT, NSTATES };
+enum state { ST_NONE, ST_FILED, ST_PENDING, ST_PUBLISHED, ST_DRAFT, ST_CORRECTION, NSTATES };
 static const char *const state_names[NSTATES] = {"-", "filed org", "pending org", "published activity",
-                                                 "draft activity"};
+                                                 "draft activity", "pending correction"};
 
 /* ================================================================ the table of valid bodies */
 
@@ -165,10 +168,13 @@ static const char *const state_names[NSTATES] = {"-", "filed org", "pending org"
 #define PROJECT_BODY "{\"org_id\":$S,\"title\":\"MX $N\",\"summary\":\"A garden.\",\"budget_cents\":5000}"
 #define SCAN_BODY "{\"token\":\"forged.token\",\"lat\":31.230416,\"lng\":121.473701}"
 
-enum id_kind { ID_SUBJECT, ID_CONTEST, ID_PROJECT };   /* a route's {id}: its subject (if any), a contest, a project */
+/* a route's {id}: its subject (if any), a contest, a project, the target volunteer, a certificate */
+enum id_kind { ID_SUBJECT, ID_CONTEST, ID_PROJECT, ID_TARGET, ID_CERT };
 enum {
     F_NEW_SESSION = 1,   /* the call ends the session: use a fresh one of the same user */
     F_BODY_ORG = 4,      /* the body's org_id is checked with the leader rule (a hidden org: 422) */
+    F_REREGISTER = 8,    /* the call erases the volunteer: register again after it */
+    F_CERT_OWNER = 16,   /* only the certificate's volunteer (R_VOLUNTEER) and admins; others 404 */
 };
 
 static const struct body_entry {
@@ -220,6 +226,25 @@ static const struct body_entry {
     {"POST", API "/contest-projects/{id}/reject", "{\"reason\":\"out of scope\"}", ID_PROJECT, 0},
     {"POST", API "/contests/{id}/votes", "{\"project_id\":$P}", ID_CONTEST, 0},
     {"GET", API "/audit", NULL, ID_SUBJECT, 0},
+    {"DELETE", API "/me/volunteer", NULL, ID_SUBJECT, F_REREGISTER},
+    {"POST", API "/volunteers/{user_id}/identity", "{\"real_name\":\"王更正\",\"reason\":\"typo at registration\"}",
+     ID_TARGET, 0},
+    {"POST", API "/volunteers/{user_id}/suspend", NULL, ID_TARGET, 0},
+    {"POST", API "/volunteers/{user_id}/unsuspend", NULL, ID_TARGET, 0},
+    {"POST", API "/me/service-records/requests", "{\"activity_id\":$E,\"minutes\":5,\"reason\":\"forgot to scan\"}",
+     ID_SUBJECT, 0},
+    {"GET", API "/service-corrections", NULL, ID_SUBJECT, 0},
+    {"POST", API "/service-corrections/{id}/approve", NULL, ID_SUBJECT, 0},
+    {"POST", API "/service-corrections/{id}/reject", "{\"note\":\"no evidence\"}", ID_SUBJECT, 0},
+    {"GET", API "/me/volunteer-code", NULL, ID_SUBJECT, 0},
+    {"GET", API "/me/volunteer-code.svg", NULL, ID_SUBJECT, 0},
+    {"DELETE", API "/me/volunteer-code", NULL, ID_SUBJECT, 0},
+    {"POST", API "/activities/{id}/attendance-batch",
+     "{\"items\":[{\"token\":\"v1.1.0.forgedforgedforgedforged\",\"action\":\"checkin\",\"at\":\"$H\"}]}",
+     ID_SUBJECT, 0},
+    {"POST", API "/me/service-certificates", "{}", ID_SUBJECT, 0},
+    {"GET", API "/certificates/{number}", NULL, ID_CERT, 0},
+    {"GET", API "/certificates/{number}/pdf", NULL, ID_CERT, F_CERT_OWNER},
 };
 #define NBODIES (sizeof bodies / sizeof bodies[0])
 
@@ -248,6 +273,7 @@ static char *expand(const char *tpl, enum role ro, long long org)
         case 'S': snprintf(v, sizeof v, "%lld", org); break;
         case 'P': snprintf(v, sizeof v, "%lld", W.approved); break;
         case 'V': snprintf(v, sizeof v, "%s", W.volunteer_idno); break;
+        case 'E': snprintf(v, sizeof v, "%lld", W.ended); break;
         case 'O':
             if (ro == R_ANON) snprintf(v, sizeof v, "mxanon_%s", run_tag);
             else snprintf(v, sizeof v, "%s", users[ro].openid);
@@ -341,6 +367,13 @@ static long long object_of(enum state st)
     case ST_PENDING: return objects[st].id = org_make(&users[R_LEADER], 0);
     case ST_PUBLISHED: return objects[st].id = activity_make(1, NULL);
     case ST_DRAFT: return objects[st].id = activity_make(0, NULL);
+    case ST_CORRECTION: {   /* a pending correction of the ended activity for target, by the social worker */
+        while (time(NULL) <= W.ended_at) sleep(1);
+        char body[128];
+        snprintf(body, sizeof body, "{\"user_id\":%lld,\"minutes\":1,\"reason\":\"late scan\"}", target.id);
+        return objects[st].id = jid(want(201, req("POST", users[R_SW].token, body,
+                                                  API "/activities/%lld/service-records", W.ended)), "id");
+    }
     default: return 0;
     }
 }
@@ -367,6 +400,22 @@ static int group_setup(void **state)
 
     W.org_b = org_make(&users[R_OLEADER], 1);
     W.act_org = org_make(&users[R_LEADER], 1);
+    /* an activity that ends in a few seconds: corrections wait for its end (object_of) */
+    char s_at[40], e_at[40], extra[128];
+    W.ended_at = time(NULL) + 4;
+    fmt_time(W.ended_at - HOUR, s_at, sizeof s_at);
+    fmt_time(W.ended_at, e_at, sizeof e_at);
+    snprintf(extra, sizeof extra, "{\"starts_at\":\"%s\",\"ends_at\":\"%s\"}", s_at, e_at);
+    W.ended = activity_make(1, extra);
+    want(201, req("POST", target.token, NULL, API "/activities/%lld/signups", W.ended));
+    char idno[19], vbody[256];   /* target is a volunteer too: admins fix, suspend and unsuspend it */
+    new_id_number(idno);
+    snprintf(vbody, sizeof vbody, "{\"real_name\":\"赵目标\",\"phone\":\"13800138001\",\"id_number\":\"%s\"}", idno);
+    want(200, req("PUT", target.token, vbody, API "/me/volunteer"));
+    const char *num = api_json_str(want(201, req("POST", users[R_VOLUNTEER].token, "{}", API "/me/service-certificates")),
+                                   "number");
+    assert_non_null(num);
+    W.cert = strtoll(num, NULL, 10);
     W.contest = contest_make();
     W.approved = project_make(W.contest, 1);
     return 0;
@@ -404,7 +453,7 @@ static facts facts_of(enum role ro, enum state st)
     return (facts){
         .authed = ro != R_ANON, .admin = d->admin, .cadmin = d->cadmin, .volunteer = d->volunteer,
         .cadmin_any = d->cadmin_any,
-        .public_visible = st == ST_FILED || st == ST_PUBLISHED,
+        .public_visible = st == ST_FILED || st == ST_PUBLISHED,   /* a correction: only its org's and approvers */
         .owner = org && ro == R_LEADER,          /* the leader files every org; activities have no filer */
         .role = st == ST_PENDING ? OR_NONE : d->home,   /* nobody holds a role in an org not yet filed */
     };
@@ -435,7 +484,7 @@ static expect derive(ss_access access, int has_subject, ss_rule rule, const fact
     if (!f->public_visible && role == OR_NONE && !cadmin && !owner) return (expect){404, "not_found"};
     int ok = rule == SS_RULE_VISIBLE || (rule == SS_RULE_ORG_LEADER && role == OR_LEADER) ||
              (rule == SS_RULE_ORG_STAFF && (role == OR_LEADER || role == OR_SW)) ||
-             (rule == SS_RULE_COMMUNITY_ADMIN && cadmin);
+             (rule == SS_RULE_COMMUNITY_ADMIN && cadmin) || (rule == SS_RULE_APPROVER && (role == OR_LEADER || cadmin));
     if (ok) return (expect){0, NULL};
     if ((rule == SS_RULE_ORG_LEADER || rule == SS_RULE_ORG_STAFF) && owner && !f->public_visible)
         return (expect){409, "org_not_filed"};
@@ -453,6 +502,7 @@ static expect expected(const ss_route *rt, const struct body_entry *b, enum role
         if (e.status == 404) e = (expect){422, "validation_failed"};
         if (e.status) return e;
     }
+    if ((b->flags & F_CERT_OWNER) && ro != R_VOLUNTEER && ro != R_ADMIN) return (expect){404, "not_found"};
     return e;
 }
 
@@ -558,6 +608,7 @@ static int states_of(const ss_route *rt, const struct body_entry *b, enum state 
 {
     if (rt->subject == SS_SUBJECT_ORG || (b->flags & F_BODY_ORG)) return out[0] = ST_FILED, out[1] = ST_PENDING, 2;
     if (rt->subject == SS_SUBJECT_ACTIVITY) return out[0] = ST_PUBLISHED, out[1] = ST_DRAFT, 2;
+    if (rt->subject == SS_SUBJECT_CORRECTION) return out[0] = ST_CORRECTION, 1;
     return out[0] = ST_NONE, 1;
 }
 
@@ -567,6 +618,8 @@ static int cell(const ss_route *rt, const struct body_entry *b, enum role ro, en
     long long subject = st == ST_NONE ? 0 : object_of(st), id = subject;
     if (rt->subject == SS_SUBJECT_NONE) {
         if (b->id == ID_CONTEST) id = W.contest;
+        else if (b->id == ID_TARGET) id = target.id;
+        else if (b->id == ID_CERT) id = W.cert;
         else if (b->id == ID_PROJECT) {
             if (!project.id || project.dirty) project.id = project_make(W.contest, 0), project.dirty = 0;
             id = project.id;
@@ -595,6 +648,11 @@ static int cell(const ss_route *rt, const struct body_entry *b, enum role ro, en
     if (strcmp(rt->method, "GET") != 0 && r->status >= 200 && r->status < 300) {   /* it may have changed */
         if (rt->subject != SS_SUBJECT_NONE) objects[st].dirty = 1;
         if (b->id == ID_PROJECT) project.dirty = 1;
+        if ((b->flags & F_REREGISTER) && ro == R_VOLUNTEER) {   /* erased: the volunteer registers again */
+            char *again = expand(VOLUNTEER_BODY, R_VOLUNTEER, 0);
+            want(200, req("PUT", token, again, API "/me/volunteer"));
+            free(again);
+        }
     }
     free(body);
     free(fresh);
@@ -811,15 +869,18 @@ static void mass_member_and_correction(void)
 
     long long act = activity_make(1, NULL);
     want(201, req("POST", target.token, NULL, API "/activities/%lld/signups", act));
+    (void)act;   /* corrections wait for an activity's end: the ended one of the setup */
     snprintf(body, sizeof body,
-             "{\"user_id\":%lld,\"minutes\":30,\"reason\":\"late scan\",\"created_by\":%lld,\"kind\":\"checkout\","
-             "\"activity_id\":1,\"id\":999}",
+             "{\"user_id\":%lld,\"minutes\":1,\"reason\":\"late scan\",\"proposed_by\":%lld,\"kind\":\"request\","
+             "\"status\":\"approved\",\"activity_id\":1,\"id\":999}",
              target.id, users[R_ADMIN].id);
-    api_response *r = req("POST", users[R_LEADER].token, body, API "/activities/%lld/service-records", act);
+    while (time(NULL) <= W.ended_at) sleep(1);
+    api_response *r = req("POST", users[R_LEADER].token, body, API "/activities/%lld/service-records", W.ended);
     if (!accepted(r, "POST service-records with read-only members")) return;
-    CHECK(jid(r, "created_by") == users[R_LEADER].id, "correction \"created_by\" taken: %s", r->body);
-    CHECK(jstr_is(r, "kind", "correction"), "correction \"kind\" taken: %s", r->body);
-    CHECK(jid(r, "activity_id") == act, "correction \"activity_id\" taken: %s", r->body);
+    CHECK(jid(r, "proposed_by") == users[R_LEADER].id, "correction \"proposed_by\" taken: %s", r->body);
+    CHECK(jstr_is(r, "kind", "staff"), "correction \"kind\" taken: %s", r->body);
+    CHECK(jstr_is(r, "status", "pending"), "correction \"status\" taken: %s", r->body);
+    CHECK(jid(r, "activity_id") == W.ended, "correction \"activity_id\" taken: %s", r->body);
 }
 
 /* POST /communities: the id is the server's. */
