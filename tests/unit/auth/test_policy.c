@@ -80,6 +80,25 @@ static void org_roles(void **state)
     assert_int_equal(ss_policy_decide(&ad, SS_RULE_ORG_LEADER, &none), SS_EFORBIDDEN);
 }
 
+/* A correction is decided by its org's leader, the community's admin or an admin; it is seen by the
+ * org's people and its approvers only (the two-person rule itself is domain/checkin.c's). */
+static void correction_approvers(void **state)
+{
+    (void)state;
+    ss_caller u = user(60), mine = cadmin(admin_of_7), other = cadmin(admin_of_8), ad = admin(), a = anon();
+    ss_policy_facts leader = facts(0, SS_ORG_ROLE_LEADER), sw = facts(0, SS_ORG_ROLE_SOCIAL_WORKER),
+                    member = facts(0, SS_ORG_ROLE_MEMBER), none = facts(0, SS_ORG_ROLE_NONE);
+    none.owner_id = leader.owner_id = sw.owner_id = member.owner_id = 0;   /* corrections have no filer */
+    assert_int_equal(ss_policy_decide(&u, SS_RULE_APPROVER, &leader), SS_OK);
+    assert_int_equal(ss_policy_decide(&u, SS_RULE_APPROVER, &sw), SS_EFORBIDDEN);
+    assert_int_equal(ss_policy_decide(&u, SS_RULE_APPROVER, &member), SS_EFORBIDDEN);
+    assert_int_equal(ss_policy_decide(&u, SS_RULE_APPROVER, &none), SS_ENOTFOUND);
+    assert_int_equal(ss_policy_decide(&mine, SS_RULE_APPROVER, &none), SS_OK);
+    assert_int_equal(ss_policy_decide(&ad, SS_RULE_APPROVER, &none), SS_OK);
+    assert_int_equal(ss_policy_decide(&other, SS_RULE_APPROVER, &none), SS_ENOTFOUND);
+    assert_int_equal(ss_policy_decide(&a, SS_RULE_APPROVER, &leader), SS_ENOTFOUND);
+}
+
 static void community_admin_scope(void **state)
 {
     (void)state;
@@ -110,6 +129,7 @@ int main(void)
         cmocka_unit_test(hidden_objects_are_not_found),
         cmocka_unit_test(owner_members_and_admins_see_hidden),
         cmocka_unit_test(org_roles),
+        cmocka_unit_test(correction_approvers),
         cmocka_unit_test(community_admin_scope),
         cmocka_unit_test(anonymous_has_no_role),
     };
