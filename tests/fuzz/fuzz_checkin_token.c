@@ -1,4 +1,5 @@
-/* libFuzzer target: the check-in code verifier. Nothing but a code we made may verify. */
+/* libFuzzer target: the check-in code verifier (both purposes) and the personal volunteer code
+ * verifier. Nothing but a code we made may verify. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,6 +30,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (id <= 0 || (strcmp(a, tok) != 0 && strcmp(b, tok) != 0)) __builtin_trap();
     } else if (st != SS_TOKEN_INVALID && st != SS_TOKEN_EXPIRED) {
         __builtin_trap();
+    }
+    if (ss_checkin_token_verify_for(key, sizeof key, SS_CODE_CHECKOUT, tok, now, 30, &id) == SS_TOKEN_OK) {
+        char a[SS_CHECKIN_TOKEN_MAX], b[SS_CHECKIN_TOKEN_MAX];
+        time_t e;
+        ss_checkin_token_make_for(key, sizeof key, SS_CODE_CHECKOUT, id, now, 30, a, &e);
+        ss_checkin_token_make_for(key, sizeof key, SS_CODE_CHECKOUT, id, now - 30, 30, b, &e);
+        if (id <= 0 || (strcmp(a, tok) != 0 && strcmp(b, tok) != 0)) __builtin_trap();
+    }
+    long long uid = -1;
+    long nonce = -1;
+    if (ss_volunteer_token_verify(key, sizeof key, tok, &uid, &nonce)) {
+        char v[SS_CHECKIN_TOKEN_MAX];
+        ss_volunteer_token_make(key, sizeof key, uid, nonce, v);
+        if (uid <= 0 || nonce < 0 || strcmp(v, tok) != 0) __builtin_trap();
     }
     free(tok);
     return 0;
