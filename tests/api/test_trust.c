@@ -663,6 +663,8 @@ TEST(test_offline_batch) {
     assert_int_equal(ledger_of(W.off.id, v1->id), 30);
     assert_int_equal(total_of(v1), 30);
     assert_int_equal(ledger_of(W.off.id, v4->id), 0);
+    const char *const never[] = {v1->name, v1->idno, c1, NULL};
+    assert_audit("activity", W.off.id, "attendance.batch", W.leader->id, never);
     /* a new code of v2 works */
     free(c2);
     c2 = code_of(v2);
@@ -861,6 +863,7 @@ TEST(test_erasure) {
     assert_result(r, 0, "refused", "volunteer_code_invalid");
     api_free(r);
     expect_error(403, "volunteer_required", req("GET", v, NULL, API "/me/volunteer-code"));
+    expect_error(410, "gone", req("GET", v, NULL, API "/certificates/%s/pdf", number));   /* no paper without a name */
     /* the same person may register again: the same number, the same records */
     expect_status(200, req("PUT", v, volunteer_body(v), API "/me/volunteer"));
     r = ok(200, req("GET", v, NULL, API "/me"));
