@@ -19,9 +19,12 @@
 #include "util/certpdf.h"
 #include "util/timefmt.h"
 
-/* "<scheme>://<host>" of this request, or "" when the Host header is not a plain host[:port]. */
+/* The origin verification URLs name: the configured public_url (production: set it, so no Host
+ * header chooses what a certificate's QR code points at), else "<scheme>://<host>" of this
+ * request, or "" when the Host header is not a plain host[:port]. */
 static const char *origin(ss_req *req)
 {
+    if (req->app->cfg->public_url && *req->app->cfg->public_url) return req->app->cfg->public_url;
     const char *host = ss_req_header(req, "HTTP_HOST"), *scheme = ss_req_header(req, "REQUEST_SCHEME");
     if (!host || !*host || strlen(host) > 200 || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                                               "0123456789.-:[]") != strlen(host))

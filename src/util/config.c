@@ -59,6 +59,7 @@ static const option options[] = {
     INT(signup_rate_user_per_s, 1, 1000, 60),
     INT(vote_rate_addr_per_s, 1, 1000000, 1000),
     STR(time_zone, "Asia/Shanghai"),
+    STR(public_url, ""),
     STR(log_level, "info"),
     STR(secrets_file, ""),
 };

@@ -46,6 +46,7 @@ typedef struct ss_config {
     int vote_rate_addr_per_s;
     /* Presentation and operations */
     char *time_zone;
+    char *public_url;       /* "https://host" certificates' verification URLs name; "": the request's Host */
     char *log_level;
     char *secrets_file;
 } ss_config;
