@@ -39,6 +39,13 @@ static const ss_error_def defs[] = {
     {"voting_closed", 409, "Voting is not open for this contest now.", "当前不在投票时间内。"},
     {"submission_closed", 409, "Project submission for this contest has closed.", "本次创投项目申报已截止。"},
     {"not_checked_in", 409, "Check in before checking out.", "请先签到再签退。"},
+    {"activity_not_ended", 409, "The activity has not ended yet.", "活动尚未结束。"},
+    {"not_a_participant", 403, "Only people who took part in the activity may do this.", "仅参加过该活动的人可以进行此操作。"},
+    {"already_rated", 409, "You have already rated this activity.", "您已评价过该活动。"},
+    {"already_voted", 409, "You have already voted in this consultation.", "您已在本次协商中投过票。"},
+    {"not_a_resident_here", 403, "Only residents of this community may take part.", "仅本社区居民可以参与。"},
+    {"not_a_reviewer", 403, "Only the contest's reviewers may review its projects.", "仅本次创投的评审专家可以评审。"},
+    {"review_closed", 409, "Reviews can no longer be changed: voting has ended.", "投票已结束，评审不能再修改。"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
