@@ -13,6 +13,7 @@
 #include "http/validate.h"
 #include "store/contests.h"
 #include "store/orgs.h"
+#include "store/ratings.h"
 
 static json_t *view_contest(const ss_contest *c, time_t now)
 {
@@ -222,7 +223,8 @@ static int reviewer_add(ss_req *req)
     if (rc || (rc = ss_v_body(&v, req, NULL))) return rc;
     long long user = ss_v_int(&v, "user_id", 1, 1, INT64_MAX, 0, NULL);
     if ((rc = ss_v_finish(&v))) return rc;
-    rc = ss_store_reviewer_add(req->db, req->arena, c.id, user, req->caller.user_id, &created);
+    rc = ss_store_user_exists(req->db, req->arena, user);
+    if (rc == SS_OK) rc = ss_store_reviewer_add(req->db, req->arena, c.id, user, req->caller.user_id, &created);
     if (rc == SS_ENOTFOUND) {
         ss_v_fail(&v, "user_id", "no such user");
         return ss_v_finish(&v);

@@ -167,7 +167,7 @@ void ss_req_forget_flush(ss_req *req)
 
 int ss_reply_json(ss_req *req, int status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(body);
     if (!text) ss_fatal_oom(0);
     ss_arena_on_reset(req->arena, free_cb, text);
