@@ -18,14 +18,11 @@ static ss_sql q_social_workers = SS_SQL(
     "SELECT o.community_id, COUNT(DISTINCT m.user_id) FROM communities c "
     "JOIN organizations o ON o.community_id = c.id AND o.status = 'filed' "
     "JOIN org_members m ON m.org_id = o.id AND m.role = 'social_worker' WHERE " MATCH " GROUP BY o.community_id");
-static ss_sql q_org_year = SS_SQL(
-    "SELECT s.community_id, SUM(s.activities_held > 0 AND o.status = 'filed'), SUM(s.activities_held), "
-    "SUM(s.minutes), SUM(s.rating_sum), SUM(s.rating_count) FROM communities c "
-    "JOIN stats_org_year s ON s.community_id = c.id AND s.year = ? JOIN organizations o ON o.id = s.org_id "
-    "WHERE " MATCH " GROUP BY s.community_id");
-static ss_sql q_volunteers = SS_SQL(
-    "SELECT s.community_id, s.volunteers_active FROM communities c "
-    "JOIN stats_community_year s ON s.community_id = c.id AND s.year = ? WHERE " MATCH);
+/* one summary row per community and year (sql/033_stats.sql) */
+static ss_sql q_year = SS_SQL(
+    "SELECT s.community_id, s.orgs_active, s.activities_held, s.minutes, s.rating_sum, s.rating_count, "
+    "s.volunteers_active FROM communities c JOIN stats_community_year s ON s.community_id = c.id AND s.year = ? "
+    "WHERE " MATCH);
 static ss_sql q_projects = SS_SQL(
     "SELECT p.community_id, p.kind, p.status, COUNT(*) FROM communities c "
     "JOIN service_projects p ON p.community_id = c.id AND p.starts_on >= ? AND p.starts_on < ? "
@@ -111,20 +108,17 @@ int ss_store_stats(ss_db *db, ss_arena *a, const ss_stats_filter *f, int max, ss
     for (int i = 0; i < res.nrows; i++)
         if ((row = find(rows, nrows, ss_db_int(res.rows[i][0])))) row->counts.social_workers = ss_db_int(res.rows[i][1]);
     ss_db_val year[] = {SS_DB_I(f->year)};
-    if ((rc = run(db, a, &q_org_year, f, year, 1, &res))) return rc;
+    if ((rc = run(db, a, &q_year, f, year, 1, &res))) return rc;
     for (int i = 0; i < res.nrows; i++) {
         char **r = res.rows[i];
         if (!(row = find(rows, nrows, ss_db_int(r[0])))) continue;
-        row->counts.orgs_active = r[1] ? ss_db_int(r[1]) : 0;
-        row->counts.activities_held = r[2] ? ss_db_int(r[2]) : 0;
-        row->counts.service_minutes = r[3] ? ss_db_int(r[3]) : 0;
-        row->counts.rating_sum = r[4] ? ss_db_int(r[4]) : 0;
-        row->counts.rating_count = r[5] ? ss_db_int(r[5]) : 0;
+        row->counts.orgs_active = ss_db_int(r[1]);
+        row->counts.activities_held = ss_db_int(r[2]);
+        row->counts.service_minutes = ss_db_int(r[3]);
+        row->counts.rating_sum = ss_db_int(r[4]);
+        row->counts.rating_count = ss_db_int(r[5]);
+        row->counts.volunteers_active = ss_db_int(r[6]);
     }
-    if ((rc = run(db, a, &q_volunteers, f, year, 1, &res))) return rc;
-    for (int i = 0; i < res.nrows; i++)
-        if ((row = find(rows, nrows, ss_db_int(res.rows[i][0]))))
-            row->counts.volunteers_active = ss_db_int(res.rows[i][1]);
     /* the Shanghai calendar year: needs' created_at is UTC, projects' dates are local */
     char d0[32], d1[32], t0[48], t1[48];
     snprintf(d0, sizeof d0, "%04d-01-01", f->year);
