@@ -17,6 +17,7 @@
 #include "store/orgs.h"
 
 #define COMMENTS_SHOWN 50
+#define LAST_STORABLE_TIME ((time_t)2145916799)   /* 2037-12-31T23:59:59Z: what the store's times hold */
 
 static int may_convene(const ss_req *req, const ss_consultation *c)
 {
@@ -68,6 +69,7 @@ static int consultation_create(ss_req *req)
     c.body = ss_v_string(&v, "body", 1, 1, 4000);
     c.closes_at = ss_v_time(&v, "closes_at", 1, NULL);
     if (c.closes_at && c.closes_at <= req->now) ss_v_fail(&v, "closes_at", "must be in the future");
+    if (c.closes_at > LAST_STORABLE_TIME) ss_v_fail(&v, "closes_at", "must be before 2038");
     json_t *opts = json_object_get(body, "options"), *x;
     size_t i;
     if (!json_is_array(opts)) {

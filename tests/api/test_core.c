@@ -436,6 +436,13 @@ TEST(test_consultation)
                                            "title", "One option", "body", "b", "options", "Only", "closes_at", closes)),
                                API "/consultations"),
                        422, "options", __FILE__, __LINE__);
+    /* after what the store holds (2037-12-31): 422, never a 5xx */
+    api_field_error_at(api_req("POST", W.cadmin.token,
+                               J(json_pack("{s:I, s:s, s:s, s:[s, s], s:s}", "community_id", (json_int_t)W.community,
+                                           "title", "Far away", "body", "b", "options", "a", "b", "closes_at",
+                                           "2040-01-01T00:00:00Z")),
+                               API "/consultations"),
+                       422, "closes_at", __FILE__, __LINE__);
     long long id = api_jint(want(201, api_req("POST", W.cadmin.token, body, API "/consultations")), "id");
     api_user r1, r2, r3;
     api_login_user(&r1, "c_res1");
