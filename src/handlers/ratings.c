@@ -23,7 +23,7 @@ static int rating_create(ss_req *req)
     const ss_activity *a = &req->subject.activity;
     if (req->now < a->ends_at) return ss_reply_error(req, "activity_not_ended");
     if ((rc = ss_store_checked_in(req->db, req->arena, a->id, req->caller.user_id, &yes))) return rc;
-    if (!yes) return ss_reply_error(req, "not_a_participant");
+    if (!yes) return ss_reply_error_status(req, "not_a_participant", 403);   /* 409 for corrections */
     long long id;
     rc = ss_store_rating_create(req->db, req->arena, a->id, a->org_id, req->caller.user_id, score, comment, &id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "already_rated");
