@@ -25,7 +25,8 @@ static json_t *by_state(const long long n[SS_PSTATES])
                      "in_progress", (json_int_t)n[2], "completed", (json_int_t)n[3], "evaluated", (json_int_t)n[4]);
 }
 
-static json_t *view_figures(const ss_stats_counts *c)
+/* Sets the figures of c into v (an object); returns v. */
+static json_t *view_figures(const ss_stats_counts *c, json_t *v)
 {
     ss_stats_figures f;
     ss_stats_compute(c, &f);
@@ -33,7 +34,6 @@ static json_t *view_figures(const ss_stats_counts *c)
     json_object_set_new(orgs, "by_stage", json_pack("{s:I, s:I, s:I}", "startup", (json_int_t)c->orgs_by_stage[0],
                                                     "growing", (json_int_t)c->orgs_by_stage[1], "mature",
                                                     (json_int_t)c->orgs_by_stage[2]));
-    json_t *v = json_object();
     json_object_set_new(v, "orgs_filed", orgs);
     json_object_set_new(v, "orgs_target", json_integer(f.orgs_target));
     json_object_set_new(v, "social_workers", figure(c->social_workers, f.social_workers_target, f.social_workers_met));
@@ -67,10 +67,7 @@ static json_t *view_row(const ss_stats_row *r)
 {
     json_t *v = json_pack("{s:I, s:s, s:s, s:s, s:s}", "community_id", (json_int_t)r->community_id, "name", r->name,
                           "street", r->street, "district", r->district, "kind", r->kind);
-    json_t *f = view_figures(&r->counts);
-    json_object_update(v, f);
-    json_decref(f);
-    return v;
+    return view_figures(&r->counts, v);
 }
 
 /* One CSV field: quoted when needed; a leading = + - @ is defused (spreadsheet formulas). */
@@ -185,7 +182,7 @@ static int reply(ss_req *req, ss_stats_row *rows, int n, int year, int csv, cons
         json_object_set_new(v, "year", json_integer(year));
         return ss_reply_json(req, 200, v);
     }
-    json_t *arr = json_array(), *sum = view_figures(&total);
+    json_t *arr = json_array(), *sum = view_figures(&total, json_object());
     int met_orgs = 0, met_sw = 0, met_rate = 0;
     for (int i = 0; i < n; i++) {
         ss_stats_figures fi;
