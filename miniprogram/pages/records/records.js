@@ -1,0 +1,18 @@
+// My service records (服务记录) and the total time.
+const vol = require('../../utils/volunteer');
+const { messageFor } = require('../../utils/errors');
+
+Component({
+  data: { total: '', items: [], loaded: false, error: '' },
+  methods: {
+    onShow() {
+      return this.load();
+    },
+    load() {
+      return vol.serviceRecords().then(
+        (r) => this.setData({ total: r.totalText, items: r.items, loaded: true, error: '' }),
+        (err) => this.setData({ loaded: true, error: messageFor(err) })
+      );
+    },
+  },
+});

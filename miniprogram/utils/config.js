@@ -1,0 +1,9 @@
+// The one place that says where the API is. In WeChat DevTools and in production this is
+// the HTTPS domain configured as the mini-program's request 合法域名; the tests set
+// baseUrl to the throw-away stack (SANSHE_TEST_URL) before any request.
+module.exports = {
+  baseUrl: 'https://sanshe.example.cn',
+  // storage keys
+  tokenKey: 'sanshe_token',
+  userKey: 'sanshe_user',
+};

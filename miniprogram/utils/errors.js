@@ -1,0 +1,72 @@
+// Turning API errors into plain Chinese for people. The API's error shape is
+// {"error": {"code", "message", "fields"?}}; api.js asks for Chinese (Accept-Language: zh-CN),
+// so `message` is usually already right; codes that need more than the server says
+// (what to do next) get their own text here.
+
+const FIELD_LABELS = {
+  real_name: '姓名',
+  phone: '手机号',
+  id_number: '身份证号',
+  skills: '技能',
+  token: '签到码',
+  lat: '位置',
+  lng: '位置',
+  project_id: '项目',
+};
+
+const ADVICE = {
+  unauthorized: '登录已失效，请重新登录。',
+  checkin_code_expired: '签到码已过期，请重新扫描现场屏幕上最新的二维码。',
+  checkin_code_invalid: '这不是有效的签到码，请扫描活动现场的签到二维码。',
+  checkin_closed: '现在不在签到时间内（活动开始前30分钟至结束）。',
+  not_signed_up: '您尚未报名该活动，请先报名后再签到。',
+  volunteer_required: '请先完成志愿者实名登记，再签到。',
+  not_checked_in: '您还没有签到，请先签到再签退。',
+  vote_limit_reached: '您今天在本次评选中的票数已用完，明天再来吧。',
+  voting_closed: '当前不在投票时间内。',
+  signup_closed: '该活动已截止报名。',
+  id_number_taken: '该身份证号已被其他微信账号登记，如有疑问请联系社区。',
+  wx_code_invalid: '微信登录凭证无效，请重试。',
+  wx_rate_limited: '微信登录过于频繁，请稍后再试。',
+  wx_user_blocked: '该微信账号存在风险，已被限制登录。',
+  rate_limited: '操作太频繁了，请稍后再试。',
+  unavailable: '服务暂时不可用，请稍后重试。',
+  network: '网络连接失败，请检查网络后重试。',
+};
+
+class ApiError extends Error {
+  constructor(status, code, message, fields) {
+    super(message || code);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.fields = fields || null;
+  }
+}
+
+// An ApiError from a wx.request reply (statusCode, data) that is not 2xx.
+function fromReply(statusCode, data) {
+  const e = data && typeof data === 'object' && data.error ? data.error : {};
+  return new ApiError(statusCode, e.code || 'http_' + statusCode, e.message || '', e.fields);
+}
+
+function networkError(errMsg) {
+  const err = new ApiError(0, 'network', ADVICE.network);
+  err.detail = errMsg || '';
+  return err;
+}
+
+// Chinese text to show for err: advice for known codes, else the server's message,
+// with field reasons named in Chinese.
+function messageFor(err) {
+  if (!err) return '';
+  if (!(err instanceof ApiError)) return '出错了，请稍后重试。';
+  let text = ADVICE[err.code] || err.message || '出错了，请稍后重试。';
+  if (err.fields) {
+    const parts = Object.keys(err.fields).map((k) => (FIELD_LABELS[k] || k) + '：' + err.fields[k]);
+    if (parts.length) text += '\n' + parts.join('\n');
+  }
+  return text;
+}
+
+module.exports = { ApiError, fromReply, networkError, messageFor, ADVICE, FIELD_LABELS };
