@@ -38,6 +38,7 @@ class ApiError extends Error {
   constructor(status, code, message, fields) {
     super(message || code);
     this.name = 'ApiError';
+    this.serverMessage = message || '';
     this.status = status;
     this.code = code;
     this.fields = fields || null;
@@ -61,7 +62,8 @@ function networkError(errMsg) {
 function messageFor(err) {
   if (!err) return '';
   if (!(err instanceof ApiError)) return '出错了，请稍后重试。';
-  let text = ADVICE[err.code] || err.message || '出错了，请稍后重试。';
+  const fallback = err.status >= 500 ? ADVICE.unavailable : '出错了，请稍后重试。';
+  let text = ADVICE[err.code] || err.serverMessage || fallback;
   if (err.fields) {
     const parts = Object.keys(err.fields).map((k) => (FIELD_LABELS[k] || k) + '：' + err.fields[k]);
     if (parts.length) text += '\n' + parts.join('\n');
