@@ -34,6 +34,16 @@ async function waitFor(what, fn, ms) {
   }
 }
 
+// Waits until the page has nothing left in flight (no request unanswered, twice in a row),
+// so nothing updates a page after its test ended.
+async function idle() {
+  let quiet = 0;
+  await waitFor('the page to settle', async () => {
+    quiet = global.wx.$.inflight === 0 ? quiet + 1 : 0;
+    return quiet >= 3;
+  });
+}
+
 // A tap on the element, as a finger would.
 function tap(page, selector) {
   const node = page.querySelector(selector);
@@ -48,4 +58,4 @@ function type(page, selector, value) {
   node.dispatchEvent('input', { detail: { value } });
 }
 
-module.exports = { simulate, render, text, waitFor, tap, type, APP };
+module.exports = { simulate, render, text, waitFor, idle, tap, type, APP };

@@ -70,6 +70,7 @@ function createWx(openid) {
     toasts: [],
     navigations: [],
     logins: 0,
+    inflight: 0, // requests sent and not yet answered
   };
   const later = (fn, arg) => setTimeout(() => fn && fn(arg), 0);
   const cb = (o, ok, arg) => later(() => {
@@ -94,6 +95,12 @@ function createWx(openid) {
     request(o) {
       const rec = { method: o.method || 'GET', url: o.url, header: o.header, data: o.data };
       $.requests.push(rec);
+      $.inflight++;
+      const end = (fn) => (arg) => {
+        $.inflight--;
+        if (fn) fn(arg);
+      };
+      o = Object.assign({}, o, { success: end(o.success), fail: end(o.fail) });
       return realRequest(o, (reply) => {
         rec.statusCode = reply.statusCode;
         rec.reply = reply.data;
@@ -130,13 +137,13 @@ function createWx(openid) {
   return wx;
 }
 
-// Puts a fresh double for `openid` in place of the global wx (after miniprogram-simulate
-// installed its own) and points the mini-program's config at the stack.
-function installWx(openid) {
-  const w = createWx(openid);
+// Puts a double in place of the global wx (over what miniprogram-simulate installed): a
+// fresh one for an openid, or one made before (another person picks up the phone).
+// Returns the double, whose own storage and records stay with it.
+function installWx(who) {
+  const w = typeof who === 'string' ? createWx(who) : who;
   global.wx = Object.assign(global.wx || {}, w);
-  global.wx.$ = w.$;
-  return global.wx;
+  return w;
 }
 
 module.exports = { createWx, installWx, realRequest };
