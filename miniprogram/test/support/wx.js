@@ -9,6 +9,7 @@
 //   the page gets a network error instead of the reply (a reply lost on a bad connection).
 const http = require('http');
 const https = require('https');
+const { URL } = require('url'); // Node's (jsdom's global URL is not one http.request accepts on Node 18)
 
 function realRequest(opts, onSent) {
   const url = new URL(opts.url);
@@ -32,7 +33,7 @@ function realRequest(opts, onSent) {
     if (fn) fn(arg);
     if (opts.complete) opts.complete(arg);
   };
-  const req = lib.request(url, { method, headers: header, timeout: opts.timeout || 15000 }, (res) => {
+  const req = lib.request(url.toString(), { method, headers: header, timeout: opts.timeout || 15000 }, (res) => {
     const chunks = [];
     res.on('data', (c) => chunks.push(c));
     res.on('end', () => {
