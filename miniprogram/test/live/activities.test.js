@@ -3,6 +3,7 @@
 const { render, text, waitFor, idle, tap } = require('../support/pages');
 const { installWx } = require('../support/wx');
 const stack = require('../support/stack');
+const { shot } = require('../support/shots');
 const config = require('../../utils/config');
 
 let world;
@@ -30,6 +31,7 @@ test('the list filters by community, category and dates, nearest first with the 
   await waitFor('the community filter', () => titles(page).length === 2);
   expect(titles(page).sort()).toEqual(['一个名额的讲座' + world.t, '社区清洁日' + world.t].sort());
   expect(text(page)).toMatch(/距您 0 米/); // the double stands at the venue
+  shot(page, 'activities-list', '附近活动');
   // category: only the talk is a consultation
   const cat = page.data.categories.findIndex((c) => c.value === 'consultation');
   page.querySelector('#category').dispatchEvent('change', { detail: { value: String(cat) } });
@@ -66,10 +68,12 @@ test('sign up, queue on the waitlist, see the position, cancel and move up', asy
   await waitFor('Bob to be waitlisted', () => text(page, '#mine'));
   await idle();
   expect(text(page, '#mine')).toBe('我的报名：候补第 1 位');
+  shot(page, 'activity-waitlisted', '活动详情');
   let mine = render('signups');
   await mine.instance.onShow();
   expect(text(mine, '.signup')).toMatch('一个名额的讲座' + world.t);
   expect(text(mine, '.signup .status')).toBe('候补第 1 位');
+  shot(mine, 'signups-waitlist', '我的报名');
 
   // Ann cancels from the detail page
   installWx(ann);

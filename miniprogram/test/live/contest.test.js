@@ -3,6 +3,7 @@
 const { render, text, waitFor, idle, tap } = require('../support/pages');
 const { installWx } = require('../support/wx');
 const stack = require('../support/stack');
+const { shot } = require('../support/shots');
 const config = require('../../utils/config');
 
 let world;
@@ -40,6 +41,7 @@ test('a vote whose reply was lost is retried with the same key and counted once'
   await waitFor('the network error', () => /网络异常/.test(text(page, '#message') || ''));
   await idle();
   expect(text(page, '#vote-' + p1)).toBe('重试');
+  shot(page, 'contest-retry', '创投项目');
   expect(wx.$.requests.filter((r) => /\/votes$/.test(r.url)).map((r) => [r.statusCode, r.lost])).toEqual([[201, true]]);
   expect((await serverCounts())[p1]).toBe(1); // the server did count it
 
@@ -54,6 +56,7 @@ test('a vote whose reply was lost is retried with the same key and counted once'
   expect(votes[1].header['Idempotency-Key']).toBe(votes[0].header['Idempotency-Key']);
   expect(votes.map((r) => r.statusCode)).toEqual([201, 201]);
   expect(text(page, '#votes-left')).toBe('今天还剩 1 票');
+  shot(page, 'contest-voted', '创投项目');
   expect(text(page, '#count-' + p1)).toBe('1 票');
   expect((await serverCounts())[p1]).toBe(1);
 
@@ -85,6 +88,7 @@ test('the results rank the projects by votes with funding', async () => {
   await waitFor('the results', () => text(page, '#results-summary'));
   await idle();
   const ranked = page.querySelectorAll('.result').map((n) => n.dom.textContent.replace(/\s+/g, ' ').trim());
+  shot(page, 'contest-results', '评选结果');
   const api = await stack.want(200, 'GET', '/api/v1/contests/' + contest.contest + '/results');
   expect(api.items[0].id).toBe(p2);
   expect(ranked.length).toBe(2);

@@ -3,6 +3,7 @@
 const { render, text, waitFor, tap } = require('../support/pages');
 const { installWx } = require('../support/wx');
 const stack = require('../support/stack');
+const { shot } = require('../support/shots');
 const config = require('../../utils/config');
 
 beforeAll(() => {
@@ -46,6 +47,7 @@ test('when WeChat refuses the code, the person reads why in Chinese, and nothing
   tap(page, '#sign-in');
   const shown = await waitFor('an error on the page', () => text(page, '#error'));
   expect(shown).toBe('微信登录凭证无效，请重试。');
+  shot(page, 'login-refused', '登录');
   expect(wx.$.logins).toBe(1);
   expect(wx.$.requests.length).toBe(1);
   expect(wx.$.requests[0].statusCode).toBe(401);

@@ -3,6 +3,7 @@
 const { render, text, waitFor, idle, tap, type } = require('../support/pages');
 const { installWx } = require('../support/wx');
 const stack = require('../support/stack');
+const { shot } = require('../support/shots');
 const config = require('../../utils/config');
 
 let world;
@@ -29,6 +30,7 @@ test('the form is checked on the device first, then by the server', async () => 
   expect(text(page, '#err-id_number')).toMatch(/身份证号不正确/);
   expect(text(page, '#err-phone')).toBe('请填写11位大陆手机号');
   expect(text(page, '#err-real_name')).toBeNull();
+  shot(page, 'volunteer-device-check', '志愿者登记');
   expect(wx.$.requests.filter((r) => r.method === 'PUT')).toEqual([]); // nothing was sent
 
   // another account already holds this ID number: the server says so, in Chinese
@@ -60,6 +62,7 @@ test('register, check in and out with the leader\'s code, see the service record
   tap(form, '#submit');
   await waitFor('the registration', () => text(form, '#registered'));
   await idle();
+  shot(form, 'volunteer-registered', '志愿者登记');
   expect(text(form, '#registered')).toMatch(/已登记.*李\*.*\*{4}.*\*{11}/);
   const me = await stack.want(200, 'GET', '/api/v1/me', wx.getStorageSync(config.tokenKey));
   expect(me.volunteer.status).toBe('registered');
@@ -77,6 +80,7 @@ test('register, check in and out with the leader\'s code, see the service record
   tap(page, '#check-in');
   await waitFor('the geofence refusal', () => text(page, '#result'));
   await idle();
+  shot(page, 'checkin-outside', '扫码签到');
   expect(text(page, '#result')).toBe('您距离活动地点（玉林社区活动中心）约 1.0 公里，需在 200 米范围内才能签到，请走近后重试。');
 
   wx.$.location = { latitude: stack.VENUE.lat + 0.0005, longitude: stack.VENUE.lng }; // ~56 m away
@@ -85,6 +89,7 @@ test('register, check in and out with the leader\'s code, see the service record
   await waitFor('the check-in', () => /成功/.test(text(page, '#result') || ''));
   await idle();
   expect(text(page, '#result')).toBe('签到成功');
+  shot(page, 'checkin-ok', '扫码签到');
   const sent = wx.$.requests.filter((r) => r.url.endsWith('/api/v1/checkins'));
   expect(sent.map((r) => r.statusCode)).toEqual([403, 422, 201]);
   expect(sent[2].data).toEqual({ token: wx.$.scan, lat: stack.VENUE.lat + 0.0005, lng: stack.VENUE.lng });
@@ -110,6 +115,7 @@ test('register, check in and out with the leader\'s code, see the service record
   expect(api.items.map((r) => r.activity_id)).toEqual([world.activity]);
   expect(text(records, '.record')).toMatch('社区清洁日' + world.t);
   expect(text(records, '.record')).toMatch(world.t); // the org's name ends with the run tag too
+  shot(records, 'records', '服务记录');
   expect(text(records, '#total')).toBe(require('../../utils/format').formatMinutes(api.total_minutes));
 });
 
