@@ -3,6 +3,9 @@
 // baseUrl to the throw-away stack (SANSHE_TEST_URL) before any request.
 module.exports = {
   baseUrl: 'https://sanshe.example.cn',
+  // WeChat subscribe-message template ids the server sends (its config wx_tpl_*): the ones
+  // this mini-program asks people to allow, at most three per wx.requestSubscribeMessage call.
+  subscribeTemplates: [],
   // storage keys
   tokenKey: 'sanshe_token',
   userKey: 'sanshe_user',

@@ -12,6 +12,14 @@ const FIELD_LABELS = {
   lat: '位置',
   lng: '位置',
   project_id: '项目',
+  minutes: '时长',
+  reason: '理由',
+  title: '标题',
+  description: '描述',
+  body: '内容',
+  score: '评分',
+  comment: '评价',
+  option: '选项',
 };
 
 const ADVICE = {
@@ -32,6 +40,19 @@ const ADVICE = {
   rate_limited: '操作太频繁了，请稍后再试。',
   unavailable: '服务暂时不可用，请稍后重试。',
   network: '网络连接失败，请检查网络后重试。',
+  idempotency_key_reused: '这次操作与之前的请求冲突，请刷新后重试。',
+  identity_locked: '实名登记后不能修改姓名和身份证号；如需更正，请联系社区管理员。',
+  activity_not_ended: '活动结束后才能申请更正服务时长。',
+  not_a_participant: '您没有参加这个活动，不能进行此操作。',
+  minutes_over_cap: '申请的时长超过了活动的时长上限。',
+  ticket_expired: '登录二维码已过期，请在网页上刷新二维码后重新扫描。',
+  ticket_used: '这个登录二维码已经使用过了，请在网页上刷新后重新扫描。',
+  invite_expired: '邀请已失效（已使用或超过7天），请联系组织负责人重新邀请。',
+  already_member: '您已经是该组织的成员。',
+  already_rated: '您已经评价过这个活动了。',
+  already_voted: '您已经投过票了，每人只能投一次。',
+  not_a_resident_here: '只有本社区的居民可以参与这项协商；请先在“我的”中设置所在社区。',
+  content_risky: '内容未通过安全检查，请修改后再提交。',
 };
 
 class ApiError extends Error {

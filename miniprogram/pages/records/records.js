@@ -8,6 +8,13 @@ Component({
     onShow() {
       return this.load();
     },
+    correct(e) {
+      const d = e.currentTarget.dataset;
+      wx.navigateTo({ url: '/pages/correction/correction?activity_id=' + d.id + '&title=' + encodeURIComponent(d.title || '') });
+    },
+    certificate() {
+      wx.navigateTo({ url: '/pages/certificate/certificate' });
+    },
     load() {
       return vol.serviceRecords().then(
         (r) => this.setData({ total: r.totalText, items: r.items, loaded: true, error: '' }),
