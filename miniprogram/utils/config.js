@@ -5,7 +5,8 @@ module.exports = {
   baseUrl: 'https://sanshe.example.cn',
   // WeChat subscribe-message template ids the server sends (its config wx_tpl_*): the ones
   // this mini-program asks people to allow, at most three per wx.requestSubscribeMessage call.
-  subscribeTemplates: [],
+  // Replace with the template ids from the WeChat console (订阅消息), the same as the server's.
+  subscribeTemplates: ['tpl_activity_reminder', 'tpl_activity_update', 'tpl_review_result'],
   // storage keys
   tokenKey: 'sanshe_token',
   userKey: 'sanshe_user',

@@ -9,6 +9,9 @@
 //   the page gets a network error instead of the reply (a reply lost on a bad connection).
 const http = require('http');
 const https = require('https');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const { URL } = require('url'); // Node's (jsdom's global URL is not one http.request accepts on Node 18)
 
 function realRequest(opts, onSent) {
@@ -72,6 +75,11 @@ function createWx(openid) {
     navigations: [],
     logins: 0,
     inflight: 0, // requests sent and not yet answered
+    modalConfirm: false, // what the person taps in wx.showModal
+    subscribeAnswer: {}, // wx.requestSubscribeMessage: template id -> 'accept' | 'reject' (default)
+    subscribeAsks: [], // the tmplIds of each wx.requestSubscribeMessage call
+    downloads: [], // wx.downloadFile: {url, header, statusCode, tempFilePath}
+    opened: [], // wx.openDocument: {filePath, fileType}
   };
   const later = (fn, arg) => setTimeout(() => fn && fn(arg), 0);
   const cb = (o, ok, arg) => later(() => {
@@ -123,7 +131,44 @@ function createWx(openid) {
     },
     showModal(o) {
       $.modals.push({ title: o.title, content: o.content });
-      cb(o, true, { confirm: false, cancel: true });
+      cb(o, true, { confirm: $.modalConfirm, cancel: !$.modalConfirm });
+    },
+    // a real download (Node http) into a temporary file, as WeChat would
+    downloadFile(o) {
+      const rec = { url: o.url, header: o.header };
+      $.downloads.push(rec);
+      $.inflight++;
+      const url = new URL(o.url);
+      const lib = url.protocol === 'https:' ? https : http;
+      const end = (fn, arg) => {
+        $.inflight--;
+        if (fn) fn(arg);
+        if (o.complete) o.complete(arg);
+      };
+      const req = lib.get(url.toString(), { headers: o.header || {} }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const file = path.join(os.tmpdir(), 'wxfile-' + process.pid + '-' + $.downloads.length);
+          fs.writeFileSync(file, Buffer.concat(chunks));
+          rec.statusCode = res.statusCode;
+          rec.tempFilePath = file;
+          rec.contentType = res.headers['content-type'];
+          end(o.success, { statusCode: res.statusCode, tempFilePath: file, errMsg: 'downloadFile:ok' });
+        });
+      });
+      req.on('error', (e) => end(o.fail, { errMsg: 'downloadFile:fail ' + e.message }));
+    },
+    openDocument(o) {
+      $.opened.push({ filePath: o.filePath, fileType: o.fileType });
+      cb(o, true, { errMsg: 'openDocument:ok' });
+    },
+    requestSubscribeMessage(o) {
+      $.subscribeAsks.push(o.tmplIds);
+      if (o.tmplIds.length > 3) return cb(o, false, { errMsg: 'requestSubscribeMessage:fail TmplIds can\'t be more than 3', errCode: 20003 });
+      const res = { errMsg: 'requestSubscribeMessage:ok' };
+      o.tmplIds.forEach((id) => (res[id] = $.subscribeAnswer[id] || 'reject'));
+      cb(o, true, res);
     },
     showToast(o) {
       $.toasts.push(o.title);
