@@ -10,19 +10,29 @@ function absolute(url) {
   return /^https?:\/\//.test(url) ? url : config.baseUrl + url;
 }
 
-// -> Promise of the temporary file path; an API error (e.g. 404) as an ApiError.
-function download(url) {
-  return api.ensureSignedIn().then(() => new Promise((resolve, reject) => {
+function once(url) {
+  return new Promise((resolve, reject) => {
     wx.downloadFile({
       url: absolute(url),
       header: { Authorization: 'Bearer ' + api.getToken(), 'Accept-Language': 'zh-CN' },
       success: (r) => {
         if (r.statusCode >= 200 && r.statusCode < 300) resolve(r.tempFilePath);
-        else reject(new ApiError(r.statusCode, 'download_failed', '文件下载失败，请稍后重试。'));
+        else reject(new ApiError(r.statusCode, r.statusCode === 401 ? 'unauthorized' : 'download_failed', '文件下载失败，请稍后重试。'));
       },
       fail: (e) => reject(networkError(e && e.errMsg)),
     });
-  }));
+  });
+}
+
+// -> Promise of the temporary file path. Like api.request, a 401 signs in again once.
+function download(url) {
+  return api.ensureSignedIn()
+    .then(() => once(url))
+    .catch((err) => {
+      if (err.status !== 401) throw err;
+      api.clearSession();
+      return api.signIn().then(() => once(url));
+    });
 }
 
 function openPdf(filePath) {
