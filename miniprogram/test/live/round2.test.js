@@ -5,6 +5,7 @@ const { render, text, waitFor, idle, tap, type } = require('../support/pages');
 const { installWx } = require('../support/wx');
 const stack = require('../support/stack');
 const config = require('../../utils/config');
+const { shot } = require('../support/shots');
 
 const caps = JSON.parse(process.env.SANSHE_MP_CAPS || '{}');
 const when = (ok) => (ok ? describe : describe.skip);
@@ -38,6 +39,7 @@ when(caps.qrLogin)('scanning the web console\'s sign-in code', () => {
     await idle();
     expect(wx.$.modals[0].title).toBe('网页版登录确认');
     expect(text(page, '#result')).toBe('已确认，网页版正在登录。');
+    shot(page, 'scan-console-login', '扫一扫');
     const poll = await stack.want(200, 'GET', '/api/v1/auth/qr-tickets/' + ticket);
     expect(poll.status).toBe('confirmed');
     expect(poll.user.id).toBe(wx.getStorageSync(config.userKey).id);
@@ -70,6 +72,7 @@ when(caps.invites && caps.orgInvites)('accepting an organization\'s invitation',
     await waitFor('the answer', () => text(page, '#result'));
     await idle();
     expect(text(page, '#result')).toBe('已加入组织（成员）。');
+    shot(page, 'scan-invite', '扫一扫');
     const me = await stack.want(200, 'GET', '/api/v1/me', wx.getStorageSync(config.tokenKey));
     expect(me.orgs.map((o) => o.id)).toContain(world.org);
     // someone else with the same (now used) code
@@ -107,6 +110,7 @@ when(caps.notifications && caps.subscriptions)('notifications and WeChat reminde
     });
     await idle();
     expect(page.querySelectorAll('.unread').length).toBe(1);
+    shot(page, 'notifications', '消息通知');
     tap(page, '.notice');
     await waitFor('read', () => page.querySelectorAll('.unread').length === 0);
     await idle();
@@ -123,6 +127,7 @@ when(caps.certificates)('the service certificate', () => {
     await waitFor('the PDF to open', () => wx.$.opened.length === 1);
     await idle();
     expect(text(page, '#cert')).toMatch(/证明编号/);
+    shot(page, 'certificate', '志愿服务记录证明');
     const d = wx.$.downloads[0];
     expect(d.statusCode).toBe(200);
     expect(d.header.Authorization).toBe('Bearer ' + wx.getStorageSync(config.tokenKey));
@@ -157,5 +162,6 @@ when(caps.correctionRequests)('asking for a correction', () => {
     await waitFor('the answer', () => text(page, '#error'));
     await idle();
     expect(text(page, '#error')).toBe('活动结束后才能申请更正服务时长。');
+    shot(page, 'correction-refused', '申请更正');
   });
 });
