@@ -55,6 +55,7 @@ test('a vote whose reply was lost is retried with the same key and counted once'
   expect(votes[0].header['Idempotency-Key']).toMatch(/^[A-Za-z0-9._:-]{1,64}$/);
   expect(votes[1].header['Idempotency-Key']).toBe(votes[0].header['Idempotency-Key']);
   expect(votes.map((r) => r.statusCode)).toEqual([201, 201]);
+  expect(votes[1].replyHeader['idempotent-replayed']).toBe('true'); // the first reply, replayed
   expect(text(page, '#votes-left')).toBe('今天还剩 1 票');
   shot(page, 'contest-voted', '创投项目');
   expect(text(page, '#count-' + p1)).toBe('1 票');

@@ -113,6 +113,7 @@ function createWx(openid) {
       return realRequest(o, (reply) => {
         rec.statusCode = reply.statusCode;
         rec.reply = reply.data;
+        rec.replyHeader = reply.header;
         if ($.loseNextReplies > 0) {
           $.loseNextReplies--;
           rec.lost = true;
