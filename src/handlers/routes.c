@@ -17,6 +17,9 @@ static const ss_route_table *const tables[] = {
     &ss_service_record_routes,
     &ss_contest_routes,
     &ss_vote_routes,
+    &ss_invite_routes,
+    &ss_notification_routes,
+    &ss_qr_ticket_routes,
 };
 
 int ss_routes_register(ss_router *r)

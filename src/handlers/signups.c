@@ -6,6 +6,7 @@
 #include "handlers/handlers.h"
 #include "handlers/views.h"
 #include "http/errors.h"
+#include "http/notify.h"
 #include "http/request.h"
 #include "store/activities.h"
 
@@ -35,11 +36,27 @@ static int signup_join(ss_req *req)
 }
 
 /* -> 204, whether or not there was a sign-up to cancel */
+/* The cancel, the waitlist moving up, and the promoted person's notice: one transaction. */
+static int leave_tx(ss_db *db, void *arg)
+{
+    ss_req *req = arg;
+    const ss_activity *act = &req->subject.activity;
+    ss_promotion p;
+    int rc = ss_store_signup_leave(db, req->arena, act->id, req->caller.user_id, &p);
+    if (rc || !p.user_id) return rc;
+    ss_notice n = {.kind = "waitlist_promoted",
+                   .event_key = ss_arena_sprintf(req->arena, "waitlist_promoted:%lld:%lld", act->id, p.queue_seq),
+                   .activity_id = act->id,
+                   .title = ss_arena_sprintf(req->arena, "候补成功：%.60s", act->title),
+                   .body = "有人取消报名，您已从候补转为正式报名。"};
+    return ss_notify(req, SS_NOTIFY_USER, p.user_id, &n);
+}
+
 static int signup_leave(ss_req *req)
 {
     int rc = rate_limit(req);
     if (rc) return rc;
-    rc = ss_store_signup_leave(req->db, req->arena, req->subject.activity.id, req->caller.user_id);
+    rc = ss_db_tx(req->db, leave_tx, req);
     return rc ? rc : ss_reply_empty(req, 204);
 }
 

@@ -39,6 +39,15 @@ static const ss_error_def defs[] = {
     {"voting_closed", 409, "Voting is not open for this contest now.", "当前不在投票时间内。"},
     {"submission_closed", 409, "Project submission for this contest has closed.", "本次创投项目申报已截止。"},
     {"not_checked_in", 409, "Check in before checking out.", "请先签到再签退。"},
+    {"cannot_remove_self", 409, "The leader cannot remove themself; transfer the leadership first.",
+     "负责人不能移除自己，请先移交负责人身份。"},
+    {"invite_expired", 410, "This invitation has been used or has expired.", "该邀请已被使用或已过期。"},
+    {"already_member", 409, "You already belong to this organization.", "您已是该组织的成员。"},
+    {"capacity_below_confirmed", 409, "The capacity cannot be below the number of confirmed sign-ups.",
+     "活动名额不能少于已确认报名的人数。"},
+    {"ticket_expired", 410, "This sign-in QR code has expired or was already used; show a new one.",
+     "该登录二维码已过期或已使用，请刷新二维码。"},
+    {"ticket_used", 409, "This sign-in QR code was already confirmed.", "该登录二维码已被确认。"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

@@ -249,6 +249,8 @@ static int simple(ss_db *db, const char *sql)
 
 int ss_db_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx)
 {
+    /* Nested: part of the enclosing transaction, which commits, rolls back and retries it. */
+    if (db->in_tx) return fn(db, ctx);
     int rc = SS_EDEADLOCK;
     for (int attempt = 0; attempt < TX_RETRIES && rc == SS_EDEADLOCK; attempt++) {
         if (attempt) usleep((useconds_t)(1000 * attempt + rand() % 1000));  /* back off, desynchronise */

@@ -63,7 +63,9 @@ int ss_db_exec(ss_db *db, ss_sql *q, const ss_db_val *params, int nparams, ss_db
 
 /* Runs fn(db, ctx) inside a transaction, committing if it returns 0 and rolling back
  * otherwise; on SS_EDEADLOCK the whole transaction is retried up to 5 times. Returns fn's
- * result or the commit's. */
+ * result or the commit's. Inside another transaction fn simply runs as part of it (the outer
+ * one commits, rolls back and retries), so a handler can make several store calls and its
+ * notifications one atomic unit. */
 int ss_db_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx);
 
 /* Round trip to the server. Returns 0 or SS_EUNAVAIL. */
