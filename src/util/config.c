@@ -65,6 +65,7 @@ static const option options[] = {
     INT(sender_batch, 1, 1000, 50),
     INT(reminder_long_s, 60, 604800, 86400),
     INT(reminder_short_s, 60, 86400, 1800),
+    INT(sender_clock_offset_s, -604800, 604800, 0),
     INT(qr_ticket_ttl_s, 10, 120, 120),
     STR(time_zone, "Asia/Shanghai"),
     STR(log_level, "info"),
