@@ -138,6 +138,8 @@ static struct {
     long long contest;        /* submissions and voting both open */
     long long approved;       /* an approved project of `contest` */
     char volunteer_idno[19];  /* R_VOLUNTEER's ID number */
+    long long invite;         /* an invitation code (used by the first taker, 410 after) */
+    long long notice;         /* a notification of `target` */
 } W;
 
 /* Object states. A route with a subject is tried in both states of its kind; a route whose
@@ -164,10 +166,13 @@ static const char *const state_names[NSTATES] = {"-", "filed org", "pending org"
 #define PROJECT_BODY "{\"org_id\":$S,\"title\":\"MX $N\",\"summary\":\"A garden.\",\"budget_cents\":5000}"
 #define SCAN_BODY "{\"token\":\"forged.token\",\"lat\":31.230416,\"lng\":121.473701}"
 
-enum id_kind { ID_SUBJECT, ID_CONTEST, ID_PROJECT };   /* a route's {id}: its subject (if any), a contest, a project */
+/* a route's {id}: its subject (if any), a contest, a project, an invitation code of W.act_org, a fresh
+ * console sign-in ticket, or a notification of `target` (someone else's for every role) */
+enum id_kind { ID_SUBJECT, ID_CONTEST, ID_PROJECT, ID_INVITE, ID_TICKET, ID_NOTICE };
 enum {
     F_NEW_SESSION = 1,   /* the call ends the session: use a fresh one of the same user */
     F_BODY_ORG = 4,      /* the body's org_id is checked with the leader rule (a hidden org: 422) */
+    F_OWNED = 8,         /* the {id} must be the caller's own: another person's is 404 not_found */
 };
 
 static const struct body_entry {
@@ -218,6 +223,25 @@ static const struct body_entry {
     {"POST", API "/contest-projects/{id}/approve", NULL, ID_PROJECT, 0},
     {"POST", API "/contest-projects/{id}/reject", "{\"reason\":\"out of scope\"}", ID_PROJECT, 0},
     {"POST", API "/contests/{id}/votes", "{\"project_id\":$P}", ID_CONTEST, 0},
+    /* round 2: accounts, members, invitations, org activities, console sign-in, notifications */
+    {"PATCH", API "/me", "{\"nickname\":\"MX $N\"}", ID_SUBJECT, 0},
+    {"GET", API "/orgs/{id}/members", NULL, ID_SUBJECT, 0},
+    /* the second {param} is `target`, never a member of a fresh org: 204 (nothing to remove) */
+    {"DELETE", API "/orgs/{id}/members/{user_id}", NULL, ID_SUBJECT, 0},
+    {"POST", API "/orgs/{id}/invites", "{\"role\":\"member\"}", ID_SUBJECT, 0},
+    /* `target` is no member: the leader gets 422, and the world keeps its leader */
+    {"POST", API "/orgs/{id}/transfer", "{\"user_id\":$U}", ID_SUBJECT, 0},
+    {"POST", API "/invites/{code}/accept", NULL, ID_INVITE, 0},
+    {"GET", API "/invites/{code}/qr.svg", NULL, ID_INVITE, 0},
+    {"GET", API "/orgs/{id}/activities", NULL, ID_SUBJECT, 0},
+    {"PATCH", API "/activities/{id}", "{\"description\":\"Edited by the matrix.\"}", ID_SUBJECT, 0},
+    {"POST", API "/auth/qr-tickets", NULL, ID_SUBJECT, 0},
+    {"GET", API "/auth/qr-tickets/{ticket}", NULL, ID_TICKET, 0},
+    {"POST", API "/auth/qr-tickets/{ticket}/confirm", NULL, ID_TICKET, 0},
+    {"GET", API "/auth/qr-tickets/{ticket}/qr.svg", NULL, ID_TICKET, 0},
+    {"GET", API "/me/notifications", NULL, ID_SUBJECT, 0},
+    {"POST", API "/me/notifications/{id}/read", NULL, ID_NOTICE, F_OWNED},
+    {"POST", API "/me/subscriptions", "{\"template_id\":\"tpl_activity_update\"}", ID_SUBJECT, 0},
 };
 #define NBODIES (sizeof bodies / sizeof bodies[0])
 
@@ -367,6 +391,17 @@ static int group_setup(void **state)
     W.act_org = org_make(&users[R_LEADER], 1);
     W.contest = contest_make();
     W.approved = project_make(W.contest, 1);
+    /* an invitation into an org of its own: whoever accepts first joins it, and no subject changes */
+    long long invites_org = org_make(&users[R_OLEADER], 1);
+    W.invite = strtoll(api_jstr(want(201, req("POST", users[R_OLEADER].token, "{\"role\":\"member\"}",
+                                              API "/orgs/%lld/invites", invites_org)),
+                                "code"),
+                       NULL, 10);
+    long long told = org_make(&target, 0);   /* target files, the admin decides: target is told */
+    want(200, req("POST", users[R_ADMIN].token, NULL, API "/orgs/%lld/approve", told));
+    json_t *items = api_json_get(want(200, req("GET", target.token, NULL, API "/me/notifications?limit=1")), "items");
+    W.notice = (long long)json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+    assert_true(W.invite > 0 && W.notice > 0);
     return 0;
 }
 
@@ -442,6 +477,7 @@ static expect expected(const ss_route *rt, const struct body_entry *b, enum role
     facts f = facts_of(ro, st);
     expect e = derive(rt->access, rt->subject != SS_SUBJECT_NONE, rt->rule, &f);
     if (e.status) return e;
+    if (b->flags & F_OWNED) return (expect){404, "not_found"};   /* the matrix's id is target's */
     if (b->flags & F_BODY_ORG) {   /* the handler hides an org the caller may not see behind a field error */
         e = derive(SS_ACCESS_SIGNED_IN, 1, SS_RULE_ORG_LEADER, &f);
         if (e.status == 404) e = (expect){422, "validation_failed"};
@@ -512,13 +548,13 @@ static void path_of(const char *pattern, long long id, char *out, size_t len)
             out[n++] = *p;
             continue;
         }
-        params++;
-        n += (size_t)snprintf(out + n, len - n, "%lld", id);
+        params++;   /* the first names the object; a second (a user) is `target` */
+        n += (size_t)snprintf(out + n, len - n, "%lld", params == 1 ? id : target.id);
         p = strchr(p, '}');
         assert_non_null(p);
     }
     out[n] = '\0';
-    if (params > 1) fail_msg("%s: more than one {param}: teach test_matrix.c its other objects", pattern);
+    if (params > 2) fail_msg("%s: more than two {param}: teach test_matrix.c its other objects", pattern);
     if (params && !id) fail_msg("%s: a {param} but no object: name one in `bodies`", pattern);
 }
 
@@ -561,6 +597,11 @@ static int cell(const ss_route *rt, const struct body_entry *b, enum role ro, en
     long long subject = st == ST_NONE ? 0 : object_of(st), id = subject;
     if (rt->subject == SS_SUBJECT_NONE) {
         if (b->id == ID_CONTEST) id = W.contest;
+        else if (b->id == ID_INVITE) id = W.invite;
+        else if (b->id == ID_NOTICE) id = W.notice;
+        else if (b->id == ID_TICKET) id = strtoll(api_jstr(want(201, req("POST", NULL, NULL, API "/auth/qr-tickets")),
+                                                           "ticket"),
+                                                  NULL, 10);
         else if (b->id == ID_PROJECT) {
             if (!project.id || project.dirty) project.id = project_make(W.contest, 0), project.dirty = 0;
             id = project.id;
