@@ -37,7 +37,7 @@ static int run(ss_cache *c, const char *script, size_t script_len, const char *t
     key_of(key, ticket);
     const char *argv[] = {"EVAL", script, "1", key, arg};
     size_t lens[] = {4, script_len, 1, strlen(key), strlen(arg)};
-    redisReply *r = ss_redis_command(c, 5, argv, lens, &rc);
+    redisReply *r = ss_redis_command(c, SS_REDIS_ONCE, 5, argv, lens, &rc);   /* the scripts change the ticket */
     if (!r) return rc;
     if (r->type == REDIS_REPLY_INTEGER) {
         *out = r->integer;
@@ -58,7 +58,7 @@ int ss_qr_ticket_create(ss_cache *c, const char *ticket, int ttl_s)
     snprintf(ttl, sizeof ttl, "%d", ttl_s);
     const char *argv[] = {"SET", key, "w", "EX", ttl, "NX"};
     size_t lens[] = {3, strlen(key), 1, 2, strlen(ttl), 2};
-    redisReply *r = ss_redis_command(c, 6, argv, lens, &rc);
+    redisReply *r = ss_redis_command(c, SS_REDIS_ONCE, 6, argv, lens, &rc);   /* SET NX: a retry would answer nil */
     if (!r) return rc;
     rc = r->type == REDIS_REPLY_STATUS ? SS_OK : r->type == REDIS_REPLY_NIL ? SS_ECONFLICT : SS_EUNAVAIL;
     freeReplyObject(r);

@@ -8,6 +8,7 @@
 #include "domain/activity.h"
 #include "handlers/handlers.h"
 #include "handlers/views.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/notify.h"
 #include "http/request.h"
@@ -54,7 +55,9 @@ static int activity_create(ss_req *req)
     a.community_id = req->subject.org.community_id;
     a.status = "draft";
     a.created_at = req->now;
-    if ((rc = ss_store_activity_create(req->db, req->arena, &a, req->caller.user_id, &a.id))) return rc;
+    if ((rc = ss_store_activity_create(req->db, req->arena, &a, req->caller.user_id, &a.id)) ||
+        (rc = ss_audit(req, "activity.create", "activity", a.id, 0, "draft")))
+        return rc;
     return ss_reply_json(req, 201, ss_view_activity(&a));
 }
 
@@ -93,8 +96,11 @@ static int transition(ss_req *req, const char *to)
     transition_ctx c = {req, to};
     int rc = ss_db_tx(req->db, transition_tx, &c);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
-    if (rc) return rc;
-    /* AUDIT: activity.<to> activity */
+    char summary[64];
+    snprintf(summary, sizeof summary, "%s -> %s", req->subject.activity.status, to);
+    if (rc || (rc = ss_audit(req, strcmp(to, "published") == 0 ? "activity.publish" : "activity.cancel", "activity",
+                             req->subject.activity.id, 0, summary)))
+        return rc;
     return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)req->subject.activity.id, "status", to));
 }
 
@@ -293,8 +299,9 @@ static int activity_patch(ss_req *req)
     rc = ss_db_tx(req->db, edit_tx, c);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
     if (rc == SS_ELIMIT) return ss_reply_error(req, "capacity_below_confirmed");
-    if (rc) return rc;
-    /* AUDIT: activity.edit activity */
+    if (rc || (rc = ss_audit(req, "activity.edit", "activity", cur->id, 0,
+                             ss_arena_sprintf(req->arena, "revision %lld, %d moved up", c->revision, c->npromoted))))
+        return rc;
     ss_activity after;
     ss_org_role role;
     if ((rc = ss_store_activity_get_for(req->db, req->arena, cur->id, req->caller.user_id, &after, &role))) return rc;

@@ -27,6 +27,7 @@ extern const ss_route_table ss_vote_routes;     /* votes.c: voting */
 extern const ss_route_table ss_notification_routes; /* notifications.c: inbox, WeChat subscriptions */
 extern const ss_route_table ss_qr_ticket_routes;   /* qr_tickets.c: console sign-in by QR code */
 extern const ss_route_table ss_invite_routes;   /* invites.c: accepting an invitation into an org */
+extern const ss_route_table ss_audit_routes;    /* audit.c: the audit log */
 
 /* Builds the router from every table. Returns 0, or an ss_err for a bad table. */
 int ss_routes_register(ss_router *r);

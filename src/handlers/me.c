@@ -96,7 +96,7 @@ static int me_patch(ss_req *req)
         return ss_v_finish(&v);
     }
     if (rc) return rc;
-    if (c.nickname) ss_caller_forget(req->cache, req->caller.user_id);   /* the cached snapshot holds it */
+    if (c.nickname) ss_req_forget_user(req, req->caller.user_id);   /* the cached snapshot holds it */
     return me_reply(req, 200);
 }
 

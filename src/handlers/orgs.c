@@ -6,6 +6,7 @@
 
 #include "handlers/handlers.h"
 #include "handlers/views.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/notify.h"
 #include "http/request.h"
@@ -115,8 +116,7 @@ static int org_approve(ss_req *req)
     decide_ctx c = {req, NULL};
     int rc = ss_db_tx(req->db, decide_tx, &c);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
-    if (rc) return rc;
-    /* AUDIT: org.approve org */
+    if (rc || (rc = ss_audit(req, "org.approve", "org", req->subject.org.id, 0, "pending -> filed"))) return rc;
     return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)req->subject.org.id, "status", "filed"));
 }
 
@@ -131,8 +131,7 @@ static int org_reject(ss_req *req)
     decide_ctx c = {req, reason};
     rc = ss_db_tx(req->db, decide_tx, &c);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
-    if (rc) return rc;
-    /* AUDIT: org.reject org */
+    if (rc || (rc = ss_audit(req, "org.reject", "org", req->subject.org.id, 0, "pending -> rejected"))) return rc;
     return ss_reply_json(req, 200, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)req->subject.org.id, "status",
                                              "rejected", "reason", reason));
 }
@@ -148,6 +147,9 @@ static int org_update(ss_req *req)
     if ((rc = ss_v_finish(&v))) return rc;
     if ((stage || kind) && (rc = ss_store_org_update(req->db, req->arena, req->subject.org.id, stage, kind)))
         return rc;
+    char summary[96];
+    snprintf(summary, sizeof summary, "stage=%s kind=%s", stage ? stage : "-", kind ? kind : "-");
+    if ((rc = ss_audit(req, "org.update", "org", req->subject.org.id, 0, summary))) return rc;
     ss_org o = req->subject.org;
     if (stage) o.stage = stage;
     if (kind) o.kind = kind;
@@ -171,6 +173,9 @@ static int org_member_put(ss_req *req)
     }
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");   /* the leader stays leader */
     if (rc) return rc;
+    char summary[96];
+    snprintf(summary, sizeof summary, "user %lld as %s", user_id, role);
+    if ((rc = ss_audit(req, created ? "org.member_add" : "org.member_role", "org", org_id, 0, summary))) return rc;
     return ss_reply_json(req, created ? 201 : 200,
                          json_pack("{s:I, s:I, s:s}", "org_id", (json_int_t)org_id, "user_id", (json_int_t)user_id,
                                    "role", role));
@@ -198,8 +203,9 @@ static int member_remove(ss_req *req)
     if (user_id == req->caller.user_id) return ss_reply_error(req, "cannot_remove_self");
     int rc = ss_store_member_remove(req->db, req->arena, req->subject.org.id, user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "cannot_remove_self");   /* another leader: not possible today */
-    if (rc) return rc;
-    /* AUDIT: member.remove org */
+    if (rc || (rc = ss_audit(req, "org.member_remove", "org", req->subject.org.id, 0,
+                             ss_arena_sprintf(req->arena, "user %lld", user_id))))
+        return rc;
     return ss_reply_empty(req, 204);
 }
 
@@ -220,8 +226,7 @@ static int invite_create(ss_req *req)
         rc = ss_store_invite_create(req->db, req->arena, req->subject.org.id, code, role, req->caller.user_id, expires);
         if (rc != SS_ECONFLICT || attempt == 2) break;
     }
-    if (rc) return rc;
-    /* AUDIT: invite.create org */
+    if (rc || (rc = ss_audit(req, "org.invite", "org", req->subject.org.id, 0, role))) return rc;
     char url[96];
     snprintf(url, sizeof url, "/api/v1/invites/%s/qr.svg", code);
     return ss_reply_json(req, 201, json_pack("{s:s, s:I, s:s, s:o, s:s}", "code", code, "org_id",
@@ -244,8 +249,9 @@ static int org_transfer(ss_req *req)
         return ss_v_finish(&v);
     }
     if (rc == SS_ECONFLICT) return SS_EFORBIDDEN;   /* lost the leadership meanwhile */
-    if (rc) return rc;
-    /* AUDIT: org.transfer org */
+    if (rc || (rc = ss_audit(req, "org.transfer", "org", req->subject.org.id, 0,
+                             ss_arena_sprintf(req->arena, "leader %lld -> %lld", req->caller.user_id, to))))
+        return rc;
     return ss_reply_json(req, 200,
                          json_pack("{s:I, s:I, s:{s:I, s:s}}", "org_id", (json_int_t)req->subject.org.id, "leader_id",
                                    (json_int_t)to, "previous_leader", "user_id", (json_int_t)req->caller.user_id,

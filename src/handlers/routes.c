@@ -20,6 +20,7 @@ static const ss_route_table *const tables[] = {
     &ss_invite_routes,
     &ss_notification_routes,
     &ss_qr_ticket_routes,
+    &ss_audit_routes,
 };
 
 int ss_routes_register(ss_router *r)
