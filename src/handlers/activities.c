@@ -70,32 +70,23 @@ static int activity_get(ss_req *req)
     return ss_reply_json(req, 200, v);
 }
 
-typedef struct {
-    ss_req *req;
-    const char *to;
-} transition_ctx;
-
-/* The change and its notices in one transaction: a cancellation tells everyone signed up. */
-static int transition_tx(ss_db *db, void *arg)
+/* A cancellation tells everyone signed up (told again: stored once). */
+static int notify_cancelled(ss_req *req)
 {
-    transition_ctx *c = arg;
-    ss_req *req = c->req;
     const ss_activity *act = &req->subject.activity;
-    int rc = ss_store_activity_transition(db, req->arena, act->id, c->to);
-    if (rc || strcmp(c->to, "cancelled") != 0) return rc;
     ss_notice n = {.kind = "activity_cancelled",
                    .event_key = ss_arena_sprintf(req->arena, "activity_cancelled:%lld", act->id),
                    .activity_id = act->id,
                    .title = ss_arena_sprintf(req->arena, "活动已取消：%.60s", act->title),
                    .body = "您报名的活动已取消。"};
-    return ss_notify(req, SS_NOTIFY_SIGNED_UP, act->id, &n);   /* again (already cancelled): stored once */
+    return ss_notify(req, SS_NOTIFY_SIGNED_UP, act->id, &n);
 }
 
 static int transition(ss_req *req, const char *to)
 {
-    transition_ctx c = {req, to};
-    int rc = ss_db_tx(req->db, transition_tx, &c);
+    int rc = ss_store_activity_transition(req->db, req->arena, req->subject.activity.id, to);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc == SS_OK && strcmp(to, "cancelled") == 0) rc = notify_cancelled(req);
     char summary[64];
     snprintf(summary, sizeof summary, "%s -> %s", req->subject.activity.status, to);
     if (rc || (rc = ss_audit(req, strcmp(to, "published") == 0 ? "activity.publish" : "activity.cancel", "activity",
@@ -206,39 +197,26 @@ static const char *const activity_read_only[] = {"id", "org_id", "org_name", "co
 
 #define MAX_PROMOTED 256
 
-typedef struct {
-    ss_req *req;
-    ss_activity_edit e;
-    long long revision;
-    int npromoted;
-    ss_promotion promoted[MAX_PROMOTED];
-} edit_ctx;
-
-/* The edit, the waitlist moving up, and every notice: one transaction. */
-static int edit_tx(ss_db *db, void *arg)
+/* Everyone moved up from the waitlist is told, then everyone signed up of the change. */
+static int notify_edit(ss_req *req, const char *title, long long revision, const ss_promotion *promoted, int n)
 {
-    edit_ctx *c = arg;
-    ss_req *req = c->req;
     const ss_activity *act = &req->subject.activity;
-    int rc = ss_store_activity_update(db, req->arena, act->id, &c->e, req->now, &c->revision, c->promoted,
-                                      MAX_PROMOTED, &c->npromoted);
-    if (rc) return rc;
-    const char *title = c->e.title ? c->e.title : act->title;
-    for (int i = 0; i < c->npromoted; i++) {
+    int rc;
+    for (int i = 0; i < n; i++) {
         ss_notice p = {.kind = "waitlist_promoted",
                        .event_key = ss_arena_sprintf(req->arena, "waitlist_promoted:%lld:%lld", act->id,
-                                                     c->promoted[i].queue_seq),
+                                                     promoted[i].queue_seq),
                        .activity_id = act->id,
                        .title = ss_arena_sprintf(req->arena, "候补成功：%.60s", title),
                        .body = "名额增加，您已从候补转为正式报名。"};
-        if ((rc = ss_notify(req, SS_NOTIFY_USER, c->promoted[i].user_id, &p))) return rc;
+        if ((rc = ss_notify(req, SS_NOTIFY_USER, promoted[i].user_id, &p))) return rc;
     }
-    ss_notice n = {.kind = "activity_changed",
-                   .event_key = ss_arena_sprintf(req->arena, "activity_changed:%lld:%lld", act->id, c->revision),
+    ss_notice c = {.kind = "activity_changed",
+                   .event_key = ss_arena_sprintf(req->arena, "activity_changed:%lld:%lld", act->id, revision),
                    .activity_id = act->id,
                    .title = ss_arena_sprintf(req->arena, "活动有变更：%.60s", title),
                    .body = "您报名的活动信息已更新，请查看最新时间和地点。"};
-    return ss_notify(req, SS_NOTIFY_SIGNED_UP, act->id, &n);
+    return ss_notify(req, SS_NOTIFY_SIGNED_UP, act->id, &c);
 }
 
 /* PATCH /api/v1/activities/{id}: any field of the create body -> 200 the activity.
@@ -254,9 +232,7 @@ static int activity_patch(ss_req *req)
     if ((rc = ss_v_body(&v, req, &body))) return rc;
     for (const char *const *f = activity_read_only; *f; f++)
         if (json_object_get(body, *f)) ss_v_fail(&v, *f, "not editable");
-    edit_ctx *c = ss_arena_calloc(req->arena, sizeof *c);
-    ss_activity_edit *e = &c->e;
-    c->req = req;
+    ss_activity_edit edit = {0}, *e = &edit;
     e->title = ss_v_string(&v, "title", 0, 2, 100);
     e->description = ss_v_string(&v, "description", 0, 0, 5000);
     e->category = ss_v_enum(&v, "category", 0, ss_activity_categories);
@@ -296,11 +272,16 @@ static int activity_patch(ss_req *req)
         ss_v_fail(&v, field, why);
     if ((rc = ss_v_finish(&v))) return rc;
 
-    rc = ss_db_tx(req->db, edit_tx, c);
+    ss_promotion promoted[MAX_PROMOTED];
+    long long revision = 0;
+    int npromoted = 0;
+    rc = ss_store_activity_update(req->db, req->arena, cur->id, e, req->now, &revision, promoted, MAX_PROMOTED,
+                                  &npromoted);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
     if (rc == SS_ELIMIT) return ss_reply_error(req, "capacity_below_confirmed");
-    if (rc || (rc = ss_audit(req, "activity.edit", "activity", cur->id, 0,
-                             ss_arena_sprintf(req->arena, "revision %lld, %d moved up", c->revision, c->npromoted))))
+    if (rc || (rc = notify_edit(req, e->title ? e->title : cur->title, revision, promoted, npromoted)) ||
+        (rc = ss_audit(req, "activity.edit", "activity", cur->id, 0,
+                       ss_arena_sprintf(req->arena, "revision %lld, %d moved up", revision, npromoted))))
         return rc;
     ss_activity after;
     ss_org_role role;

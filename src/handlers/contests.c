@@ -162,36 +162,28 @@ static int project_list(ss_req *req)
     return ss_reply_list(req, arr, NULL);
 }
 
-typedef struct {
-    ss_req *req;
-    const char *status, *reason;
-} decide_ctx;
-
-/* The decision and the submitter's notice: one transaction. */
-static int decide_tx(ss_db *db, void *arg)
+/* The submitter is told of the decision. */
+static int notify_decided(ss_req *req, long long id, const char *status, const char *reason)
 {
-    decide_ctx *c = arg;
-    ss_req *req = c->req;
-    long long id = ss_req_param(req, 0);
-    int rc = ss_store_project_decide(db, req->arena, id, c->status, c->reason, req->caller.user_id);
-    if (rc) return rc;
     ss_project p;
-    if ((rc = ss_store_project_get(db, req->arena, id, &p))) return rc;
-    int approved = strcmp(c->status, "approved") == 0;
+    int rc = ss_store_project_get(req->db, req->arena, id, &p);
+    if (rc) return rc;
+    int approved = strcmp(status, "approved") == 0;
     ss_notice n = {.kind = "project_decided",
                    .event_key = ss_arena_sprintf(req->arena, "project_decided:%lld", id),
                    .object_id = id,
                    .title = ss_arena_sprintf(req->arena, approved ? "创投项目已通过：%.60s" : "创投项目未通过：%.60s",
                                              p.title),
-                   .body = approved ? "项目已进入投票环节。" : ss_arena_sprintf(req->arena, "原因：%.400s", c->reason)};
+                   .body = approved ? "项目已进入投票环节。" : ss_arena_sprintf(req->arena, "原因：%.400s", reason)};
     return ss_notify(req, SS_NOTIFY_USER, p.submitted_by, &n);
 }
 
 static int decide(ss_req *req, const char *status, const char *reason)
 {
-    decide_ctx c = {req, status, reason};
-    int rc = ss_db_tx(req->db, decide_tx, &c);
+    long long id = ss_req_param(req, 0);
+    int rc = ss_store_project_decide(req->db, req->arena, id, status, reason, req->caller.user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc == SS_OK) rc = notify_decided(req, id, status, reason);
     if (rc || (rc = ss_audit(req, strcmp(status, "approved") == 0 ? "contest_project.approve" : "contest_project.reject",
                              "contest_project", ss_req_param(req, 0), 0, status)))
         return rc;

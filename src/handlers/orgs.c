@@ -87,35 +87,24 @@ static int org_get(ss_req *req)
     return ss_reply_json(req, 200, v);
 }
 
-typedef struct {
-    ss_req *req;
-    const char *reason;   /* NULL: approve */
-} decide_ctx;
-
-/* The decision and the filer's notice: one transaction. */
-static int decide_tx(ss_db *db, void *arg)
+/* The filer is told of the decision (reason NULL: approved). */
+static int notify_decided(ss_req *req, const char *reason)
 {
-    decide_ctx *c = arg;
-    ss_req *req = c->req;
     const ss_org *o = &req->subject.org;
-    int rc = c->reason ? ss_store_org_reject(db, req->arena, o->id, req->caller.user_id, c->reason)
-                       : ss_store_org_approve(db, req->arena, o->id, req->caller.user_id);
-    if (rc) return rc;
     ss_notice n = {.kind = "org_decided",
                    .event_key = ss_arena_sprintf(req->arena, "org_decided:%lld", o->id),
                    .object_id = o->id,
-                   .title = ss_arena_sprintf(req->arena, c->reason ? "备案未通过：%.60s" : "备案已通过：%.60s", o->name),
-                   .body = c->reason ? ss_arena_sprintf(req->arena, "原因：%.400s", c->reason)
-                                     : "您已成为该组织的负责人。"};
+                   .title = ss_arena_sprintf(req->arena, reason ? "备案未通过：%.60s" : "备案已通过：%.60s", o->name),
+                   .body = reason ? ss_arena_sprintf(req->arena, "原因：%.400s", reason) : "您已成为该组织的负责人。"};
     return ss_notify(req, SS_NOTIFY_USER, o->filed_by, &n);
 }
 
 /* -> 200 {status: "filed"}; the filer becomes the leader and is told */
 static int org_approve(ss_req *req)
 {
-    decide_ctx c = {req, NULL};
-    int rc = ss_db_tx(req->db, decide_tx, &c);
+    int rc = ss_store_org_approve(req->db, req->arena, req->subject.org.id, req->caller.user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc == SS_OK) rc = notify_decided(req, NULL);
     if (rc || (rc = ss_audit(req, "org.approve", "org", req->subject.org.id, 0, "pending -> filed"))) return rc;
     return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)req->subject.org.id, "status", "filed"));
 }
@@ -128,9 +117,9 @@ static int org_reject(ss_req *req)
     if ((rc = ss_v_body(&v, req, NULL))) return rc;
     const char *reason = ss_v_string(&v, "reason", 1, 1, 500);
     if ((rc = ss_v_finish(&v))) return rc;
-    decide_ctx c = {req, reason};
-    rc = ss_db_tx(req->db, decide_tx, &c);
+    rc = ss_store_org_reject(req->db, req->arena, req->subject.org.id, req->caller.user_id, reason);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc == SS_OK) rc = notify_decided(req, reason);
     if (rc || (rc = ss_audit(req, "org.reject", "org", req->subject.org.id, 0, "pending -> rejected"))) return rc;
     return ss_reply_json(req, 200, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)req->subject.org.id, "status",
                                              "rejected", "reason", reason));

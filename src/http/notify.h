@@ -3,10 +3,8 @@
  * decided). ss_notify stores the notice in the request's database transaction (a
  * transactional outbox): it exists exactly when the change it reports was committed. The
  * in-app inbox reads these rows; the sender program (cgi-bin/sanshe-sender) pushes them to
- * WeChat for people who granted a subscription, once per person and event.
- *
- * Until the pipeline runs every request in one transaction, a handler that changes data and
- * notifies wraps both in ss_db_tx (nested calls join the outer transaction). */
+ * WeChat for people who granted a subscription, once per person and event. A handler calls it
+ * after its change and before its reply; an error reply rolls both back. */
 #ifndef SS_HTTP_NOTIFY_H
 #define SS_HTTP_NOTIFY_H
 

@@ -356,9 +356,24 @@ static ss_sql q_revision = SS_SQL("SELECT revision FROM activities WHERE id = ?"
 
 #define OPT_I(set, v) ((set) ? SS_DB_I(v) : SS_DB_NUL)
 
-int ss_store_activity_update(ss_db *db, ss_arena *a, long long id, const ss_activity_edit *e, time_t now,
-                             long long *revision, ss_promotion *promoted, int max_promoted, int *npromoted)
+typedef struct {
+    ss_arena *a;
+    long long id;
+    const ss_activity_edit *e;
+    time_t now;
+    long long *revision;
+    ss_promotion *promoted;
+    int max_promoted, *npromoted;
+} edit_ctx;
+
+static int update_tx(ss_db *db, void *arg)
 {
+    edit_ctx *c = arg;
+    ss_arena *a = c->a;
+    long long id = c->id;
+    const ss_activity_edit *e = c->e;
+    ss_promotion *promoted = c->promoted;
+    int *npromoted = c->npromoted;
     ss_db_result res;
     ss_db_val pl[] = {SS_DB_I(id)};
     *npromoted = 0;
@@ -368,7 +383,7 @@ int ss_store_activity_update(ss_db *db, ss_arena *a, long long id, const ss_acti
     const char *status = res.rows[0][0];
     long capacity = (long)ss_db_int(res.rows[0][1]), confirmed = (long)ss_db_int(res.rows[0][2]);
     time_t ends_at = (time_t)ss_db_int(res.rows[0][3]);
-    ss_edit_verdict verdict = ss_activity_edit_check(status, now, ends_at, e->set_capacity ? e->capacity : capacity,
+    ss_edit_verdict verdict = ss_activity_edit_check(status, c->now, ends_at, e->set_capacity ? e->capacity : capacity,
                                                      confirmed);
     if (verdict == SS_EDIT_INVALID_STATE) return SS_ECONFLICT;
     if (verdict == SS_EDIT_CAPACITY_BELOW_CONFIRMED) return SS_ELIMIT;
@@ -393,10 +408,10 @@ int ss_store_activity_update(ss_db *db, ss_arena *a, long long id, const ss_acti
                      SS_DB_I(id)};
     if ((rc = ss_db_exec(db, &q_update, p, 16, NULL, a))) return rc;
     if ((rc = ss_db_exec(db, &q_revision, pl, 1, &res, a))) return rc;
-    *revision = res.nrows ? ss_db_int(res.rows[0][0]) : 0;
+    *c->revision = res.nrows ? ss_db_int(res.rows[0][0]) : 0;
     /* more seats: the waitlist moves up now, in order, as if people had left */
     if (strcmp(status, "published") == 0 && e->set_capacity)
-        for (long free_seats = e->capacity - confirmed; free_seats > 0 && *npromoted < max_promoted; free_seats--) {
+        for (long free_seats = e->capacity - confirmed; free_seats > 0 && *npromoted < c->max_promoted; free_seats--) {
             ss_promotion got;
             if ((rc = promote_first(db, a, id, &got))) return rc;
             if (!got.user_id) break;
@@ -443,6 +458,13 @@ int ss_store_signups_of_user(ss_db *db, ss_arena *a, long long user_id, long lon
     *out = items;
     *n = res.nrows;
     return SS_OK;
+}
+
+int ss_store_activity_update(ss_db *db, ss_arena *a, long long id, const ss_activity_edit *e, time_t now,
+                             long long *revision, ss_promotion *promoted, int max_promoted, int *npromoted)
+{
+    edit_ctx c = {a, id, e, now, revision, promoted, max_promoted, npromoted};
+    return ss_db_tx(db, update_tx, &c);
 }
 
 static ss_sql q_org_list = SS_SQL(

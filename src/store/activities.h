@@ -100,8 +100,7 @@ typedef struct ss_activity_edit {
     long radius_m;
 } ss_activity_edit;
 
-/* Applies e under the activity's row lock (call inside a transaction: ss_db_tx or the
- * request's). The domain decides (ss_activity_edit_check): SS_ECONFLICT when cancelled or
+/* Applies e under the activity's row lock, in one transaction. The domain decides (ss_activity_edit_check): SS_ECONFLICT when cancelled or
  * ended; SS_ELIMIT when the capacity would fall below the confirmed seats; SS_ENOTFOUND.
  * On 0: *revision is the new revision, and when capacity grew on a published activity the
  * waitlist moved up: promoted[0 .. *npromoted) (at most max_promoted). */
