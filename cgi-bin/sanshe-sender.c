@@ -126,7 +126,8 @@ static const char *send_one(sender *s, const ss_outbox_item *it, const char *tpl
     return state;
 }
 
-/* Returns 0, or -1 when the pass should stop (database or WeChat unreachable). */
+/* Pushes one batch. Returns how many items it looked at, or -1 when the pass should stop
+ * (database or WeChat unreachable). */
 static int push_pending(sender *s)
 {
     ss_outbox_item *items;
@@ -159,14 +160,17 @@ static int push_pending(sender *s)
                "msg=\"pushed\" notification=%lld kind=%s state=%s errcode=%ld", it->id, it->kind, state, errcode);
         if (rc) return -1;   /* stays `sending`: marked unknown on restart, never sent twice */
     }
-    return 0;
+    return n;
 }
 
 static void pass(sender *s)
 {
     enqueue_reminders(s, now_s(s));
-    push_pending(s);
-    ss_arena_reset(s->arena);
+    int n;
+    do {   /* a full batch: more may wait (an edit told 500 people), so go on without sleeping */
+        n = push_pending(s);
+        ss_arena_reset(s->arena);
+    } while (n == s->cfg->sender_batch && !stopping);
 }
 
 int main(int argc, char **argv)
