@@ -10,7 +10,7 @@
  *      unique, so a pass repeated after a restart adds nothing, and a pass after downtime
  *      catches up on what fell due meanwhile, never on activities already under way;
  *   2. pushes: for each pending notice, oldest first: a reminder whose activity has started
- *      is marked stale; otherwise the notice is claimed together with one of the person's
+ *      or was cancelled is marked stale; otherwise the notice is claimed together with one of the person's
  *      grants for its template in one committed transaction (no grant: nothing to send), then
  *      sent through subscribeMessage.send with the stable access token, then marked with the
  *      outcome (43101, the person has no grant left at WeChat, is `refused`, not an error).
@@ -140,7 +140,7 @@ static int push_pending(sender *s)
     for (int i = 0; i < n && !stopping; i++) {
         const ss_outbox_item *it = &items[i];
         time_t now = now_s(s);
-        if (ss_notice_stale(it->kind, now, it->starts_at)) {
+        if (ss_notice_stale(it->kind, now, it->starts_at, it->activity_cancelled)) {
             ss_store_outbox_done(s->db, s->arena, it->id, "stale", 0);
             continue;
         }

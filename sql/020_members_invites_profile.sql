@@ -6,12 +6,12 @@ ALTER TABLE users
     ADD COLUMN home_community_id BIGINT UNSIGNED NULL,
     ADD CONSTRAINT fk_users_home_community FOREIGN KEY (home_community_id) REFERENCES communities (id);
 
--- code: 18 random decimal digits (about 60 bits), shown as a QR code by the leader; used once
+-- code: 16 random decimal digits (about 53 bits), shown as a QR code by the leader; used once
 -- (used_by set in the transaction that adds the member) and dead after expires_at.
 CREATE TABLE org_invites (
     id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
     org_id BIGINT UNSIGNED NOT NULL,
-    code CHAR(18) NOT NULL,
+    code CHAR(16) NOT NULL,
     role ENUM('social_worker', 'member') NOT NULL,
     created_by BIGINT UNSIGNED NOT NULL,
     created_at DATETIME NOT NULL,

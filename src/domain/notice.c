@@ -24,7 +24,7 @@ void ss_reminder_windows(time_t now, int long_s, int short_s, ss_reminder_window
     out[1] = (ss_reminder_window){"reminder_30m", now, now + short_s};
 }
 
-int ss_notice_stale(const char *kind, time_t now, time_t starts_at)
+int ss_notice_stale(const char *kind, time_t now, time_t starts_at, int cancelled)
 {
-    return kind && is_reminder(kind) && starts_at && starts_at <= now;
+    return kind && is_reminder(kind) && (cancelled || (starts_at && starts_at <= now));
 }

@@ -26,7 +26,7 @@ typedef struct ss_reminder_window {
 void ss_reminder_windows(time_t now, int long_s, int short_s, ss_reminder_window out[2]);
 
 /* A pending notice not worth sending any more at now: a reminder for an activity that has
- * started (starts_at <= now). Others never go stale. */
-int ss_notice_stale(const char *kind, time_t now, time_t starts_at);
+ * started (starts_at <= now) or was cancelled meanwhile. Other notices never go stale. */
+int ss_notice_stale(const char *kind, time_t now, time_t starts_at, int cancelled);
 
 #endif

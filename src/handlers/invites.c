@@ -1,5 +1,5 @@
 /* Invitations into an organization (the leader makes them in orgs.c): the new member scans
- * the leader's QR code in the mini-program and accepts. The code is the secret: 18 random
+ * the leader's QR code in the mini-program and accepts. The code is the secret: 16 random
  * digits, single use, 7 days. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* Console sign-in by QR code (扫码登录): the web console asks for a ticket and shows its QR
  * code; a signed-in mini-program user scans and confirms it; the console polls and receives a
  * session token for that user, exactly once. Tickets live in Redis (cache/qrtickets.c) for at
- * most qr_ticket_ttl_s (<= 120 s) and are single use. The ticket is 18 random digits: it is
+ * most qr_ticket_ttl_s (<= 120 s) and are single use. The ticket is 16 random digits: it is
  * the secret, so whoever holds it may poll it. */
 #include <openssl/crypto.h>
 #include <stdio.h>

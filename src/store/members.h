@@ -18,7 +18,7 @@ int ss_store_members_list(ss_db *db, ss_arena *a, long long org_id, ss_member **
 /* Removes user_id from the org. Not a member: 0 (nothing to do). SS_ECONFLICT: they lead it. */
 int ss_store_member_remove(ss_db *db, ss_arena *a, long long org_id, long long user_id);
 
-/* Stores an invitation with code (18 digits, made by the caller) living until expires_at. */
+/* Stores an invitation with code (SS_CODE_LEN digits, made by the caller) living until expires_at. */
 int ss_store_invite_create(ss_db *db, ss_arena *a, long long org_id, const char *code, const char *role,
                            long long by_user, time_t expires_at);
 /* Makes user_id a member with the invitation's role and spends it, in one transaction.

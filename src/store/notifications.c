@@ -30,7 +30,8 @@ static ss_sql q_reminders = SS_SQL(
     "AND a.starts_at >= FROM_UNIXTIME(?) AND a.starts_at < FROM_UNIXTIME(?)");
 static ss_sql q_pending = SS_SQL(
     "SELECT n.id, n.user_id, COALESCE(n.activity_id, 0), n.kind, n.title, n.body, u.openid, "
-    "COALESCE((SELECT UNIX_TIMESTAMP(a.starts_at) FROM activities a WHERE a.id = n.activity_id), 0) "
+    "COALESCE((SELECT UNIX_TIMESTAMP(a.starts_at) FROM activities a WHERE a.id = n.activity_id), 0), "
+    "COALESCE((SELECT a.status = 'cancelled' FROM activities a WHERE a.id = n.activity_id), 0) "
     "FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.wx_state = 'pending' ORDER BY n.id LIMIT ?");
 static ss_sql q_claim = SS_SQL(
     "UPDATE notifications SET wx_state = 'sending', wx_claimed_at = UTC_TIMESTAMP() "
@@ -122,7 +123,7 @@ int ss_store_outbox_pending(ss_db *db, ss_arena *a, int limit, ss_outbox_item **
     for (int i = 0; i < res.nrows; i++) {
         char **r = res.rows[i];
         items[i] = (ss_outbox_item){ss_db_int(r[0]), ss_db_int(r[1]), ss_db_int(r[2]), r[3], r[4], r[5], r[6],
-                                    (time_t)ss_db_int(r[7])};
+                                    (time_t)ss_db_int(r[7]), (int)ss_db_int(r[8])};
     }
     *out = items;
     *n = res.nrows;

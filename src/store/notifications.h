@@ -51,6 +51,7 @@ typedef struct ss_outbox_item {
     long long id, user_id, activity_id;
     const char *kind, *title, *body, *openid;   /* arena */
     time_t starts_at;                           /* of the activity; 0 without one */
+    int activity_cancelled;
 } ss_outbox_item;
 /* Up to limit pending items, oldest first. */
 int ss_store_outbox_pending(ss_db *db, ss_arena *a, int limit, ss_outbox_item **out, int *n);

@@ -34,7 +34,7 @@ int ss_random_code(char out[SS_CODE_LEN + 1])
     if (ss_random_bytes(b, sizeof b) != 0) return -1;
     unsigned long long v = 0;
     for (size_t i = 0; i < sizeof b; i++) v = v << 8 | b[i];
-    v = 100000000000000000ULL + v % 900000000000000000ULL;   /* 18 digits, no leading zero */
+    v = 1000000000000000ULL + v % 9000000000000000ULL;   /* 16 digits, no leading zero */
     snprintf(out, SS_CODE_LEN + 1, "%llu", v);
     return 0;
 }

@@ -341,7 +341,7 @@ TEST(test_killed_mid_batch_sends_once)
 }
 
 /* The sender was down while reminders fell due: it catches up, and a reminder for an activity
- * that started meanwhile is not sent. */
+ * that started (or was cancelled) meanwhile is not sent. */
 TEST(test_catch_up_without_stale_reminders)
 {
     time_t now = time(NULL);
@@ -349,12 +349,14 @@ TEST(test_catch_up_without_stale_reminders)
     long long b = activity_new(now + 10 * 60, now + HOUR);        /* 30 min reminder due; starts in 10 min */
     long long c = activity_new(now - HOUR, now + 2 * HOUR);       /* already under way: none */
     long long d = activity_new(now + 20 * 60, now + HOUR);        /* 30 min reminder due; starts in 20 min */
+    long long e = activity_new(now + 3 * HOUR, now + 4 * HOUR);   /* 24 h reminder due; cancelled before the push */
     user u;
     login(&u, "sdcatch");
     sign_up(&u, a, 1);
     sign_up(&u, b, 1);
     sign_up(&u, c, 1);
     sign_up(&u, d, 1);
+    sign_up(&u, e, 1);
 
     /* a pass while WeChat is unreachable: the reminders are stored, nothing is claimed or sent */
     sender_start(1, "SANSHE_WX_BASE_URL=http://127.0.0.1:9", "SANSHE_WX_CONNECT_TIMEOUT_MS=200", NULL);
@@ -364,7 +366,9 @@ TEST(test_catch_up_without_stale_reminders)
     assert_int_equal(inbox_count(&u, "reminder_24h", b), 0);    /* within 30 min: only the late one */
     assert_int_equal(inbox_count(&u, "reminder_30m", c), 0);    /* started: nothing */
     assert_int_equal(inbox_count(&u, "reminder_24h", c), 0);
+    assert_int_equal(inbox_count(&u, "reminder_24h", e), 1);
     assert_int_equal(count_received(u.openid), 0);
+    want(200, req("POST", W.leader.token, NULL, API "/activities/%lld/cancel", e));
 
     /* back 15 minutes later (the sender's clock): b has started, so its reminder is stale */
     sender_start(1, "SANSHE_SENDER_CLOCK_OFFSET_S=900", NULL);
@@ -372,6 +376,7 @@ TEST(test_catch_up_without_stale_reminders)
     assert_int_equal(messages_for(u.openid, d), 1);
     assert_int_equal(messages_for(u.openid, b), 0);
     assert_int_equal(messages_for(u.openid, c), 0);
+    assert_int_equal(messages_for(u.openid, e), 0);   /* cancelled: its reminder is stale (no grant for the news) */
     assert_int_equal(count_received(u.openid), 2);
 
     /* and again, later still: nothing more (the 30 min reminder of a is not due yet, the rest is done) */

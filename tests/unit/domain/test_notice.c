@@ -41,11 +41,13 @@ static void staleness(void **state)
 {
     (void)state;
     time_t now = 1795300000;
-    assert_true(ss_notice_stale("reminder_30m", now, now));
-    assert_true(ss_notice_stale("reminder_24h", now, now - 60));
-    assert_false(ss_notice_stale("reminder_30m", now, now + 1));
-    assert_false(ss_notice_stale("activity_cancelled", now, now - 60));   /* news stays news */
-    assert_false(ss_notice_stale("reminder_30m", now, 0));
+    assert_true(ss_notice_stale("reminder_30m", now, now, 0));
+    assert_true(ss_notice_stale("reminder_24h", now, now - 60, 0));
+    assert_false(ss_notice_stale("reminder_30m", now, now + 1, 0));
+    assert_true(ss_notice_stale("reminder_24h", now, now + 3600, 1));       /* cancelled meanwhile */
+    assert_false(ss_notice_stale("activity_cancelled", now, now - 60, 1));  /* news stays news */
+    assert_false(ss_notice_stale("activity_changed", now, now + 60, 1));
+    assert_false(ss_notice_stale("reminder_30m", now, 0, 0));
 }
 
 static void templates(void **state)
