@@ -21,6 +21,11 @@ static const ss_route_table *const tables[] = {
     &ss_notification_routes,
     &ss_qr_ticket_routes,
     &ss_audit_routes,
+    &ss_need_routes,
+    &ss_project_routes,
+    &ss_consultation_routes,
+    &ss_rating_routes,
+    &ss_stats_routes,
 };
 
 int ss_routes_register(ss_router *r)

@@ -48,13 +48,36 @@ static const ss_error_def defs[] = {
     {"ticket_expired", 410, "This sign-in QR code has expired or was already used; show a new one.",
      "该登录二维码已过期或已使用，请刷新二维码。"},
     {"ticket_used", 409, "This sign-in QR code was already confirmed.", "该登录二维码已被确认。"},
+    {"activity_not_ended", 409, "The activity has not ended yet.", "活动尚未结束。"},
+    {"already_rated", 409, "You have already rated this activity.", "您已评价过该活动。"},
+    {"already_voted", 409, "You have already voted in this consultation.", "您已在本次协商中投过票。"},
+    {"not_a_resident_here", 403, "Only residents of this community may take part.", "仅本社区居民可以参与。"},
+    {"not_a_reviewer", 403, "Only the contest's reviewers may review its projects.", "仅本次创投的评审专家可以评审。"},
+    {"review_closed", 409, "Reviews can no longer be changed: voting has ended.", "投票已结束，评审不能再修改。"},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
+
+/* A code the contract gives another status on some routes (API.md): not_a_participant is 409 for a
+ * service-time correction (defs above, where it is the default) and 403 for a rating. Reached only
+ * through ss_error_find_status / ss_reply_error_status, so the default never changes. */
+static const ss_error_def variants[] = {
+    {"not_a_participant", 403, "Only people who took part in the activity may do this.", "仅参加过该活动的人可以进行此操作。"},
+};
+#define NVARIANTS (sizeof variants / sizeof variants[0])
 
 const ss_error_def *ss_error_find(const char *code)
 {
     for (size_t i = 0; i < NDEFS; i++)
         if (strcmp(defs[i].code, code) == 0) return &defs[i];
+    return NULL;
+}
+
+const ss_error_def *ss_error_find_status(const char *code, int status)
+{
+    for (size_t i = 0; i < NDEFS; i++)
+        if (defs[i].status == status && strcmp(defs[i].code, code) == 0) return &defs[i];
+    for (size_t i = 0; i < NVARIANTS; i++)
+        if (variants[i].status == status && strcmp(variants[i].code, code) == 0) return &variants[i];
     return NULL;
 }
 

@@ -187,7 +187,7 @@ void ss_req_forget_flush(ss_req *req)
 
 int ss_reply_json(ss_req *req, int status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT);
+    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(body);
     if (!text) ss_fatal_oom(0);
     ss_arena_on_reset(req->arena, free_cb, text);
@@ -205,6 +205,14 @@ int ss_reply_error(ss_req *req, const char *code)
     if (!d) return SS_EINTERNAL;
     req->err_code = d->code;
     return ss_error_from_status(d->status);
+}
+
+int ss_reply_error_status(ss_req *req, const char *code, int status)
+{
+    const ss_error_def *d = ss_error_find_status(code, status);
+    if (!d) return SS_EINTERNAL;
+    req->err_code = d->code;
+    return ss_error_from_status(status);
 }
 
 int ss_reply_invalid(ss_req *req, json_t *fields)
@@ -225,7 +233,9 @@ void ss_reply_header(ss_req *req, const char *name, const char *value)
 
 void ss_reply_render_error(ss_req *req, int rc)
 {
-    const ss_error_def *d = req->err_code ? ss_error_find(req->err_code) : NULL;
+    /* the code with the status rc stands for (a code may have two), else the code's default */
+    const ss_error_def *d = req->err_code ? ss_error_find_status(req->err_code, ss_error_for(rc)->status) : NULL;
+    if (!d && req->err_code) d = ss_error_find(req->err_code);
     if (!d) d = ss_error_for(rc);
     json_t *err = json_pack("{s:s, s:s}", "code", d->code, "message", req->zh ? d->zh : d->en);
     if (!err) ss_fatal_oom(0);

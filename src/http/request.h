@@ -110,6 +110,9 @@ int ss_reply_empty(ss_req *req, int status);
 int ss_reply_raw(ss_req *req, int status, const char *content_type, const char *body, size_t len);
 /* Chooses a specific contract code for the error reply; returns the matching ss_err. */
 int ss_reply_error(ss_req *req, const char *code);
+/* The same for a code on a route where the contract gives it another status than its default
+ * (http/errors.c "variants"); returns the ss_err of status. */
+int ss_reply_error_status(ss_req *req, const char *code, int status);
 /* 422 validation_failed with fields {"name": "why"} (steals fields). Returns SS_EINVALID. */
 int ss_reply_invalid(ss_req *req, json_t *fields);
 /* Adds a reply header (name and value must be safe: no CR/LF). */

@@ -14,12 +14,14 @@ typedef struct ss_contest {
     long long budget_cents;
     long votes_per_user_per_day;
     time_t submit_until, vote_from, vote_until, created_at;
+    int expert_weight_milli;             /* expert_weight * 1000, 0..1000 */
 } ss_contest;
 
 typedef struct ss_project {
     long long id, contest_id, org_id, budget_cents, votes;
     const char *title, *summary, *status, *org_name, *reject_reason;
     time_t created_at;
+    long long review_sum, review_count;  /* expert reviews, kept by their transactions */
     long long submitted_by;
 } ss_project;
 
@@ -62,5 +64,15 @@ typedef struct ss_recount_row {
 /* Rebuilds every project's tally slots of the contest from its stored votes, under lock,
  * and reports each project's stored count and previous tally. */
 int ss_store_contest_recount(ss_db *db, ss_arena *a, long long contest_id, ss_recount_row **out, int *n);
+
+/* Names user_id a reviewer of the contest; *created 0 when they already were. SS_ENOTFOUND: no
+ * such user. */
+int ss_store_reviewer_add(ss_db *db, ss_arena *a, long long contest_id, long long user_id, long long by_user,
+                          int *created);
+int ss_store_reviewer_is(ss_db *db, ss_arena *a, long long contest_id, long long user_id, int *yes);
+/* Stores or replaces the reviewer's review of the project and moves the project's review_sum and
+ * review_count in the same transaction; *created tells a first review from an edit. */
+int ss_store_review_put(ss_db *db, ss_arena *a, long long project_id, long long reviewer_id, int score,
+                        const char *comment, int *created);
 
 #endif

@@ -138,6 +138,7 @@ static struct {
     long long act_org;        /* filed, staffed: the org of every activity subject */
     long long contest;        /* submissions and voting both open */
     long long approved;       /* an approved project of `contest` */
+    long long need, sproject, resource, consultation;   /* of the community; the service project of act_org */
     char volunteer_idno[19];  /* R_VOLUNTEER's ID number */
     long long invite;         /* an invitation code (used by the first taker, 410 after) */
     long long notice;         /* a notification of `target` */
@@ -165,16 +166,30 @@ static const char *const state_names[NSTATES] = {"-", "filed org", "pending org"
 #define COMMUNITY_BODY "{\"name\":\"MX $N\",\"street\":\"Huaihai Rd\",\"district\":\"Xuhui\",\"kind\":\"urban\"}"
 #define VOLUNTEER_BODY "{\"real_name\":\"张志愿\",\"phone\":\"13800138000\",\"id_number\":\"$V\",\"skills\":[\"first aid\"]}"
 #define PROJECT_BODY "{\"org_id\":$S,\"title\":\"MX $N\",\"summary\":\"A garden.\",\"budget_cents\":5000}"
+#define SPROJECT_BODY                                                                                        \
+    "{\"org_id\":$S,\"community_id\":$C,\"title\":\"MX $N\",\"summary\":\"meals\",\"kind\":\"purchase\","     \
+    "\"budget_cents\":5000,\"starts_on\":\"2026-01-01\",\"ends_on\":\"2026-12-31\",\"need_ids\":[]}"
+#define CONSULTATION_BODY                                                                                     \
+    "{\"community_id\":$C,\"title\":\"MX $N\",\"body\":\"Where to park?\",\"options\":[\"north\",\"south\"]," \
+    "\"closes_at\":\"$W\"}"
 #define SCAN_BODY "{\"token\":\"forged.token\",\"lat\":31.230416,\"lng\":121.473701}"
 
-/* a route's {id}: its subject (if any), a contest, a project, an invitation code of W.act_org, a fresh
- * console sign-in ticket, or a notification of `target` (someone else's for every role) */
-enum id_kind { ID_SUBJECT, ID_CONTEST, ID_PROJECT, ID_INVITE, ID_TICKET, ID_NOTICE };
+/* a route's {id}: its subject (if any), a contest, a contest project, a need, a service project, a
+ * consultation, the community, the social worker (a user), an invitation code, a fresh console
+ * sign-in ticket, or a notification of `target` (someone else's for every role) */
+enum id_kind { ID_SUBJECT, ID_CONTEST, ID_PROJECT, ID_NEED, ID_SPROJECT, ID_CONSULTATION, ID_COMMUNITY, ID_SW,
+               ID_INVITE, ID_TICKET, ID_NOTICE };
 enum {
     F_NEW_SESSION = 1,   /* the call ends the session: use a fresh one of the same user */
     F_BODY_ORG = 4,      /* the body's org_id is checked with the leader rule (a hidden org: 422) */
     F_OWNED = 8,         /* the {id} must be the caller's own: another person's is 404 not_found */
 };
+
+/* Role masks for `checks` below. */
+#define ONLY(r) (1u << (r))
+#define NOBODY (1u << 31)                                            /* nobody in this world */
+#define COMMUNITY_STAFF (ONLY(R_SW) | ONLY(R_LEADER) | ONLY(R_OLEADER) | ONLY(R_CADMIN) | ONLY(R_ADMIN))
+#define COMMUNITY_ADMINS (ONLY(R_CADMIN) | ONLY(R_ADMIN))
 
 static const struct body_entry {
     const char *method, *pattern;
@@ -225,6 +240,45 @@ static const struct body_entry {
     {"POST", API "/contest-projects/{id}/reject", "{\"reason\":\"out of scope\"}", ID_PROJECT, 0},
     {"POST", API "/contests/{id}/votes", "{\"project_id\":$P}", ID_CONTEST, 0},
     {"GET", API "/audit", NULL, ID_SUBJECT, 0},
+    /* needs, service projects, resources */
+    {"POST", API "/needs", "{\"community_id\":$C,\"category\":\"elderly\",\"title\":\"MX $N\",\"description\":\"meals\"}",
+     ID_SUBJECT, 0},
+    {"GET", API "/needs", NULL, ID_SUBJECT, 0},
+    {"GET", API "/needs/{id}", NULL, ID_NEED, 0},
+    {"POST", API "/needs/{id}/support", NULL, ID_NEED, 0},
+    {"POST", API "/needs/{id}/triage", "{\"status\":\"accepted\",\"note\":\"seen\"}", ID_NEED, 0},
+    {"POST", API "/service-projects", SPROJECT_BODY, ID_SUBJECT, F_BODY_ORG},
+    {"GET", API "/service-projects", NULL, ID_SUBJECT, 0},
+    {"GET", API "/service-projects/{id}", NULL, ID_SPROJECT, 0},
+    {"POST", API "/service-projects/{id}/approve", NULL, ID_SPROJECT, 0},
+    {"POST", API "/service-projects/{id}/start", NULL, ID_SPROJECT, 0},
+    {"POST", API "/service-projects/{id}/complete", NULL, ID_SPROJECT, 0},
+    {"POST", API "/service-projects/{id}/evaluate", "{\"score\":80,\"report\":\"fine\"}", ID_SPROJECT, 0},
+    {"POST", API "/service-projects/{id}/resources", "{\"resource_id\":$R,\"note\":\"weekends\"}", ID_SPROJECT, 0},
+    {"POST", API "/activities/{id}/project", "{\"project_id\":$J}", ID_SUBJECT, 0},
+    {"POST", API "/resources",
+     "{\"community_id\":$C,\"kind\":\"venue\",\"provider\":\"Committee\",\"description\":\"hall\",\"quantity\":1}",
+     ID_SUBJECT, 0},
+    {"GET", API "/resources", NULL, ID_SUBJECT, 0},
+    /* ratings: the activity of the matrix is tomorrow (409 activity_not_ended for everyone) */
+    {"POST", API "/activities/{id}/ratings", "{\"score\":5}", ID_SUBJECT, 0},
+    {"GET", API "/orgs/{id}/ratings", NULL, ID_SUBJECT, 0},
+    {"GET", API "/social-workers/{user_id}/ratings", NULL, ID_SW, 0},
+    /* consultation: convened by the community's admin; nobody here lives in the community */
+    {"POST", API "/consultations", CONSULTATION_BODY, ID_SUBJECT, 0},
+    {"GET", API "/consultations", NULL, ID_SUBJECT, 0},
+    {"GET", API "/consultations/{id}", NULL, ID_CONSULTATION, 0},
+    {"POST", API "/consultations/{id}/comments", "{\"body\":\"agree\"}", ID_CONSULTATION, 0},
+    {"POST", API "/consultations/{id}/ballots", "{\"option\":0}", ID_CONSULTATION, 0},
+    {"POST", API "/consultations/{id}/resolve", "{\"decision\":\"north\"}", ID_CONSULTATION, 0},
+    {"POST", API "/consultations/{id}/publicize", NULL, ID_CONSULTATION, 0},
+    {"POST", API "/consultations/{id}/feedback", "{\"body\":\"done\"}", ID_CONSULTATION, 0},
+    /* expert review: the admin is the contest's reviewer */
+    {"POST", API "/contests/{id}/reviewers", "{\"user_id\":$U}", ID_CONTEST, 0},
+    {"POST", API "/contest-projects/{id}/reviews", "{\"score\":70}", ID_PROJECT, 0},
+    /* dashboards */
+    {"GET", API "/stats/communities/{id}", NULL, ID_COMMUNITY, 0},
+    {"GET", API "/stats", NULL, ID_SUBJECT, 0},
     /* round 2: accounts, members, invitations, org activities, console sign-in, notifications */
     {"PATCH", API "/me", "{\"nickname\":\"MX $N\"}", ID_SUBJECT, 0},
     {"GET", API "/orgs/{id}/members", NULL, ID_SUBJECT, 0},
@@ -246,6 +300,37 @@ static const struct body_entry {
     {"POST", API "/me/subscriptions", "{\"template_id\":\"tpl_activity_update\"}", ID_SUBJECT, 0},
 };
 #define NBODIES (sizeof bodies / sizeof bodies[0])
+
+/* Roles a handler lets through on top of the route's access and rule (allow: a mask of ONLY(role)),
+ * refusing the others with `deny` (NULL: forbidden). */
+static const struct handler_check {
+    const char *method, *pattern;
+    unsigned allow;
+    const char *deny;
+} checks[] = {
+    {"POST", API "/needs/{id}/triage", COMMUNITY_STAFF, NULL},
+    {"POST", API "/service-projects/{id}/approve", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/service-projects/{id}/start", ONLY(R_LEADER), NULL},
+    {"POST", API "/service-projects/{id}/complete", ONLY(R_LEADER), NULL},
+    {"POST", API "/service-projects/{id}/evaluate", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/service-projects/{id}/resources", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/resources", COMMUNITY_STAFF, NULL},
+    {"POST", API "/consultations", COMMUNITY_STAFF, NULL},
+    {"POST", API "/consultations/{id}/comments", NOBODY, "not_a_resident_here"},
+    {"POST", API "/consultations/{id}/ballots", NOBODY, "not_a_resident_here"},
+    {"POST", API "/consultations/{id}/resolve", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/consultations/{id}/publicize", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/consultations/{id}/feedback", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/contest-projects/{id}/reviews", ONLY(R_ADMIN), "not_a_reviewer"},
+    {"GET", API "/stats/communities/{id}", COMMUNITY_ADMINS, NULL},
+};
+
+static const struct handler_check *check_for(const char *method, const char *pattern)
+{
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+        if (strcmp(checks[i].method, method) == 0 && strcmp(checks[i].pattern, pattern) == 0) return &checks[i];
+    return NULL;
+}
 
 static const struct body_entry *body_for(const char *method, const char *pattern)
 {
@@ -271,6 +356,8 @@ static char *expand(const char *tpl, enum role ro, long long org)
         case 'U': snprintf(v, sizeof v, "%lld", target.id); break;
         case 'S': snprintf(v, sizeof v, "%lld", org); break;
         case 'P': snprintf(v, sizeof v, "%lld", W.approved); break;
+        case 'R': snprintf(v, sizeof v, "%lld", W.resource); break;
+        case 'J': snprintf(v, sizeof v, "%lld", W.sproject); break;
         case 'V': snprintf(v, sizeof v, "%s", W.volunteer_idno); break;
         case 'O':
             if (ro == R_ANON) snprintf(v, sizeof v, "mxanon_%s", run_tag);
@@ -393,6 +480,18 @@ static int group_setup(void **state)
     W.act_org = org_make(&users[R_LEADER], 1);
     W.contest = contest_make();
     W.approved = project_make(W.contest, 1);
+    char extra[64];
+    snprintf(extra, sizeof extra, "{\"user_id\":%lld}", users[R_ADMIN].id);
+    want(201, req("POST", users[R_ADMIN].token, extra, API "/contests/%lld/reviewers", W.contest));
+    W.need = create("{\"community_id\":$C,\"category\":\"elderly\",\"title\":\"MX $N\",\"description\":\"meals\"}",
+                    NULL, &users[R_RESIDENT], API "/needs", 0);
+    body = expand(SPROJECT_BODY, R_LEADER, W.act_org);
+    W.sproject = jid(want(201, req("POST", users[R_LEADER].token, body, API "/service-projects")), "id");
+    free(body);
+    W.resource = create("{\"community_id\":$C,\"kind\":\"goods\",\"provider\":\"Shop\",\"description\":\"rice\","
+                        "\"quantity\":10}",
+                        NULL, &users[R_CADMIN], API "/resources", 0);
+    W.consultation = create(CONSULTATION_BODY, NULL, &users[R_CADMIN], API "/consultations", 0);
     /* an invitation into an org of its own: whoever accepts first joins it, and no subject changes */
     long long invites_org = org_make(&users[R_OLEADER], 1);
     W.invite = strtoll(api_jstr(want(201, req("POST", users[R_OLEADER].token, "{\"role\":\"member\"}",
@@ -489,6 +588,8 @@ static expect expected(const ss_route *rt, const struct body_entry *b, enum role
         if (e.status == 404) e = (expect){422, "validation_failed"};
         if (e.status) return e;
     }
+    const struct handler_check *c = check_for(rt->method, rt->pattern);
+    if (c && !(c->allow & ONLY(ro))) return (expect){403, c->deny ? c->deny : "forbidden"};
     return e;
 }
 
@@ -603,6 +704,11 @@ static int cell(const ss_route *rt, const struct body_entry *b, enum role ro, en
     long long subject = st == ST_NONE ? 0 : object_of(st), id = subject;
     if (rt->subject == SS_SUBJECT_NONE) {
         if (b->id == ID_CONTEST) id = W.contest;
+        else if (b->id == ID_NEED) id = W.need;
+        else if (b->id == ID_SPROJECT) id = W.sproject;
+        else if (b->id == ID_CONSULTATION) id = W.consultation;
+        else if (b->id == ID_COMMUNITY) id = W.community;
+        else if (b->id == ID_SW) id = users[R_SW].id;
         else if (b->id == ID_INVITE) id = W.invite;
         else if (b->id == ID_NOTICE) id = W.notice;
         else if (b->id == ID_TICKET) id = strtoll(api_jstr(want(201, req("POST", NULL, NULL, API "/auth/qr-tickets")),
