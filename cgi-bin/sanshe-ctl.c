@@ -3,6 +3,7 @@
  *
  *   sanshe-ctl <config> grant <openid> admin
  *   sanshe-ctl <config> grant <openid> community_admin <community_id>
+ *   sanshe-ctl <config> revoke <openid> admin | community_admin <community_id>
  *   sanshe-ctl <config> recount <contest_id>     rebuild vote tallies from stored votes */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@ static int usage(void)
 {
     fprintf(stderr, "usage: sanshe ctl grant <openid> admin\n"
                     "       sanshe ctl grant <openid> community_admin <community_id>\n"
+                    "       sanshe ctl revoke <openid> admin\n"
+                    "       sanshe ctl revoke <openid> community_admin <community_id>\n"
                     "       sanshe ctl recount <contest_id>\n");
     return 2;
 }
@@ -60,6 +63,47 @@ static int grant(ss_db *db, ss_cache *cache, ss_arena *a, int argc, char **argv)
         printf("granted community_admin of community %lld to %s\n", community, argv[0]);
     else
         printf("granted admin to %s\n", argv[0]);
+    return 0;
+}
+
+/* The role's arguments after the openid: "admin" or "community_admin <id>". Returns 0 or -1. */
+static int role_args(int argc, char **argv, long long *community)
+{
+    *community = 0;
+    if (argc < 2 || !valid_openid(argv[0])) return -1;
+    if (strcmp(argv[1], "community_admin") == 0) {
+        char *end;
+        if (argc != 3 || (*community = strtoll(argv[2], &end, 10)) <= 0 || *end) return -1;
+        return 0;
+    }
+    return strcmp(argv[1], "admin") == 0 && argc == 2 ? 0 : -1;
+}
+
+/* Removes a role; the user's signed-in sessions lose it at once (the cached snapshot is dropped).
+ * Exit 0 also when they did not hold it (said so), 1 for an unknown openid. */
+static int revoke(ss_db *db, ss_cache *cache, ss_arena *a, int argc, char **argv)
+{
+    long long community, user_id = 0;
+    int removed = 0;
+    if (role_args(argc, argv, &community) != 0) return usage();
+    int rc = ss_store_role_revoke(db, a, argv[0], argv[1], community, &user_id, &removed);
+    if (rc == SS_ENOTFOUND) {
+        fprintf(stderr, "sanshe ctl: no user with openid %s\n", argv[0]);
+        return 1;
+    }
+    if (rc) {
+        fprintf(stderr, "sanshe ctl: revoke failed (%s)\n", ss_strerror(rc));
+        return 1;
+    }
+    if (cache && ss_caller_forget(cache, user_id) != 0)
+        fprintf(stderr, "sanshe ctl: Redis unreachable: the role stays visible for up to 5 minutes\n");
+    /* AUDIT: role.revoke user */
+    if (!removed)
+        printf("%s did not hold %s%s\n", argv[0], argv[1], community ? " of that community" : "");
+    else if (community)
+        printf("revoked community_admin of community %lld from %s\n", community, argv[0]);
+    else
+        printf("revoked admin from %s\n", argv[0]);
     return 0;
 }
 
@@ -110,6 +154,8 @@ int main(int argc, char **argv)
     ss_arena *a = ss_arena_create(8192);
     if (strcmp(argv[2], "grant") == 0)
         rc = grant(db, cache, a, argc - 3, argv + 3);
+    else if (strcmp(argv[2], "revoke") == 0)
+        rc = revoke(db, cache, a, argc - 3, argv + 3);
     else if (strcmp(argv[2], "recount") == 0)
         rc = recount(db, a, argc - 3, argv + 3);
     else

@@ -47,4 +47,16 @@ int ss_session_delete(ss_cache *c, const char *sid);
  * seconds. Returns 0 while the count is within limit, SS_ELIMIT beyond, or SS_EUNAVAIL. */
 int ss_rate_allow(ss_cache *c, const char *bucket, const char *who, int limit, int window_s, time_t now);
 
+/* Console sign-in tickets (扫码登录), single use, living ttl_s (<= 120) seconds.
+ * create: SS_ECONFLICT if the ticket exists (a random collision: make another).
+ * confirm: binds the waiting ticket to user_id. Returns 0; SS_EGONE if it expired (or never
+ *   existed); SS_ECONFLICT if it was already confirmed.
+ * take: the console's poll. Returns 0 with *user_id 0 while waiting, or with the confirming
+ *   user exactly once (the ticket is spent by that call, atomically); SS_EGONE when expired,
+ *   unknown or already taken.
+ * All return SS_EUNAVAIL when Redis is unreachable. */
+int ss_qr_ticket_create(ss_cache *c, const char *ticket, int ttl_s);
+int ss_qr_ticket_confirm(ss_cache *c, const char *ticket, long long user_id);
+int ss_qr_ticket_take(ss_cache *c, const char *ticket, long long *user_id);
+
 #endif

@@ -63,3 +63,10 @@ int ss_activity_transition_ok(const char *from, const char *to)
     if (strcmp(to, "cancelled") == 0) return strcmp(from, "draft") == 0 || strcmp(from, "published") == 0;
     return 0;
 }
+
+ss_edit_verdict ss_activity_edit_check(const char *status, time_t now, time_t ends_at, long capacity, long confirmed)
+{
+    if (strcmp(status, "cancelled") == 0 || now >= ends_at) return SS_EDIT_INVALID_STATE;
+    if (capacity < confirmed) return SS_EDIT_CAPACITY_BELOW_CONFIRMED;
+    return SS_EDIT_OK;
+}

@@ -38,4 +38,13 @@ long ss_seats_left(long capacity, long confirmed);
 /* Returns 1 if a status change from -> to is allowed (draft->published, draft|published->cancelled). */
 int ss_activity_transition_ok(const char *from, const char *to);
 
+typedef enum {
+    SS_EDIT_OK = 0,
+    SS_EDIT_INVALID_STATE,              /* cancelled, or ended (ends_at reached) */
+    SS_EDIT_CAPACITY_BELOW_CONFIRMED,   /* fewer seats than people already confirmed */
+} ss_edit_verdict;
+/* May an activity in status, ending at ends_at, be edited at now to capacity (the new or the
+ * current one) while confirmed people hold seats? */
+ss_edit_verdict ss_activity_edit_check(const char *status, time_t now, time_t ends_at, long capacity, long confirmed);
+
 #endif

@@ -11,6 +11,7 @@
 #include "handlers/views.h"
 #include "http/audit.h"
 #include "http/errors.h"
+#include "http/notify.h"
 #include "http/request.h"
 #include "http/validate.h"
 #include "store/activities.h"
@@ -71,10 +72,23 @@ static int activity_get(ss_req *req)
     return ss_reply_json(req, 200, v);
 }
 
+/* A cancellation tells everyone signed up (told again: stored once). */
+static int notify_cancelled(ss_req *req)
+{
+    const ss_activity *act = &req->subject.activity;
+    ss_notice n = {.kind = "activity_cancelled",
+                   .event_key = ss_arena_sprintf(req->arena, "activity_cancelled:%lld", act->id),
+                   .activity_id = act->id,
+                   .title = ss_arena_sprintf(req->arena, "活动已取消：%.60s", act->title),
+                   .body = "您报名的活动已取消。"};
+    return ss_notify(req, SS_NOTIFY_SIGNED_UP, act->id, &n);
+}
+
 static int transition(ss_req *req, const char *to)
 {
     int rc = ss_store_activity_transition(req->db, req->arena, req->subject.activity.id, to);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc == SS_OK && strcmp(to, "cancelled") == 0) rc = notify_cancelled(req);
     char summary[64];
     snprintf(summary, sizeof summary, "%s -> %s", req->subject.activity.status, to);
     if (rc || (rc = ss_audit(req, strcmp(to, "published") == 0 ? "activity.publish" : "activity.cancel", "activity",
@@ -141,6 +155,142 @@ static int activity_list(ss_req *req)
     return ss_reply_list(req, arr, n == limit ? next : NULL);
 }
 
+static const char *const org_activity_statuses[] = {"draft", "published", "ended", "cancelled", NULL};
+
+/* GET /api/v1/orgs/{id}/activities ?status=draft|published|ended|cancelled&limit&cursor ->
+ * the org's activities, newest first. Anyone: published and ended ones (no status: both); the
+ * org's staff: every state (no status: all). A status the caller may not see: 403. "ended" is a
+ * published activity whose end has passed; items show it as status "ended". */
+static int org_activities(ss_req *req)
+{
+    int limit, n, rc;
+    long long before;
+    const char *status;
+    if ((rc = ss_req_limit(req, &limit)) ||
+        (rc = ss_req_query_int(req, "cursor", 1, INT64_MAX, INT64_MAX, &before)) ||
+        (rc = ss_req_query_enum(req, "status", org_activity_statuses, &status)))
+        return rc;
+    int staff = req->subject.role == SS_ORG_ROLE_LEADER || req->subject.role == SS_ORG_ROLE_SOCIAL_WORKER;
+    ss_org_activity_filter which = staff ? SS_ORG_ACTS_ALL : SS_ORG_ACTS_PUBLIC;
+    if (status) {
+        if (strcmp(status, "draft") == 0) which = SS_ORG_ACTS_DRAFT;
+        else if (strcmp(status, "published") == 0) which = SS_ORG_ACTS_PUBLISHED;
+        else if (strcmp(status, "ended") == 0) which = SS_ORG_ACTS_ENDED;
+        else which = SS_ORG_ACTS_CANCELLED;
+        if (!staff && (which == SS_ORG_ACTS_DRAFT || which == SS_ORG_ACTS_CANCELLED)) return SS_EFORBIDDEN;
+    }
+    ss_activity *items;
+    if ((rc = ss_store_org_activities(req->db, req->arena, req->subject.org.id, which, req->now, before, limit, &items,
+                                      &n)))
+        return rc;
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++) {
+        if (strcmp(items[i].status, "published") == 0 && items[i].ends_at <= req->now) items[i].status = "ended";
+        json_array_append_new(arr, ss_view_activity(&items[i]));
+    }
+    char next[32];
+    if (n == limit) snprintf(next, sizeof next, "%lld", items[n - 1].id);
+    return ss_reply_list(req, arr, n == limit ? next : NULL);
+}
+
+/* Members of an activity that PATCH does not change (server-owned or fixed at creation). */
+static const char *const activity_read_only[] = {"id", "org_id", "org_name", "community_id", "status", "confirmed",
+                                                 "waitlisted", "seats_left", "created_at", "my_org_role", NULL};
+
+#define MAX_PROMOTED 256
+
+/* Everyone moved up from the waitlist is told, then everyone signed up of the change. */
+static int notify_edit(ss_req *req, const char *title, long long revision, const ss_promotion *promoted, int n)
+{
+    const ss_activity *act = &req->subject.activity;
+    int rc;
+    for (int i = 0; i < n; i++) {
+        ss_notice p = {.kind = "waitlist_promoted",
+                       .event_key = ss_arena_sprintf(req->arena, "waitlist_promoted:%lld:%lld", act->id,
+                                                     promoted[i].queue_seq),
+                       .activity_id = act->id,
+                       .title = ss_arena_sprintf(req->arena, "候补成功：%.60s", title),
+                       .body = "名额增加，您已从候补转为正式报名。"};
+        if ((rc = ss_notify(req, SS_NOTIFY_USER, promoted[i].user_id, &p))) return rc;
+    }
+    ss_notice c = {.kind = "activity_changed",
+                   .event_key = ss_arena_sprintf(req->arena, "activity_changed:%lld:%lld", act->id, revision),
+                   .activity_id = act->id,
+                   .title = ss_arena_sprintf(req->arena, "活动有变更：%.60s", title),
+                   .body = "您报名的活动信息已更新，请查看最新时间和地点。"};
+    return ss_notify(req, SS_NOTIFY_SIGNED_UP, act->id, &c);
+}
+
+/* PATCH /api/v1/activities/{id}: any field of the create body -> 200 the activity.
+ * Cancelled or ended: 409 invalid_state; capacity below the confirmed seats: 409
+ * capacity_below_confirmed; a member that is not editable: 422. More seats move the waitlist
+ * up; everyone signed up is told of the change. */
+static int activity_patch(ss_req *req)
+{
+    int rc;
+    ss_v v, lv;
+    json_t *body;
+    const ss_activity *cur = &req->subject.activity;
+    if ((rc = ss_v_body(&v, req, &body))) return rc;
+    for (const char *const *f = activity_read_only; *f; f++)
+        if (json_object_get(body, *f)) ss_v_fail(&v, *f, "not editable");
+    ss_activity_edit edit = {0}, *e = &edit;
+    e->title = ss_v_string(&v, "title", 0, 2, 100);
+    e->description = ss_v_string(&v, "description", 0, 0, 5000);
+    e->category = ss_v_enum(&v, "category", 0, ss_activity_categories);
+    e->starts_at = ss_v_time(&v, "starts_at", 0, NULL);
+    e->ends_at = ss_v_time(&v, "ends_at", 0, NULL);
+    json_t *deadline = json_object_get(body, "signup_deadline");
+    if (deadline) {
+        e->set_deadline = 1;
+        if (!json_is_null(deadline)) e->signup_deadline = ss_v_time(&v, "signup_deadline", 1, NULL);
+    }
+    e->capacity = (long)ss_v_int(&v, "capacity", 0, SS_CAPACITY_MIN, SS_CAPACITY_MAX, 0, &e->set_capacity);
+    if (json_object_get(body, "walk_in")) {
+        e->set_walk_in = 1;
+        e->walk_in = ss_v_bool(&v, "walk_in", 0);
+    }
+    json_t *minutes = json_object_get(body, "service_minutes");
+    if (minutes) {
+        e->set_service_minutes = 1;
+        if (!json_is_null(minutes))
+            e->service_minutes = (long)ss_v_int(&v, "service_minutes", 1, 1, SS_SERVICE_MINUTES_MAX, 0, NULL);
+    }
+    json_t *loc = ss_v_object(&v, "location", 0);
+    if (loc) {   /* a place is replaced whole */
+        ss_v_nested(&lv, &v, loc, "location");
+        e->set_location = 1;
+        e->location_name = ss_v_string(&lv, "name", 1, 1, 100);
+        e->lat = ss_v_number(&lv, "lat", 1, -90, 90, NULL);
+        e->lng = ss_v_number(&lv, "lng", 1, -180, 180, NULL);
+        e->radius_m = (long)ss_v_int(&lv, "radius_m", 1, SS_RADIUS_MIN_M, SS_RADIUS_MAX_M, 0, NULL);
+    }
+    /* the times as they will be, checked as for a new activity */
+    time_t starts = e->starts_at ? e->starts_at : cur->starts_at, ends = e->ends_at ? e->ends_at : cur->ends_at;
+    time_t dl = e->set_deadline ? e->signup_deadline : cur->signup_deadline;
+    const char *field, *why;
+    if ((e->starts_at || e->ends_at || e->set_deadline) && json_object_size(v.fields) == 0 &&
+        ss_activity_check_times(req->now, starts, ends, dl, &field, &why) != 0)
+        ss_v_fail(&v, field, why);
+    if ((rc = ss_v_finish(&v))) return rc;
+
+    ss_promotion promoted[MAX_PROMOTED];
+    long long revision = 0;
+    int npromoted = 0;
+    rc = ss_store_activity_update(req->db, req->arena, cur->id, e, req->now, &revision, promoted, MAX_PROMOTED,
+                                  &npromoted);
+    if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc == SS_ELIMIT) return ss_reply_error(req, "capacity_below_confirmed");
+    if (rc || (rc = notify_edit(req, e->title ? e->title : cur->title, revision, promoted, npromoted)) ||
+        (rc = ss_audit(req, "activity.edit", "activity", cur->id, 0,
+                       ss_arena_sprintf(req->arena, "revision %lld, %d moved up", revision, npromoted))))
+        return rc;
+    ss_activity after;
+    ss_org_role role;
+    if ((rc = ss_store_activity_get_for(req->db, req->arena, cur->id, req->caller.user_id, &after, &role))) return rc;
+    return ss_reply_json(req, 200, ss_view_activity(&after));
+}
+
 static const ss_route routes[] = {
     {"POST", "/api/v1/orgs/{id}/activities", activity_create, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ORG, SS_RULE_ORG_STAFF},
     {"GET", "/api/v1/activities", activity_list, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
@@ -149,5 +299,7 @@ static const ss_route routes[] = {
      SS_RULE_ORG_STAFF},
     {"POST", "/api/v1/activities/{id}/cancel", activity_cancel, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,
      SS_RULE_ORG_STAFF},
+    {"PATCH", "/api/v1/activities/{id}", activity_patch, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY, SS_RULE_ORG_STAFF},
+    {"GET", "/api/v1/orgs/{id}/activities", org_activities, SS_ACCESS_PUBLIC, SS_SUBJECT_ORG, SS_RULE_VISIBLE},
 };
 const ss_route_table ss_activity_routes = {routes, sizeof routes / sizeof routes[0]};

@@ -9,6 +9,7 @@
 #include "handlers/handlers.h"
 #include "http/audit.h"
 #include "http/errors.h"
+#include "http/notify.h"
 #include "http/request.h"
 #include "http/validate.h"
 #include "store/contests.h"
@@ -137,28 +138,69 @@ static int project_submit(ss_req *req)
     return ss_reply_json(req, 201, view_project(&p));
 }
 
-/* -> approved projects with vote_count; admins see every project and its status */
+static const char *const project_statuses[] = {"submitted", "approved", "rejected", NULL};
+
+/* ?status=submitted|approved|rejected -> the contest's projects with vote_count.
+ * No status: approved ones, every one for an admin. approved: anyone. submitted, rejected:
+ * an admin (all), or an org's leader (their own organizations' projects, with reject_reason);
+ * anyone else 403. */
 static int project_list(ss_req *req)
 {
     ss_contest c;
     ss_project *items;
+    const char *status;
     int n, rc = load_contest(req, &c);
     if (rc) return rc;
-    int all = req->caller.authenticated && req->caller.user.is_admin;
-    if ((rc = ss_store_project_list(req->db, req->arena, c.id, all, &items, &n))) return rc;
+    if ((rc = ss_req_query_enum(req, "status", project_statuses, &status))) return rc;
+    int admin = req->caller.authenticated && req->caller.user.is_admin;
+    if (!status) {
+        rc = ss_store_project_list(req->db, req->arena, c.id, admin, &items, &n);
+    } else {
+        const char *known = status;
+        long long leader = 0;
+        if (!admin && strcmp(known, "approved") != 0) {
+            if (!req->caller.authenticated) return SS_EFORBIDDEN;
+            rc = ss_store_user_leads_any(req->db, req->arena, req->caller.user_id);
+            if (rc == SS_ENOTFOUND) return SS_EFORBIDDEN;
+            if (rc) return rc;
+            leader = req->caller.user_id;
+        }
+        rc = ss_store_project_queue(req->db, req->arena, c.id, known, leader, &items, &n);
+    }
+    if (rc) return rc;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) json_array_append_new(arr, view_project(&items[i]));
     return ss_reply_list(req, arr, NULL);
 }
 
+/* The submitter is told of the decision. */
+static int notify_decided(ss_req *req, long long id, const char *status, const char *reason)
+{
+    ss_project p;
+    int rc = ss_store_project_get(req->db, req->arena, id, &p);
+    if (rc) return rc;
+    int approved = strcmp(status, "approved") == 0;
+    ss_notice n = {.kind = "project_decided",
+                   .event_key = ss_arena_sprintf(req->arena, "project_decided:%lld", id),
+                   .object_id = id,
+                   .title = ss_arena_sprintf(req->arena, approved ? "创投项目已通过：%.60s" : "创投项目未通过：%.60s",
+                                             p.title),
+                   .body = approved ? "项目已进入投票环节。" : ss_arena_sprintf(req->arena, "原因：%.400s", reason)};
+    return ss_notify(req, SS_NOTIFY_USER, p.submitted_by, &n);
+}
+
 static int decide(ss_req *req, const char *status, const char *reason)
 {
-    int rc = ss_store_project_decide(req->db, req->arena, ss_req_param(req, 0), status, reason, req->caller.user_id);
+    long long id = ss_req_param(req, 0);
+    int rc = ss_store_project_decide(req->db, req->arena, id, status, reason, req->caller.user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc == SS_OK) rc = notify_decided(req, id, status, reason);
     if (rc || (rc = ss_audit(req, strcmp(status, "approved") == 0 ? "contest_project.approve" : "contest_project.reject",
                              "contest_project", ss_req_param(req, 0), 0, status)))
         return rc;
-    return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)ss_req_param(req, 0), "status", status));
+    json_t *v = json_pack("{s:I, s:s}", "id", (json_int_t)ss_req_param(req, 0), "status", status);
+    if (reason) json_object_set_new(v, "reason", json_string(reason));
+    return ss_reply_json(req, 200, v);
 }
 
 /* -> 200 {status: "approved"}; the project can now receive votes */

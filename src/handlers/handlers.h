@@ -26,6 +26,9 @@ extern const ss_route_table ss_certificate_routes; /* certificates.c: service-re
 extern const ss_route_table ss_attendance_routes; /* attendance.c: personal codes, offline batches */
 extern const ss_route_table ss_contest_routes;  /* contests.c: contests, projects, results */
 extern const ss_route_table ss_vote_routes;     /* votes.c: voting */
+extern const ss_route_table ss_notification_routes; /* notifications.c: inbox, WeChat subscriptions */
+extern const ss_route_table ss_qr_ticket_routes;   /* qr_tickets.c: console sign-in by QR code */
+extern const ss_route_table ss_invite_routes;   /* invites.c: accepting an invitation into an org */
 extern const ss_route_table ss_audit_routes;    /* audit.c: the audit log */
 extern const ss_route_table ss_need_routes;     /* needs.c: residents' needs (需求清单) */
 extern const ss_route_table ss_project_routes;  /* projects.c: service projects and resources */

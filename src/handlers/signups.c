@@ -6,6 +6,7 @@
 #include "handlers/handlers.h"
 #include "handlers/views.h"
 #include "http/errors.h"
+#include "http/notify.h"
 #include "http/request.h"
 #include "store/activities.h"
 
@@ -35,11 +36,26 @@ static int signup_join(ss_req *req)
 }
 
 /* -> 204, whether or not there was a sign-up to cancel */
+/* The person moved up from the waitlist is told. */
+static int notify_promoted(ss_req *req, const ss_promotion *p)
+{
+    const ss_activity *act = &req->subject.activity;
+    ss_notice n = {.kind = "waitlist_promoted",
+                   .event_key = ss_arena_sprintf(req->arena, "waitlist_promoted:%lld:%lld", act->id, p->queue_seq),
+                   .activity_id = act->id,
+                   .title = ss_arena_sprintf(req->arena, "候补成功：%.60s", act->title),
+                   .body = "有人取消报名，您已从候补转为正式报名。"};
+    return ss_notify(req, SS_NOTIFY_USER, p->user_id, &n);
+}
+
+/* -> 204; the first waitlisted person takes the freed seat and is told */
 static int signup_leave(ss_req *req)
 {
+    ss_promotion p;
     int rc = rate_limit(req);
     if (rc) return rc;
-    rc = ss_store_signup_leave(req->db, req->arena, req->subject.activity.id, req->caller.user_id);
+    rc = ss_store_signup_leave(req->db, req->arena, req->subject.activity.id, req->caller.user_id, &p);
+    if (rc == SS_OK && p.user_id) rc = notify_promoted(req, &p);
     return rc ? rc : ss_reply_empty(req, 204);
 }
 

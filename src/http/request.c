@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,6 +119,25 @@ int ss_req_query_int(ss_req *req, const char *name, long long min, long long max
         return bad_query(req, name, ss_arena_sprintf(req->arena, "must be between %lld and %lld", min, max));
     *out = x;
     return SS_OK;
+}
+
+int ss_req_query_enum(ss_req *req, const char *name, const char *const *allowed, const char **out)
+{
+    const char *v;
+    int rc = ss_req_query_str(req, name, &v);
+    if (rc) return rc;
+    *out = NULL;
+    if (!v) return SS_OK;
+    for (const char *const *a = allowed; *a; a++)
+        if (strcmp(*a, v) == 0) {
+            *out = *a;
+            return SS_OK;
+        }
+    char why[256] = "must be one of:";
+    size_t n = strlen(why);
+    for (const char *const *a = allowed; *a && n < sizeof why - 2; a++)
+        n += (size_t)snprintf(why + n, sizeof why - n, "%s %s", a == allowed ? "" : ",", *a);
+    return bad_query(req, name, ss_arena_strndup(req->arena, why, strlen(why)));
 }
 
 int ss_req_limit(ss_req *req, int *limit)

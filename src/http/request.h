@@ -84,6 +84,9 @@ int ss_req_query_str(ss_req *req, const char *name, const char **out);
 /* Reads integer query parameter name into *out (def when absent). Returns 0, or SS_EBADREQ
  * with fields set when it is not an integer in [min, max]. */
 int ss_req_query_int(ss_req *req, const char *name, long long min, long long max, long long def, long long *out);
+/* Reads query parameter name, one of the NULL-terminated allowed values, into *out (a pointer
+ * into allowed; NULL when absent). Returns 0, or SS_EBADREQ with fields set for another value. */
+int ss_req_query_enum(ss_req *req, const char *name, const char *const *allowed, const char **out);
 /* Reads ?limit= (default 20, 1..100). Same returns. */
 int ss_req_limit(ss_req *req, int *limit);
 /* Replies 200 {"items": items, "next_cursor": next or null} (steals items). */

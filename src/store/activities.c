@@ -66,7 +66,8 @@ static ss_sql q_position = SS_SQL(
 static ss_sql q_free_seat = SS_SQL("UPDATE activities SET confirmed_count = confirmed_count - 1 WHERE id = ?");
 static ss_sql q_leave_queue = SS_SQL("UPDATE activities SET waitlisted_count = waitlisted_count - 1 WHERE id = ?");
 static ss_sql q_first_waiting = SS_SQL(
-    "SELECT id FROM signups WHERE activity_id = ? AND status = 'waitlisted' ORDER BY queue_seq LIMIT 1");
+    "SELECT id, user_id, queue_seq FROM signups WHERE activity_id = ? AND status = 'waitlisted' "
+    "ORDER BY queue_seq LIMIT 1");
 static ss_sql q_promote_counts = SS_SQL(
     "UPDATE activities SET confirmed_count = confirmed_count + 1, waitlisted_count = waitlisted_count - 1 "
     "WHERE id = ?");
@@ -214,6 +215,7 @@ typedef struct {
     long long activity_id, user_id;
     time_t now;
     ss_signup *out;
+    ss_promotion *promoted;
 } signup_ctx;
 
 static int position_of(ss_db *db, ss_arena *a, long long activity_id, long long seq, long *pos)
@@ -303,14 +305,31 @@ int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long lon
             return position_of(db, a, activity_id, ss_db_int(mine.rows[0][2]), &out->position);
         return SS_OK;
     }
-    signup_ctx c = {a, activity_id, user_id, now, out};
+    signup_ctx c = {a, activity_id, user_id, now, out, NULL};
     return ss_db_tx(db, join_tx, &c);
+}
+
+/* Gives a seat to the first waitlisted person, if any (the caller holds the activity's lock
+ * and knows a seat is free). *out (may be NULL) names them; user_id 0 when nobody waited. */
+static int promote_first(ss_db *db, ss_arena *a, long long activity_id, ss_promotion *out)
+{
+    ss_db_result first;
+    ss_db_val pa[] = {SS_DB_I(activity_id)};
+    int rc = ss_db_exec(db, &q_first_waiting, pa, 1, &first, a);
+    if (rc) return rc;
+    if (out) memset(out, 0, sizeof *out);
+    if (first.nrows == 0) return SS_OK;
+    ss_db_val pp[] = {SS_DB_S("confirmed"), SS_DB_I(0), SS_DB_I(ss_db_int(first.rows[0][0]))};
+    if ((rc = ss_db_exec(db, &q_signup_set, pp, 3, NULL, a))) return rc;
+    if ((rc = ss_db_exec(db, &q_promote_counts, pa, 1, NULL, a))) return rc;
+    if (out) *out = (ss_promotion){ss_db_int(first.rows[0][1]), ss_db_int(first.rows[0][2])};
+    return SS_OK;
 }
 
 static int leave_tx(ss_db *db, void *arg)
 {
     signup_ctx *c = arg;
-    ss_db_result act, mine, first;
+    ss_db_result act, mine;
     ss_db_val pa[] = {SS_DB_I(c->activity_id)};
     int rc = ss_db_exec(db, &q_lock_seats, pa, 1, &act, c->a);
     if (rc) return rc;
@@ -326,18 +345,93 @@ static int leave_tx(ss_db *db, void *arg)
     if ((rc = ss_db_exec(db, &q_free_seat, pa, 1, NULL, c->a))) return rc;
     if (strcmp(activity_status, "published") != 0) return SS_OK;
     /* the freed seat goes to the first in the queue, in this same transaction */
-    if ((rc = ss_db_exec(db, &q_first_waiting, pa, 1, &first, c->a))) return rc;
-    if (first.nrows == 0) return SS_OK;
-    ss_db_val pp[] = {SS_DB_S("confirmed"), SS_DB_I(0), SS_DB_I(ss_db_int(first.rows[0][0]))};
-    if ((rc = ss_db_exec(db, &q_signup_set, pp, 3, NULL, c->a))) return rc;
-    return ss_db_exec(db, &q_promote_counts, pa, 1, NULL, c->a);
+    return promote_first(db, c->a, c->activity_id, c->promoted);
 }
 
-int ss_store_signup_leave(ss_db *db, ss_arena *a, long long activity_id, long long user_id)
+int ss_store_signup_leave(ss_db *db, ss_arena *a, long long activity_id, long long user_id, ss_promotion *promoted)
 {
     ss_signup unused;
-    signup_ctx c = {a, activity_id, user_id, 0, &unused};
+    if (promoted) memset(promoted, 0, sizeof *promoted);
+    signup_ctx c = {a, activity_id, user_id, 0, &unused, promoted};
     return ss_db_tx(db, leave_tx, &c);
+}
+
+static ss_sql q_lock_edit = SS_SQL(
+    "SELECT status, capacity, confirmed_count, UNIX_TIMESTAMP(ends_at) FROM activities WHERE id = ? FOR UPDATE");
+static ss_sql q_update = SS_SQL(
+    "UPDATE activities SET title = COALESCE(?, title), description = COALESCE(?, description), "
+    "category = COALESCE(?, category), starts_at = COALESCE(FROM_UNIXTIME(?), starts_at), "
+    "ends_at = COALESCE(FROM_UNIXTIME(?), ends_at), signup_deadline = IF(?, FROM_UNIXTIME(?), signup_deadline), "
+    "capacity = COALESCE(?, capacity), walk_in = COALESCE(?, walk_in), "
+    "service_minutes = IF(?, ?, service_minutes), location_name = COALESCE(?, location_name), "
+    "lat = COALESCE(?, lat), lng = COALESCE(?, lng), radius_m = COALESCE(?, radius_m), revision = revision + 1 "
+    "WHERE id = ?");
+static ss_sql q_revision = SS_SQL("SELECT revision FROM activities WHERE id = ?");
+
+#define OPT_I(set, v) ((set) ? SS_DB_I(v) : SS_DB_NUL)
+
+typedef struct {
+    ss_arena *a;
+    long long id;
+    const ss_activity_edit *e;
+    time_t now;
+    long long *revision;
+    ss_promotion *promoted;
+    int max_promoted, *npromoted;
+} edit_ctx;
+
+static int update_tx(ss_db *db, void *arg)
+{
+    edit_ctx *c = arg;
+    ss_arena *a = c->a;
+    long long id = c->id;
+    const ss_activity_edit *e = c->e;
+    ss_promotion *promoted = c->promoted;
+    int *npromoted = c->npromoted;
+    ss_db_result res;
+    ss_db_val pl[] = {SS_DB_I(id)};
+    *npromoted = 0;
+    int rc = ss_db_exec(db, &q_lock_edit, pl, 1, &res, a);   /* serialises with sign-ups */
+    if (rc) return rc;
+    if (res.nrows == 0) return SS_ENOTFOUND;
+    const char *status = res.rows[0][0];
+    long capacity = (long)ss_db_int(res.rows[0][1]), confirmed = (long)ss_db_int(res.rows[0][2]);
+    time_t ends_at = (time_t)ss_db_int(res.rows[0][3]);
+    ss_edit_verdict verdict = ss_activity_edit_check(status, c->now, ends_at, e->set_capacity ? e->capacity : capacity,
+                                                     confirmed);
+    if (verdict == SS_EDIT_INVALID_STATE) return SS_ECONFLICT;
+    if (verdict == SS_EDIT_CAPACITY_BELOW_CONFIRMED) return SS_ELIMIT;
+    char lat[32], lng[32];
+    snprintf(lat, sizeof lat, "%.6f", e->lat);
+    snprintf(lng, sizeof lng, "%.6f", e->lng);
+    ss_db_val p[] = {SS_DB_S(e->title),
+                     SS_DB_S(e->description),
+                     SS_DB_S(e->category),
+                     OPT_I(e->starts_at, e->starts_at),
+                     OPT_I(e->ends_at, e->ends_at),
+                     SS_DB_I(e->set_deadline),
+                     OPT_I(e->signup_deadline, e->signup_deadline),
+                     OPT_I(e->set_capacity, e->capacity),
+                     OPT_I(e->set_walk_in, e->walk_in),
+                     SS_DB_I(e->set_service_minutes),
+                     OPT_I(e->service_minutes, e->service_minutes),
+                     SS_DB_S(e->location_name),
+                     e->set_location ? SS_DB_T(lat) : SS_DB_NUL,
+                     e->set_location ? SS_DB_T(lng) : SS_DB_NUL,
+                     OPT_I(e->set_location, e->radius_m),
+                     SS_DB_I(id)};
+    if ((rc = ss_db_exec(db, &q_update, p, 16, NULL, a))) return rc;
+    if ((rc = ss_db_exec(db, &q_revision, pl, 1, &res, a))) return rc;
+    *c->revision = res.nrows ? ss_db_int(res.rows[0][0]) : 0;
+    /* more seats: the waitlist moves up now, in order, as if people had left */
+    if (strcmp(status, "published") == 0 && e->set_capacity)
+        for (long free_seats = e->capacity - confirmed; free_seats > 0 && *npromoted < c->max_promoted; free_seats--) {
+            ss_promotion got;
+            if ((rc = promote_first(db, a, id, &got))) return rc;
+            if (!got.user_id) break;
+            promoted[(*npromoted)++] = got;
+        }
+    return SS_OK;
 }
 
 int ss_store_signup_roster(ss_db *db, ss_arena *a, long long activity_id, long long after_signup, int limit,
@@ -378,6 +472,35 @@ int ss_store_signups_of_user(ss_db *db, ss_arena *a, long long user_id, long lon
                                .activity_status = r[6], .starts_at = (time_t)ss_db_int(r[7]),
                                .ends_at = (time_t)ss_db_int(r[8]), .position = (long)ss_db_int(r[9])};
     }
+    *out = items;
+    *n = res.nrows;
+    return SS_OK;
+}
+
+int ss_store_activity_update(ss_db *db, ss_arena *a, long long id, const ss_activity_edit *e, time_t now,
+                             long long *revision, ss_promotion *promoted, int max_promoted, int *npromoted)
+{
+    edit_ctx c = {a, id, e, now, revision, promoted, max_promoted, npromoted};
+    return ss_db_tx(db, update_tx, &c);
+}
+
+static ss_sql q_org_list = SS_SQL(
+    "SELECT " ACT_COLS " FROM activities a JOIN organizations o ON o.id = a.org_id "
+    "WHERE a.org_id = ? AND CASE ? WHEN 0 THEN 1 WHEN 1 THEN a.status = 'draft' "
+    "WHEN 2 THEN a.status = 'published' AND a.ends_at > FROM_UNIXTIME(?) "
+    "WHEN 3 THEN a.status = 'published' AND a.ends_at <= FROM_UNIXTIME(?) "
+    "WHEN 4 THEN a.status = 'cancelled' ELSE a.status = 'published' END "
+    "AND a.id < ? ORDER BY a.id DESC LIMIT ?");
+
+int ss_store_org_activities(ss_db *db, ss_arena *a, long long org_id, ss_org_activity_filter which, time_t now,
+                            long long before_id, int limit, ss_activity **out, int *n)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(org_id), SS_DB_I(which), SS_DB_I(now), SS_DB_I(now), SS_DB_I(before_id), SS_DB_I(limit)};
+    int rc = ss_db_exec(db, &q_org_list, p, 6, &res, a);
+    if (rc) return rc;
+    ss_activity *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
+    for (int i = 0; i < res.nrows; i++) items[i] = activity_from_row(res.rows[i]);
     *out = items;
     *n = res.nrows;
     return SS_OK;

@@ -49,6 +49,20 @@ int ss_store_activity_transition(ss_db *db, ss_arena *a, long long id, const cha
 /* Published activities matching f, by (starts_at, id). */
 int ss_store_activity_list(ss_db *db, ss_arena *a, const ss_activity_filter *f, ss_activity **out, int *n);
 
+/* Which of an organization's activities: every one (staff), by state, or what anyone sees
+ * (published, ended included). "ended" is a published activity whose end has passed. */
+typedef enum {
+    SS_ORG_ACTS_ALL = 0,
+    SS_ORG_ACTS_DRAFT,
+    SS_ORG_ACTS_PUBLISHED,     /* published, not yet ended */
+    SS_ORG_ACTS_ENDED,
+    SS_ORG_ACTS_CANCELLED,
+    SS_ORG_ACTS_PUBLIC,        /* published, ended or not */
+} ss_org_activity_filter;
+/* The org's activities of `which` at now, newest (highest id) first, with id < before_id. */
+int ss_store_org_activities(ss_db *db, ss_arena *a, long long org_id, ss_org_activity_filter which, time_t now,
+                            long long before_id, int limit, ss_activity **out, int *n);
+
 typedef struct ss_signup {
     long long id, activity_id, user_id;
     const char *status;          /* confirmed | waitlisted | cancelled */
@@ -70,9 +84,33 @@ typedef struct ss_signup {
  * SS_ECONFLICT: sign-ups are closed (not published, past the deadline or the end). */
 int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long long user_id, time_t now,
                          ss_signup *out);
+/* Who moved from the waitlist to a seat: user_id 0 when nobody. queue_seq is their place in
+ * the queue's history, unique per activity (names the event). */
+typedef struct ss_promotion {
+    long long user_id, queue_seq;
+} ss_promotion;
+
 /* Cancels user_id's sign-up; a freed seat goes to the first waitlisted person in the same
- * transaction. No sign-up: 0 (idempotent). */
-int ss_store_signup_leave(ss_db *db, ss_arena *a, long long activity_id, long long user_id);
+ * transaction (*promoted, may be NULL). No sign-up: 0 (idempotent). */
+int ss_store_signup_leave(ss_db *db, ss_arena *a, long long activity_id, long long user_id, ss_promotion *promoted);
+
+/* A partial edit of an activity: NULL strings, 0 times and unset flags keep the stored value. */
+typedef struct ss_activity_edit {
+    const char *title, *description, *category, *location_name;
+    time_t starts_at, ends_at, signup_deadline;    /* deadline: with set_deadline; 0 clears it */
+    int set_deadline, set_capacity, set_walk_in, set_service_minutes, set_location;
+    long capacity, service_minutes;                /* service_minutes 0 clears it */
+    int walk_in;
+    double lat, lng;
+    long radius_m;
+} ss_activity_edit;
+
+/* Applies e under the activity's row lock, in one transaction. The domain decides (ss_activity_edit_check): SS_ECONFLICT when cancelled or
+ * ended; SS_ELIMIT when the capacity would fall below the confirmed seats; SS_ENOTFOUND.
+ * On 0: *revision is the new revision, and when capacity grew on a published activity the
+ * waitlist moved up: promoted[0 .. *npromoted) (at most max_promoted). */
+int ss_store_activity_update(ss_db *db, ss_arena *a, long long id, const ss_activity_edit *e, time_t now,
+                             long long *revision, ss_promotion *promoted, int max_promoted, int *npromoted);
 /* Roster: live sign-ups of an activity in sign-up order (signup id), then walk-ins (status
  * "walk_in", keyed 10^15 + check-in id), after the cursor (the last row's id). */
 int ss_store_signup_roster(ss_db *db, ss_arena *a, long long activity_id, long long after_signup, int limit,

@@ -23,7 +23,7 @@ static ss_sql q_contest_list = SS_SQL("SELECT " CONTEST_COLS " FROM contests WHE
     "p.id, p.contest_id, p.org_id, p.budget_cents, "                                                     \
     "(SELECT COALESCE(SUM(t.votes), 0) FROM contest_tally_slots t WHERE t.project_id = p.id), "        \
     "p.title, p.summary, p.status, o.name, p.reject_reason, UNIX_TIMESTAMP(p.created_at), p.review_sum, "  \
-    "p.review_count"
+    "p.review_count, p.submitted_by"
 static ss_sql q_project_insert = SS_SQL(
     "INSERT INTO contest_projects (contest_id, org_id, title, summary, budget_cents, submitted_by, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())");
@@ -32,6 +32,12 @@ static ss_sql q_project_get = SS_SQL(
 static ss_sql q_project_list = SS_SQL(
     "SELECT " PROJECT_COLS " FROM contest_projects p JOIN organizations o ON o.id = p.org_id "
     "WHERE p.contest_id = ? AND (? OR p.status = 'approved') ORDER BY p.id");
+/* The approval queue: a status (NULL: any), and for a leader only their organizations' projects. */
+static ss_sql q_project_queue = SS_SQL(
+    "SELECT " PROJECT_COLS " FROM contest_projects p JOIN organizations o ON o.id = p.org_id "
+    "WHERE p.contest_id = ? AND (? IS NULL OR p.status = ?) AND (? = 0 OR p.org_id IN "
+    "(SELECT m.org_id FROM org_members m WHERE m.user_id = ? AND m.role = 'leader')) ORDER BY p.id");
+static ss_sql q_leads_any = SS_SQL("SELECT 1 FROM org_members WHERE user_id = ? AND role = 'leader' LIMIT 1");
 static ss_sql q_project_lock = SS_SQL("SELECT status FROM contest_projects WHERE id = ? FOR UPDATE");
 static ss_sql q_project_decide = SS_SQL(
     "UPDATE contest_projects SET status = ?, reject_reason = ?, decided_at = UTC_TIMESTAMP(), decided_by = ? "
@@ -132,7 +138,8 @@ static ss_project project_from_row(char **r)
     return (ss_project){.id = ss_db_int(r[0]), .contest_id = ss_db_int(r[1]), .org_id = ss_db_int(r[2]),
                         .budget_cents = ss_db_int(r[3]), .votes = ss_db_int(r[4]), .title = r[5], .summary = r[6],
                         .status = r[7], .org_name = r[8], .reject_reason = r[9], .created_at = (time_t)ss_db_int(r[10]),
-                        .review_sum = ss_db_int(r[11]), .review_count = ss_db_int(r[12])};
+                        .review_sum = ss_db_int(r[11]), .review_count = ss_db_int(r[12]),
+                        .submitted_by = ss_db_int(r[13])};
 }
 
 int ss_store_project_get(ss_db *db, ss_arena *a, long long id, ss_project *out)
@@ -157,6 +164,28 @@ int ss_store_project_list(ss_db *db, ss_arena *a, long long contest_id, int all,
     *out = items;
     *n = res.nrows;
     return SS_OK;
+}
+
+int ss_store_project_queue(ss_db *db, ss_arena *a, long long contest_id, const char *status, long long leader_id,
+                           ss_project **out, int *n)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(contest_id), SS_DB_S(status), SS_DB_S(status), SS_DB_I(leader_id), SS_DB_I(leader_id)};
+    int rc = ss_db_exec(db, &q_project_queue, p, 5, &res, a);
+    if (rc) return rc;
+    ss_project *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
+    for (int i = 0; i < res.nrows; i++) items[i] = project_from_row(res.rows[i]);
+    *out = items;
+    *n = res.nrows;
+    return SS_OK;
+}
+
+int ss_store_user_leads_any(ss_db *db, ss_arena *a, long long user_id)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(user_id)};
+    int rc = ss_db_exec(db, &q_leads_any, p, 1, &res, a);
+    return rc ? rc : res.nrows ? SS_OK : SS_ENOTFOUND;
 }
 
 typedef struct {

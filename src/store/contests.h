@@ -22,6 +22,7 @@ typedef struct ss_project {
     const char *title, *summary, *status, *org_name, *reject_reason;
     time_t created_at;
     long long review_sum, review_count;  /* expert reviews, kept by their transactions */
+    long long submitted_by;
 } ss_project;
 
 int ss_store_contest_create(ss_db *db, ss_arena *a, const ss_contest *c, long long created_by, long long *id);
@@ -34,6 +35,12 @@ int ss_store_project_get(ss_db *db, ss_arena *a, long long id, ss_project *out);
  * decision already made: SS_ECONFLICT. */
 int ss_store_project_decide(ss_db *db, ss_arena *a, long long id, const char *status, const char *reason,
                             long long by_user);
+/* The approval queue of a contest: projects in status (NULL: any); leader_id not 0: only the
+ * projects of organizations that user leads. By id. */
+int ss_store_project_queue(ss_db *db, ss_arena *a, long long contest_id, const char *status, long long leader_id,
+                           ss_project **out, int *n);
+/* 0 if user_id leads at least one organization, SS_ENOTFOUND if not. */
+int ss_store_user_leads_any(ss_db *db, ss_arena *a, long long user_id);
 /* A contest's projects with vote counts, by id; approved only unless all. */
 int ss_store_project_list(ss_db *db, ss_arena *a, long long contest_id, int all, ss_project **out, int *n);
 

@@ -23,6 +23,11 @@ static ss_sql q_org_get_for = SS_SQL(
 static ss_sql q_org_list = SS_SQL(
     "SELECT " ORG_COLS " FROM organizations o WHERE o.status = 'filed' AND (? = 0 OR o.community_id = ?) "
     "AND o.id > ? ORDER BY o.id LIMIT ?");
+/* The approval queue: one status; every community (scope_all) or those the user administers. */
+static ss_sql q_org_queue = SS_SQL(
+    "SELECT " ORG_COLS " FROM organizations o WHERE o.status = ? AND (? = 0 OR o.community_id = ?) "
+    "AND (? = 1 OR o.community_id IN (SELECT r.community_id FROM user_roles r WHERE r.user_id = ? "
+    "AND r.role = 'community_admin')) AND o.id > ? ORDER BY o.id LIMIT ?");
 static ss_sql q_org_lock = SS_SQL("SELECT status, filed_by FROM organizations WHERE id = ? FOR UPDATE");
 static ss_sql q_org_file = SS_SQL(
     "UPDATE organizations SET status = 'filed', decided_at = UTC_TIMESTAMP(), decided_by = ? WHERE id = ?");
@@ -110,6 +115,21 @@ int ss_store_org_list(ss_db *db, ss_arena *a, long long community_id, long long 
     ss_db_result res;
     ss_db_val p[] = {SS_DB_I(community_id), SS_DB_I(community_id), SS_DB_I(after_id), SS_DB_I(limit)};
     int rc = ss_db_exec(db, &q_org_list, p, 4, &res, a);
+    if (rc) return rc;
+    ss_org *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
+    for (int i = 0; i < res.nrows; i++) items[i] = org_from_row(res.rows[i]);
+    *out = items;
+    *n = res.nrows;
+    return SS_OK;
+}
+
+int ss_store_org_queue(ss_db *db, ss_arena *a, const char *status, long long community_id, int scope_all,
+                       long long admin_id, long long after_id, int limit, ss_org **out, int *n)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_S(status), SS_DB_I(community_id), SS_DB_I(community_id), SS_DB_I(scope_all ? 1 : 0),
+                     SS_DB_I(admin_id), SS_DB_I(after_id), SS_DB_I(limit)};
+    int rc = ss_db_exec(db, &q_org_queue, p, 7, &res, a);
     if (rc) return rc;
     ss_org *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
     for (int i = 0; i < res.nrows; i++) items[i] = org_from_row(res.rows[i]);

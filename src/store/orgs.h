@@ -38,6 +38,10 @@ int ss_store_org_get_for(ss_db *db, ss_arena *a, long long id, long long user_id
 /* Up to limit filed orgs of a community (0: all) with id > after_id. */
 int ss_store_org_list(ss_db *db, ss_arena *a, long long community_id, long long after_id, int limit, ss_org **out,
                       int *n);
+/* Up to limit orgs in status of community_id (0: any) with id > after_id, by id: of every
+ * community when scope_all, else only of communities admin_id administers. */
+int ss_store_org_queue(ss_db *db, ss_arena *a, const char *status, long long community_id, int scope_all,
+                       long long admin_id, long long after_id, int limit, ss_org **out, int *n);
 /* pending -> filed, and the filer becomes leader, in one transaction. Already filed: 0 (idempotent).
  * Rejected: SS_ECONFLICT. */
 int ss_store_org_approve(ss_db *db, ss_arena *a, long long id, long long by_user);

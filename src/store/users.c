@@ -75,3 +75,58 @@ int ss_store_role_grant(ss_db *db, ss_arena *a, const char *openid, const char *
     ss_db_val pr[] = {SS_DB_I(*user_id), SS_DB_S(role), SS_DB_I(community_id)};
     return ss_db_exec(db, &q_role_grant, pr, 3, NULL, a);
 }
+
+static ss_sql q_user_by_openid = SS_SQL("SELECT id FROM users WHERE openid = ?");
+static ss_sql q_role_revoke = SS_SQL("DELETE FROM user_roles WHERE user_id = ? AND role = ? AND community_id = ?");
+
+int ss_store_role_revoke(ss_db *db, ss_arena *a, const char *openid, const char *role, long long community_id,
+                         long long *user_id, int *removed)
+{
+    ss_db_result res;
+    if (strcmp(role, "admin") == 0) community_id = 0;
+    else if (strcmp(role, "community_admin") != 0) return SS_EINVALID;
+    ss_db_val pu[] = {SS_DB_S(openid)};
+    int rc = ss_db_exec(db, &q_user_by_openid, pu, 1, &res, a);
+    if (rc) return rc;
+    if (res.nrows == 0) return SS_ENOTFOUND;
+    *user_id = ss_db_int(res.rows[0][0]);
+    ss_db_val pr[] = {SS_DB_I(*user_id), SS_DB_S(role), SS_DB_I(community_id)};
+    if ((rc = ss_db_exec(db, &q_role_revoke, pr, 3, &res, a))) return rc;
+    *removed = res.affected > 0;
+    return SS_OK;
+}
+
+static ss_sql q_profile = SS_SQL("SELECT avatar_url, home_community_id FROM users WHERE id = ?");
+static ss_sql q_my_orgs = SS_SQL(
+    "SELECT o.id, o.name, m.role FROM org_members m JOIN organizations o ON o.id = m.org_id "
+    "WHERE m.user_id = ? ORDER BY o.id");
+static ss_sql q_profile_set = SS_SQL(
+    "UPDATE users SET nickname = IF(?, ?, nickname), avatar_url = IF(?, ?, avatar_url), "
+    "home_community_id = IF(?, ?, home_community_id) WHERE id = ?");
+
+int ss_store_user_profile(ss_db *db, ss_arena *a, long long user_id, ss_profile *out)
+{
+    ss_db_result res, orgs;
+    ss_db_val p[] = {SS_DB_I(user_id)};
+    int rc = ss_db_exec(db, &q_profile, p, 1, &res, a);
+    if (rc) return rc;
+    if (res.nrows == 0) return SS_ENOTFOUND;
+    if ((rc = ss_db_exec(db, &q_my_orgs, p, 1, &orgs, a))) return rc;
+    memset(out, 0, sizeof *out);
+    out->avatar_url = res.rows[0][0];
+    out->home_community_id = ss_db_int(res.rows[0][1]);
+    out->orgs = ss_arena_calloc(a, (size_t)(orgs.nrows + 1) * sizeof *out->orgs);
+    for (int i = 0; i < orgs.nrows; i++)
+        out->orgs[i] = (ss_org_membership){ss_db_int(orgs.rows[i][0]), orgs.rows[i][1], orgs.rows[i][2]};
+    out->norgs = orgs.nrows;
+    return SS_OK;
+}
+
+int ss_store_user_profile_set(ss_db *db, ss_arena *a, long long user_id, const ss_profile_change *c)
+{
+    ss_db_val p[] = {SS_DB_I(c->nickname != NULL), SS_DB_S(c->nickname),
+                     SS_DB_I(c->set_avatar),        c->avatar_url ? SS_DB_S(c->avatar_url) : SS_DB_NUL,
+                     SS_DB_I(c->set_home),          c->home_community_id ? SS_DB_I(c->home_community_id) : SS_DB_NUL,
+                     SS_DB_I(user_id)};
+    return ss_db_exec(db, &q_profile_set, p, 7, NULL, a);   /* a vanished community: SS_ENOTFOUND (foreign key) */
+}

@@ -23,5 +23,33 @@ int ss_store_user_get(ss_db *db, ss_arena *a, long long id, ss_user *out);
  * community does not exist; SS_EINVALID for an unknown role; or a db error. */
 int ss_store_role_grant(ss_db *db, ss_arena *a, const char *openid, const char *role, long long community_id,
                         long long *user_id);
+/* Removes role (as for grant) from the user with openid. Returns 0 with *user_id and *removed
+ * (0 when they did not hold it); SS_ENOTFOUND: no such user; SS_EINVALID: unknown role. */
+int ss_store_role_revoke(ss_db *db, ss_arena *a, const char *openid, const char *role, long long community_id,
+                         long long *user_id, int *removed);
+
+/* What the caller shows of themself beyond ss_user (strings in the arena). */
+typedef struct ss_org_membership {
+    long long org_id;
+    const char *name, *role;
+} ss_org_membership;
+typedef struct ss_profile {
+    const char *avatar_url;        /* NULL: none */
+    long long home_community_id;   /* 0: none */
+    ss_org_membership *orgs;
+    int norgs;
+} ss_profile;
+/* Returns 0, SS_ENOTFOUND, or a db error. */
+int ss_store_user_profile(ss_db *db, ss_arena *a, long long user_id, ss_profile *out);
+
+/* A change of the profile: nickname NULL keeps it; set_avatar / set_home say whether to set
+ * avatar_url (NULL clears) / home_community_id (0 clears). */
+typedef struct ss_profile_change {
+    const char *nickname, *avatar_url;
+    int set_avatar, set_home;
+    long long home_community_id;
+} ss_profile_change;
+/* Returns 0; SS_ENOTFOUND when home_community_id names no community; or a db error. */
+int ss_store_user_profile_set(ss_db *db, ss_arena *a, long long user_id, const ss_profile_change *c);
 
 #endif

@@ -58,6 +58,15 @@ static const option options[] = {
     INT(vote_rate_user_per_s, 1, 1000, 10),
     INT(signup_rate_user_per_s, 1, 1000, 60),
     INT(vote_rate_addr_per_s, 1, 1000000, 1000),
+    STR(wx_tpl_reminder, "tpl_activity_reminder"),
+    STR(wx_tpl_activity, "tpl_activity_update"),
+    STR(wx_tpl_decision, "tpl_review_result"),
+    INT(sender_interval_ms, 50, 60000, 1000),
+    INT(sender_batch, 1, 1000, 50),
+    INT(reminder_long_s, 60, 604800, 86400),
+    INT(reminder_short_s, 60, 86400, 1800),
+    INT(sender_clock_offset_s, -604800, 604800, 0),
+    INT(qr_ticket_ttl_s, 10, 120, 120),
     STR(time_zone, "Asia/Shanghai"),
     STR(public_url, ""),
     STR(log_level, "info"),
@@ -183,6 +192,10 @@ static int is_hex(const char *s, size_t n)
 
 int ss_config_validate(const ss_config *cfg, char *err, size_t errlen)
 {
+    if (cfg->reminder_short_s >= cfg->reminder_long_s) {
+        snprintf(err, errlen, "reminder_short_s: must be less than reminder_long_s");
+        return -1;
+    }
     if (strlen(cfg->jwt_key) < 32) {
         snprintf(err, errlen, "jwt_key: required, at least 32 characters (see secrets_file)");
         return -1;

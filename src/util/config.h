@@ -44,6 +44,17 @@ typedef struct ss_config {
     int vote_rate_user_per_s;
     int signup_rate_user_per_s;
     int vote_rate_addr_per_s;
+    /* Notifications: WeChat subscribe-message templates and the sender program */
+    char *wx_tpl_reminder;  /* activity reminders (24 h, 30 min before) */
+    char *wx_tpl_activity;  /* an activity changed or cancelled, a waitlist promotion */
+    char *wx_tpl_decision;  /* a filing, project or correction decided */
+    int sender_interval_ms; /* the sender's pass: reminders due, then pending pushes */
+    int sender_batch;       /* pushes per pass */
+    int reminder_long_s;    /* the early reminder's lead (24 h) */
+    int reminder_short_s;   /* the late reminder's lead (30 min) */
+    int sender_clock_offset_s; /* tests only: the sender's clock runs this far ahead of the machine's */
+    /* Console sign-in by QR code */
+    int qr_ticket_ttl_s;
     /* Presentation and operations */
     char *time_zone;
     char *public_url;       /* "https://host" certificates' verification URLs name; "": the request's Host */

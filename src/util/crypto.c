@@ -28,6 +28,17 @@ int ss_random_bytes(unsigned char *buf, size_t n)
     return RAND_bytes(buf, (int)n) == 1 ? 0 : -1;
 }
 
+int ss_random_code(char out[SS_CODE_LEN + 1])
+{
+    unsigned char b[8];
+    if (ss_random_bytes(b, sizeof b) != 0) return -1;
+    unsigned long long v = 0;
+    for (size_t i = 0; i < sizeof b; i++) v = v << 8 | b[i];
+    v = 1000000000000000ULL + v % 9000000000000000ULL;   /* 16 digits, no leading zero */
+    snprintf(out, SS_CODE_LEN + 1, "%llu", v);
+    return 0;
+}
+
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9') return c - '0';

@@ -13,6 +13,11 @@
 int ss_random_hex(char *out, size_t nbytes);
 /* Fills buf with n bytes from a CSPRNG. Returns 0 or -1. */
 int ss_random_bytes(unsigned char *buf, size_t n);
+/* A one-time code for a URL path: SS_CODE_LEN random decimal digits without a leading zero
+ * (about 53 bits; the router takes it as an id). 16 digits, not 18: access logs carry paths,
+ * and an 18-digit number there would look like a resident ID number. Returns 0 or -1. */
+#define SS_CODE_LEN 16
+int ss_random_code(char out[SS_CODE_LEN + 1]);
 /* Decodes 2*n hex digits into out[n]. Returns 0, or -1 on a bad digit or length. */
 int ss_hex_decode(const char *hex, unsigned char *out, size_t n);
 /* Compares in time independent of the contents. Returns 1 if equal. */

@@ -143,6 +143,8 @@ static struct {
     long long ended;          /* an activity of act_org that has ended (after setup); target signed up */
     time_t ended_at;
     long long cert;           /* a certificate of R_VOLUNTEER */
+    long long invite;         /* an invitation code (used by the first taker, 410 after) */
+    long long notice;         /* a notification of `target` */
 } W;
 
 /* Object states. A route with a subject is tried in both states of its kind; a route whose
@@ -176,14 +178,17 @@ static const char *const state_names[NSTATES] = {"-", "filed org", "pending org"
 #define SCAN_BODY "{\"token\":\"forged.token\",\"lat\":31.230416,\"lng\":121.473701}"
 
 /* a route's {id}: its subject (if any), a contest, a contest project, a need, a service project, a
- * consultation, the community, the social worker (a user), the target volunteer, a certificate */
+ * consultation, the community, the social worker (a user), the target volunteer, a certificate,
+ * an invitation code, a fresh console sign-in ticket, or a notification of `target` (someone
+ * else's for every role) */
 enum id_kind { ID_SUBJECT, ID_CONTEST, ID_PROJECT, ID_NEED, ID_SPROJECT, ID_CONSULTATION, ID_COMMUNITY, ID_SW,
-               ID_TARGET, ID_CERT };
+               ID_TARGET, ID_CERT, ID_INVITE, ID_TICKET, ID_NOTICE };
 enum {
     F_NEW_SESSION = 1,   /* the call ends the session: use a fresh one of the same user */
     F_BODY_ORG = 4,      /* the body's org_id is checked with the leader rule (a hidden org: 422) */
     F_REREGISTER = 8,    /* the call erases the volunteer: register again after it */
     F_CERT_OWNER = 16,   /* only the certificate's volunteer (R_VOLUNTEER) and admins; others 404 */
+    F_OWNED = 32,        /* the {id} must be the caller's own: another person's is 404 not_found */
 };
 
 /* Role masks for `checks` below. */
@@ -299,6 +304,25 @@ static const struct body_entry {
     /* dashboards */
     {"GET", API "/stats/communities/{id}", NULL, ID_COMMUNITY, 0},
     {"GET", API "/stats", NULL, ID_SUBJECT, 0},
+    /* round 2: accounts, members, invitations, org activities, console sign-in, notifications */
+    {"PATCH", API "/me", "{\"nickname\":\"MX $N\"}", ID_SUBJECT, 0},
+    {"GET", API "/orgs/{id}/members", NULL, ID_SUBJECT, 0},
+    /* the second {param} is `target`, never a member of a fresh org: 204 (nothing to remove) */
+    {"DELETE", API "/orgs/{id}/members/{user_id}", NULL, ID_SUBJECT, 0},
+    {"POST", API "/orgs/{id}/invites", "{\"role\":\"member\"}", ID_SUBJECT, 0},
+    /* `target` is no member: the leader gets 422, and the world keeps its leader */
+    {"POST", API "/orgs/{id}/transfer", "{\"user_id\":$U}", ID_SUBJECT, 0},
+    {"POST", API "/invites/{code}/accept", NULL, ID_INVITE, 0},
+    {"GET", API "/invites/{code}/qr.svg", NULL, ID_INVITE, 0},
+    {"GET", API "/orgs/{id}/activities", NULL, ID_SUBJECT, 0},
+    {"PATCH", API "/activities/{id}", "{\"description\":\"Edited by the matrix.\"}", ID_SUBJECT, 0},
+    {"POST", API "/auth/qr-tickets", NULL, ID_SUBJECT, 0},
+    {"GET", API "/auth/qr-tickets/{ticket}", NULL, ID_TICKET, 0},
+    {"POST", API "/auth/qr-tickets/{ticket}/confirm", NULL, ID_TICKET, 0},
+    {"GET", API "/auth/qr-tickets/{ticket}/qr.svg", NULL, ID_TICKET, 0},
+    {"GET", API "/me/notifications", NULL, ID_SUBJECT, 0},
+    {"POST", API "/me/notifications/{id}/read", NULL, ID_NOTICE, F_OWNED},
+    {"POST", API "/me/subscriptions", "{\"template_id\":\"tpl_activity_update\"}", ID_SUBJECT, 0},
 };
 #define NBODIES (sizeof bodies / sizeof bodies[0])
 
@@ -517,6 +541,17 @@ static int group_setup(void **state)
                         "\"quantity\":10}",
                         NULL, &users[R_CADMIN], API "/resources", 0);
     W.consultation = create(CONSULTATION_BODY, NULL, &users[R_CADMIN], API "/consultations", 0);
+    /* an invitation into an org of its own: whoever accepts first joins it, and no subject changes */
+    long long invites_org = org_make(&users[R_OLEADER], 1);
+    W.invite = strtoll(api_jstr(want(201, req("POST", users[R_OLEADER].token, "{\"role\":\"member\"}",
+                                              API "/orgs/%lld/invites", invites_org)),
+                                "code"),
+                       NULL, 10);
+    long long told = org_make(&target, 0);   /* target files, the admin decides: target is told */
+    want(200, req("POST", users[R_ADMIN].token, NULL, API "/orgs/%lld/approve", told));
+    json_t *items = api_json_get(want(200, req("GET", target.token, NULL, API "/me/notifications?limit=1")), "items");
+    W.notice = (long long)json_integer_value(json_object_get(json_array_get(items, 0), "id"));
+    assert_true(W.invite > 0 && W.notice > 0);
     return 0;
 }
 
@@ -596,6 +631,7 @@ static expect expected(const ss_route *rt, const struct body_entry *b, enum role
     facts f = facts_of(ro, st);
     expect e = derive(rt->access, rt->subject != SS_SUBJECT_NONE, rt->rule, &f);
     if (e.status) return e;
+    if (b->flags & F_OWNED) return (expect){404, "not_found"};   /* the matrix's id is target's */
     if (b->flags & F_BODY_ORG) {   /* the handler hides an org the caller may not see behind a field error */
         e = derive(SS_ACCESS_SIGNED_IN, 1, SS_RULE_ORG_LEADER, &f);
         if (e.status == 404) e = (expect){422, "validation_failed"};
@@ -669,13 +705,13 @@ static void path_of(const char *pattern, long long id, char *out, size_t len)
             out[n++] = *p;
             continue;
         }
-        params++;
-        n += (size_t)snprintf(out + n, len - n, "%lld", id);
+        params++;   /* the first names the object; a second (a user) is `target` */
+        n += (size_t)snprintf(out + n, len - n, "%lld", params == 1 ? id : target.id);
         p = strchr(p, '}');
         assert_non_null(p);
     }
     out[n] = '\0';
-    if (params > 1) fail_msg("%s: more than one {param}: teach test_matrix.c its other objects", pattern);
+    if (params > 2) fail_msg("%s: more than two {param}: teach test_matrix.c its other objects", pattern);
     if (params && !id) fail_msg("%s: a {param} but no object: name one in `bodies`", pattern);
 }
 
@@ -726,6 +762,11 @@ static int cell(const ss_route *rt, const struct body_entry *b, enum role ro, en
         else if (b->id == ID_CONSULTATION) id = W.consultation;
         else if (b->id == ID_COMMUNITY) id = W.community;
         else if (b->id == ID_SW) id = users[R_SW].id;
+        else if (b->id == ID_INVITE) id = W.invite;
+        else if (b->id == ID_NOTICE) id = W.notice;
+        else if (b->id == ID_TICKET) id = strtoll(api_jstr(want(201, req("POST", NULL, NULL, API "/auth/qr-tickets")),
+                                                           "ticket"),
+                                                  NULL, 10);
         else if (b->id == ID_PROJECT) {
             if (!project.id || project.dirty) project.id = project_make(W.contest, 0), project.dirty = 0;
             id = project.id;

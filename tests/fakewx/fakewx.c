@@ -7,6 +7,12 @@
  * WeChat's documented errcodes, `test:garbage`, `test:badjson`, `test:slow` and
  * `test:hang` misbehave on purpose), and replies use WeChat's own JSON shape.
  *
+ * It also stands in for the server APIs the sender program calls (see "subscribe
+ * messages" below): POST /cgi-bin/stable_token, POST /cgi-bin/message/subscribe/send
+ * (recorded; the openid prefix `nogrant` answers 43101), and for tests
+ * GET /__fake/messages[?touser=] (what it received) and POST /__fake/config
+ * {"send_delay_ms": N} (hold each send's reply, after recording it).
+ *
  * Usage: fakewx <unix-socket-path>
  * Env:   FAKEWX_APPID (default "wxdev"), FAKEWX_SECRET (default "devsecret").
  */
@@ -362,6 +368,182 @@ static char *request_path(FCGX_Request *req)
 	return strndup(uri, strcspn(uri, "?"));
 }
 
+/* ================================================================ subscribe messages
+ * The stable access token, subscribeMessage.send and what tests read back. Kept apart from
+ * code2Session so that other fake endpoints can be added beside them. */
+
+static pthread_mutex_t g_msg_mu = PTHREAD_MUTEX_INITIALIZER;
+static json_t *g_messages;          /* array of {touser, template_id, page, data, at_ms}; under g_msg_mu */
+static char g_token[48];            /* the current access token; under g_msg_mu */
+static int g_token_gen;
+static long g_send_delay_ms;        /* under g_msg_mu */
+
+/* Reads the request body (at most 64 KiB) as a malloc'd NUL-terminated string, or NULL. */
+static char *read_body(FCGX_Request *req)
+{
+	const char *cl = FCGX_GetParam("CONTENT_LENGTH", req->envp);
+	long n = cl != NULL ? strtol(cl, NULL, 10) : 0;
+	char *buf;
+
+	if (n <= 0 || n > 65536)
+		return NULL;
+	buf = malloc((size_t)n + 1);
+	if (buf == NULL)
+		return NULL;
+	if (FCGX_GetStr(buf, (int)n, req->in) != (int)n) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* POST /cgi-bin/stable_token {grant_type, appid, secret, force_refresh?}: the same token to
+ * every caller until force_refresh asks for a new one. */
+static void handle_stable_token(FCGX_Request *req, int *errcode)
+{
+	char *body = read_body(req);
+	json_t *in = body != NULL ? json_loads(body, 0, NULL) : NULL;
+	const char *grant = json_string_value(json_object_get(in, "grant_type"));
+	const char *appid = json_string_value(json_object_get(in, "appid"));
+	const char *secret = json_string_value(json_object_get(in, "secret"));
+	int force = json_is_true(json_object_get(in, "force_refresh"));
+	char token[48];
+
+	if (grant == NULL || strcmp(grant, "client_credential") != 0) {
+		*errcode = 40002;
+		send_wx_error(req, 40002, "invalid grant_type");
+	} else if (appid == NULL || strcmp(appid, g_appid) != 0) {
+		*errcode = 40013;
+		send_wx_error(req, 40013, "invalid appid");
+	} else if (secret == NULL || strcmp(secret, g_secret) != 0) {
+		*errcode = 40125;
+		send_wx_error(req, 40125, "invalid appsecret");
+	} else {
+		json_t *out;
+
+		pthread_mutex_lock(&g_msg_mu);
+		if (force || g_token[0] == '\0')
+			snprintf(g_token, sizeof g_token, "fake-access-token-%d", ++g_token_gen);
+		memcpy(token, g_token, sizeof token);
+		pthread_mutex_unlock(&g_msg_mu);
+		out = json_pack("{s:s, s:i}", "access_token", token, "expires_in", 7200);
+		send_json(req, 200, out);
+		json_decref(out);
+	}
+	json_decref(in);
+	free(body);
+}
+
+/* POST /cgi-bin/message/subscribe/send?access_token=: records the message, then (after
+ * send_delay_ms) answers 0; 40001 for another token, 47003 without touser, template_id or data,
+ * 43101 for an openid starting with "nogrant" (recorded all the same: it reached WeChat). */
+static void handle_subscribe_send(FCGX_Request *req, const char *qs, int *errcode)
+{
+	char *token = query_get(qs, "access_token");
+	char *body = read_body(req);
+	json_t *in = body != NULL ? json_loads(body, 0, NULL) : NULL;
+	const char *touser = json_string_value(json_object_get(in, "touser"));
+	const char *tpl = json_string_value(json_object_get(in, "template_id"));
+	json_t *data = json_object_get(in, "data");
+	long delay = 0;
+	int ok_token;
+
+	pthread_mutex_lock(&g_msg_mu);
+	ok_token = token != NULL && g_token[0] != '\0' && strcmp(token, g_token) == 0;
+	if (ok_token && touser != NULL && tpl != NULL && json_is_object(data)) {
+		json_t *page = json_object_get(in, "page");
+
+		if (g_messages == NULL)
+			g_messages = json_array();
+		json_array_append_new(g_messages,
+				      json_pack("{s:s, s:s, s:O, s:O, s:I}", "touser", touser,
+						"template_id", tpl, "page",
+						page != NULL ? page : json_null(), "data", data,
+						"at_ms", (json_int_t)now_ms()));
+		delay = g_send_delay_ms;
+	}
+	pthread_mutex_unlock(&g_msg_mu);
+
+	if (!ok_token) {
+		*errcode = 40001;
+		send_wx_error(req, 40001, "invalid credential, access_token is invalid or not latest");
+	} else if (touser == NULL || tpl == NULL || !json_is_object(data)) {
+		*errcode = 47003;
+		send_wx_error(req, 47003, "argument invalid!");
+	} else {
+		if (delay > 0)
+			sleep_interruptible(delay);
+		*errcode = strncmp(touser, "nogrant", 7) == 0 ? 43101 : 0;
+		send_wx_error(req, *errcode, *errcode ? "user refuse to accept the msg" : "ok");
+	}
+	json_decref(in);
+	free(body);
+	free(token);
+}
+
+/* GET /__fake/messages[?touser=]: {"count": n, "items": [...]} of what send received. */
+static void handle_fake_messages(FCGX_Request *req, const char *qs)
+{
+	char *touser = query_get(qs, "touser");
+	json_t *items = json_array(), *out;
+	size_t i;
+	json_t *m;
+
+	pthread_mutex_lock(&g_msg_mu);
+	json_array_foreach(g_messages, i, m) {
+		const char *to = json_string_value(json_object_get(m, "touser"));
+
+		if (touser == NULL || (to != NULL && strcmp(to, touser) == 0))
+			json_array_append_new(items, json_deep_copy(m));
+	}
+	pthread_mutex_unlock(&g_msg_mu);
+	out = json_pack("{s:I, s:o}", "count", (json_int_t)json_array_size(items), "items", items);
+	send_json(req, 200, out);
+	json_decref(out);
+	free(touser);
+}
+
+/* POST /__fake/config {"send_delay_ms": N (0..10000)} -> {"send_delay_ms": N} */
+static void handle_fake_config(FCGX_Request *req)
+{
+	char *body = read_body(req);
+	json_t *in = body != NULL ? json_loads(body, 0, NULL) : NULL;
+	json_t *d = json_object_get(in, "send_delay_ms"), *out;
+	long delay;
+
+	pthread_mutex_lock(&g_msg_mu);
+	if (json_is_integer(d) && json_integer_value(d) >= 0 && json_integer_value(d) <= 10000)
+		g_send_delay_ms = (long)json_integer_value(d);
+	delay = g_send_delay_ms;
+	pthread_mutex_unlock(&g_msg_mu);
+	out = json_pack("{s:i}", "send_delay_ms", (int)delay);
+	send_json(req, 200, out);
+	json_decref(out);
+	json_decref(in);
+	free(body);
+}
+
+/* Serves the subscribe-message paths; returns 0 if path was one of them. */
+static int handle_subscribe_paths(FCGX_Request *req, const char *method, const char *path,
+				  const char *qs, int *errcode)
+{
+	int post = method != NULL && strcmp(method, "POST") == 0;
+	int get = method != NULL && strcmp(method, "GET") == 0;
+
+	if (post && strcmp(path, "/cgi-bin/stable_token") == 0)
+		handle_stable_token(req, errcode);
+	else if (post && strcmp(path, "/cgi-bin/message/subscribe/send") == 0)
+		handle_subscribe_send(req, qs, errcode);
+	else if (get && strcmp(path, "/__fake/messages") == 0)
+		handle_fake_messages(req, qs);
+	else if (post && strcmp(path, "/__fake/config") == 0)
+		handle_fake_config(req);
+	else
+		return -1;
+	return 0;
+}
+
 /* Dispatches one request and logs one line about it (never the secret or key). */
 static void handle_request(FCGX_Request *req)
 {
@@ -377,6 +559,9 @@ static void handle_request(FCGX_Request *req)
 	if (method != NULL && strcmp(method, "GET") == 0 && path != NULL &&
 	    strcmp(path, FAKEWX_PATH) == 0) {
 		handle_jscode2session(req, qs, code, &errcode);
+	} else if (path != NULL &&
+		   handle_subscribe_paths(req, method, path, qs, &errcode) == 0) {
+		/* served */
 	} else {
 		json_t *json = json_pack("{s:i, s:s}", "errcode", 404, "errmsg", "not found");
 
@@ -482,6 +667,8 @@ int main(int argc, char **argv)
 	g_secret = getenv("FAKEWX_SECRET");
 	if (g_secret == NULL || *g_secret == '\0')
 		g_secret = "devsecret";
+	if (getenv("FAKEWX_SEND_DELAY_MS") != NULL)
+		g_send_delay_ms = strtol(getenv("FAKEWX_SEND_DELAY_MS"), NULL, 10);
 
 	/* Blocked here so that every worker inherits the mask; only main sigwait()s. */
 	sigemptyset(&stop_signals);
