@@ -81,8 +81,17 @@ start_galera_node() {
     fi
     ln -sfn "$dir/mariadb.log" "$STATE/log/galera-$n.log"
     rm -f "$dir/run/mariadbd.pid"
-    local extra=()
+    local extra=() pos
     [ "$boot" = 1 ] && extra=(--wsrep-new-cluster)
+    # After a crash grastate.dat says seqno -1: recover the last committed position from InnoDB
+    # (what the galera_recovery script of Debian's systemd unit does), so the node catches up by
+    # IST from a peer's gcache instead of copying everything again (SST).
+    if grep -q '^seqno: *-1' "$dir/data/grastate.dat" 2>/dev/null; then
+        mariadbd --defaults-file="$dir/my.cnf" --wsrep-recover --log-error="$dir/recover.log" >/dev/null 2>&1
+        pos=$(sed -n 's/.*WSREP: Recovered position: *\([^ ]*\).*/\1/p' "$dir/recover.log" | tail -1)
+        rm -f "$dir/recover.log"
+        [ -n "$pos" ] && extra+=(--wsrep-start-position="$pos")
+    fi
     setsid mariadbd --defaults-file="$dir/my.cnf" "${extra[@]}" </dev/null >/dev/null 2>&1 &
     for i in $(seq 1 600); do
         [ "$(galera_state "$n")" = Synced ] && return 0
