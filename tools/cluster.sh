@@ -209,13 +209,18 @@ write_app_config() {
     chmod 755 "$dir"   # nginx's workers pass through to run/, which only they and the app may enter
     chown "root:$NGINX_USER" "$dir/run" 2>/dev/null || true
     chmod 750 "$dir/run"
-    grep -v -E '^(socket_path|mysql_socket|redis_socket) ' "$STATE/sanshe.conf" >"$dir/sanshe.conf.new"
+    grep -v -E '^(socket_path|mysql_socket|redis_socket|mysql_timeout_s|redis_timeout_ms) ' "$STATE/sanshe.conf" \
+        >"$dir/sanshe.conf.new"
     cat >>"$dir/sanshe.conf.new" <<EOF
 # cluster: app host $n
 socket_path = $dir/run/sanshe-api.sock
 mysql_hosts = $(cluster_hosts)
 redis_sentinels = $(cluster_sentinels)
 redis_master_name = $REDIS_MASTER_NAME
+# a commit waits for the other nodes' certification; three nodes sharing one machine's cores
+# need more than the single node's 3 s before a slow reply counts as a lost connection
+mysql_timeout_s = 10
+redis_timeout_ms = 3000
 EOF
     if cmp -s "$dir/sanshe.conf.new" "$dir/sanshe.conf"; then rm -f "$dir/sanshe.conf.new"
     else mv "$dir/sanshe.conf.new" "$dir/sanshe.conf"; fi
