@@ -14,6 +14,10 @@ typedef struct ss_cache ss_cache;
 typedef struct ss_cache_opts {
     const char *unix_socket;
     int timeout_ms;
+    /* "host:port,...": Sentinels to ask for the master of master_name, used instead of
+     * unix_socket when not empty (hiredis 0.14 has no Sentinel support: cache/redis.c follows
+     * the Sentinel client protocol). password is sent with AUTH to a master reached over TCP. */
+    const char *sentinels, *master_name, *password;
 } ss_cache_opts;
 
 /* Creates a handle; connects lazily. Free with ss_cache_free (accepts NULL). */

@@ -35,10 +35,102 @@ void ss_cache_free(ss_cache *c)
     free(c);
 }
 
+static redisContext *connect_tcp(const char *host, int port, struct timeval tv)
+{
+    redisContext *ctx = redisConnectWithTimeout(host, port, tv);
+    if (!ctx || ctx->err || redisSetTimeout(ctx, tv) != REDIS_OK) {
+        SS_WARN("cache", "msg=\"connect failed\" addr=%s:%d error=\"%s\"", host, port,
+                ctx ? ctx->errstr : "out of memory");
+        if (ctx) redisFree(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* Sends a command whose reply must be of type want (REDIS_REPLY_STATUS with text expect, if
+ * expect is not NULL). Returns the reply (caller frees) or NULL. */
+static redisReply *ask(redisContext *ctx, int want, const char *expect, int argc, const char **argv)
+{
+    redisReply *r = redisCommandArgv(ctx, argc, argv, NULL);
+    if (r && r->type == want && (!expect || (r->str && strcmp(r->str, expect) == 0))) return r;
+    if (r) freeReplyObject(r);
+    return NULL;
+}
+
+/* Splits the i-th "host:port" of a comma-separated list into host (NUL-terminated) and *port.
+ * Returns 1, or 0 when there is no such entry or it is malformed. */
+static int list_entry(const char *list, int i, char *host, size_t hostcap, int *port)
+{
+    const char *p = list;
+    for (; i > 0 && p; i--) p = (p = strchr(p, ',')) ? p + 1 : NULL;
+    if (!p || !*p) return 0;
+    const char *end = strchr(p, ',');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    const char *colon = memchr(p, ':', len);
+    if (!colon || colon == p || (size_t)(colon - p) >= hostcap) return 0;
+    memcpy(host, p, (size_t)(colon - p));
+    host[colon - p] = '\0';
+    *port = atoi(colon + 1);
+    return *port > 0 && *port < 65536;
+}
+
+/* The Sentinel client protocol: ask each Sentinel in turn for the master's address
+ * (SENTINEL get-master-addr-by-name), connect, authenticate, and confirm with ROLE that it
+ * really is a master (a Sentinel may still name one that was just demoted). Returns the
+ * connection or NULL. */
+static redisContext *connect_via_sentinels(const ss_cache_opts *o, struct timeval tv)
+{
+    char host[64], mhost[64];
+    int port;
+    for (int i = 0; list_entry(o->sentinels, i, host, sizeof host, &port); i++) {
+        redisContext *s = connect_tcp(host, port, tv);
+        if (!s) continue;
+        const char *q[] = {"SENTINEL", "get-master-addr-by-name", o->master_name};
+        redisReply *r = ask(s, REDIS_REPLY_ARRAY, NULL, 3, q);
+        redisFree(s);
+        if (!r || r->elements != 2 || r->element[0]->type != REDIS_REPLY_STRING ||
+            r->element[1]->type != REDIS_REPLY_STRING || r->element[0]->len >= sizeof mhost) {
+            if (r) freeReplyObject(r);
+            continue;
+        }
+        memcpy(mhost, r->element[0]->str, r->element[0]->len + 1);
+        int mport = atoi(r->element[1]->str);
+        freeReplyObject(r);
+        redisContext *m = connect_tcp(mhost, mport, tv);
+        if (!m) continue;
+        if (o->password && *o->password) {
+            const char *auth[] = {"AUTH", o->password};
+            redisReply *ar = ask(m, REDIS_REPLY_STATUS, "OK", 2, auth);
+            if (!ar) {
+                SS_WARN("cache", "msg=\"AUTH refused\" addr=%s:%d", mhost, mport);
+                redisFree(m);
+                continue;
+            }
+            freeReplyObject(ar);
+        }
+        const char *role[] = {"ROLE"};
+        redisReply *rr = ask(m, REDIS_REPLY_ARRAY, NULL, 1, role);
+        int master = rr && rr->elements > 0 && rr->element[0]->type == REDIS_REPLY_STRING &&
+                     strcmp(rr->element[0]->str, "master") == 0;
+        if (rr) freeReplyObject(rr);
+        if (master) {
+            SS_INFO("cache", "msg=\"master found through Sentinel\" addr=%s:%d", mhost, mport);
+            return m;
+        }
+        SS_WARN("cache", "msg=\"Sentinel named a server that is not a master\" addr=%s:%d", mhost, mport);
+        redisFree(m);
+    }
+    return NULL;
+}
+
 static int connect_cache(ss_cache *c)
 {
     if (c->ctx) return SS_OK;
     struct timeval tv = {c->opts.timeout_ms / 1000, (c->opts.timeout_ms % 1000) * 1000};
+    if (c->opts.sentinels && *c->opts.sentinels) {
+        c->ctx = connect_via_sentinels(&c->opts, tv);
+        return c->ctx ? SS_OK : SS_EUNAVAIL;
+    }
     redisContext *ctx = redisConnectUnixWithTimeout(c->opts.unix_socket, tv);
     if (!ctx || ctx->err) {
         SS_WARN("cache", "msg=\"connect failed\" error=\"%s\"", ctx ? ctx->errstr : "out of memory");
@@ -71,6 +163,14 @@ redisReply *ss_redis_command(ss_cache *c, ss_redis_retry retry, int argc, const 
     for (int attempt = 0; attempt < 2; attempt++) {
         if ((*rc = connect_cache(c)) != SS_OK) return NULL;
         redisReply *r = redisCommandArgv(c->ctx, argc, argv, lens);
+        if (r && r->type == REDIS_REPLY_ERROR && r->str && strncmp(r->str, "READONLY", 8) == 0 && attempt == 0) {
+            /* our master was demoted (a failover): it refused the command, so sending it to
+             * the new master is safe for any command */
+            SS_WARN("cache", "msg=\"master demoted: rediscovering\" command=%s", argv[0]);
+            freeReplyObject(r);
+            drop(c);
+            continue;
+        }
         if (r) {
             *rc = SS_OK;
             return r;

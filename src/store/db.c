@@ -16,6 +16,7 @@
 #include "util/log.h"
 
 #define MAX_STMTS 512
+#define MAX_HOSTS 16
 #define MAX_PARAMS 32
 #define TX_RETRIES 5
 
@@ -31,7 +32,30 @@ struct ss_db {
     unsigned int last_errno;   /* of the last failure, to decide whether a retry is safe */
     /* the request scope (db.h): armed, its transaction open, its transaction lost */
     int scope, scope_open, scope_lost;
+    /* a cluster's nodes (opts.hosts), and the one to try first */
+    int nhosts, host;
+    char host_name[MAX_HOSTS][64];
+    unsigned int host_port[MAX_HOSTS];
 };
+
+/* Parses "host:port,host:port" into db. Returns the number of nodes (0: none or malformed). */
+static int parse_hosts(ss_db *db, const char *list)
+{
+    int n = 0;
+    for (const char *p = list; p && *p && n < MAX_HOSTS;) {
+        const char *end = strchr(p, ','), *colon;
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        colon = memchr(p, ':', len);
+        if (!colon || (size_t)(colon - p) >= sizeof db->host_name[0] || colon == p) return 0;
+        long port = strtol(colon + 1, NULL, 10);
+        if (port <= 0 || port > 65535) return 0;
+        memcpy(db->host_name[n], p, (size_t)(colon - p));
+        db->host_name[n][colon - p] = '\0';
+        db->host_port[n++] = (unsigned int)port;
+        p = end ? end + 1 : NULL;
+    }
+    return n;
+}
 
 static int next_slot;
 
@@ -42,6 +66,10 @@ ss_db *ss_db_create(const ss_db_opts *opts)
 {
     ss_db *db = ss_xcalloc(1, sizeof *db);
     db->opts = *opts;
+    if (opts->hosts && *opts->hosts) {
+        db->nhosts = parse_hosts(db, opts->hosts);
+        if (db->nhosts == 0) SS_ERROR("db", "msg=\"mysql_hosts is not host:port,...\"");
+    }
     return db;
 }
 
@@ -66,9 +94,22 @@ void ss_db_free(ss_db *db)
     free(db);
 }
 
-static int connect_db(ss_db *db)
+/* A Galera node serves clients only when wsrep_ready is ON (a node that lost the primary
+ * component, or is still joining, is not); a server without Galera has no such row. */
+static int node_ready(MYSQL *m)
 {
-    if (db->conn) return SS_OK;
+    if (mysql_query(m, "SHOW STATUS LIKE 'wsrep_ready'") != 0) return 0;
+    MYSQL_RES *r = mysql_store_result(m);
+    if (!r) return 0;
+    MYSQL_ROW row = mysql_fetch_row(r);
+    int ready = !row || (row[1] && strcmp(row[1], "ON") == 0);
+    mysql_free_result(r);
+    return ready;
+}
+
+/* One attempt at node i (-1: the unix socket). Returns the connection or NULL. */
+static MYSQL *connect_node(ss_db *db, int i)
+{
     MYSQL *m = mysql_init(NULL);
     if (!m) ss_fatal_oom(sizeof(MYSQL));
     unsigned int t = (unsigned int)db->opts.timeout_s;
@@ -76,16 +117,44 @@ static int connect_db(ss_db *db)
     mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &t);
     mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &t);
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-    /* times are stored in UTC; utf8mb4 end to end */
-    mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci");
-    if (!mysql_real_connect(m, NULL, db->opts.user, db->opts.password, db->opts.database, 0,
-                            db->opts.unix_socket, 0)) {   /* affected rows: changed ones, not matched */
-        SS_WARN("db", "msg=\"connect failed\" errno=%u error=\"%s\"", mysql_errno(m), mysql_error(m));
+    /* times are stored in UTC; utf8mb4 end to end; on a cluster, reads see every earlier commit */
+    mysql_options(m, MYSQL_INIT_COMMAND,
+                  i < 0 ? "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci"
+                        : "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci, "
+                          "SESSION wsrep_sync_wait = 1");
+    int ok = i < 0 ? mysql_real_connect(m, NULL, db->opts.user, db->opts.password, db->opts.database, 0,
+                                        db->opts.unix_socket, 0) != NULL
+                   : mysql_real_connect(m, db->host_name[i], db->opts.user, db->opts.password, db->opts.database,
+                                        db->host_port[i], NULL, 0) != NULL;
+    if (!ok) {
+        SS_WARN("db", "msg=\"connect failed\" node=%d errno=%u error=\"%s\"", i, mysql_errno(m), mysql_error(m));
         mysql_close(m);
-        return SS_EUNAVAIL;
+        return NULL;
     }
-    db->conn = m;
-    return SS_OK;
+    if (i >= 0 && !node_ready(m)) {
+        SS_WARN("db", "msg=\"node not ready (wsrep_ready OFF)\" node=%s:%u", db->host_name[i], db->host_port[i]);
+        mysql_close(m);
+        return NULL;
+    }
+    return m;
+}
+
+static int connect_db(ss_db *db)
+{
+    if (db->conn) return SS_OK;
+    if (db->nhosts == 0) {
+        if (db->opts.hosts && *db->opts.hosts) return SS_EUNAVAIL;   /* malformed list: logged at start */
+        db->conn = connect_node(db, -1);
+        return db->conn ? SS_OK : SS_EUNAVAIL;
+    }
+    for (int k = 0; k < db->nhosts; k++) {   /* the preferred node first, then the others in turn */
+        int i = (db->host + k) % db->nhosts;
+        if ((db->conn = connect_node(db, i)) != NULL) {
+            db->host = i;
+            return SS_OK;
+        }
+    }
+    return SS_EUNAVAIL;
 }
 
 static int classify(ss_db *db, unsigned int err, const char *msg, const char *sql)
@@ -112,6 +181,7 @@ static int classify(ss_db *db, unsigned int err, const char *msg, const char *sq
     case SS_ER_CLIENT_INTERACTION_TIMEOUT:
         SS_WARN("db", "msg=\"connection lost\" errno=%u error=\"%s\"", err, msg);
         drop(db);
+        if (db->nhosts) db->host = (db->host + 1) % db->nhosts;   /* try another node first */
         return SS_EUNAVAIL;
     default:
         SS_ERROR("db", "msg=\"statement failed\" errno=%u error=\"%s\" sql=\"%.80s\"", err, msg, sql);

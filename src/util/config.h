@@ -18,9 +18,13 @@ typedef struct ss_config {
     char *mysql_password;   /* secret */
     char *mysql_database;
     int mysql_timeout_s;
+    char *mysql_hosts;      /* "host:port,host:port,...": the nodes of a Galera cluster (then not the socket) */
     /* Redis */
     char *redis_socket;
     int redis_timeout_ms;
+    char *redis_sentinels;  /* "host:port,...": find the master through these Sentinels (then not the socket) */
+    char *redis_master_name;
+    char *redis_password;   /* secret; empty: no AUTH */
     /* WeChat code2Session */
     char *wx_base_url;
     char *wx_appid;
