@@ -13,8 +13,13 @@ export default [
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    files: ['tests/**/*.mjs', 'tools/**/*.mjs', '*.config.js'],
+    files: ['*.config.js'],
     languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // the tests run in node and hand functions to the page (page.evaluate), which run there
+    files: ['tests/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {
     rules: {
