@@ -9,10 +9,12 @@ import { t } from './strings.js'
 
 setApiHooks({
   unauthorized() {
-    const here = router.currentRoute.value
-    if (here.path !== '/signin') {
+    // the address bar, not the router: on the first load the router may not have resolved
+    // the page yet when GET /me already came back 401
+    const here = window.location.pathname + window.location.search
+    if (!window.location.pathname.startsWith('/signin')) {
       ElMessage.warning({ message: t.app.signInAgain, grouping: true })
-      router.push({ path: '/signin', query: { next: here.fullPath } })
+      router.push({ path: '/signin', query: { next: here } })
     }
   },
   busy() {

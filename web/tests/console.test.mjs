@@ -49,7 +49,10 @@ test('a leader signs in, creates and publishes an activity, and its projector QR
   await pickDate(page, 'starts_at', shanghai(-10))
   await pickDate(page, 'ends_at', shanghai(120))
   await form.locator('input[name=location_name]').fill('社区活动中心')
+  const createReq = page.waitForRequest((r) => r.url().endsWith(`/api/v1/orgs/${org}/activities`) && r.method() === 'POST')
   await form.locator('[data-test=activity-submit]').click()
+  const key = (await createReq).headers()['idempotency-key']
+  assert.match(key || '', /^[0-9a-f]{32}$/, 'a create carries an Idempotency-Key')
   await page.waitForURL(/\/activities\/\d+$/)
   const activityId = Number(new URL(page.url()).pathname.split('/').pop())
   await page.locator('[data-test=activity-status]', { hasText: '草稿' }).waitFor()
@@ -169,4 +172,58 @@ test('the QR sign-in page signs in once the mini-program confirms (when the API 
   await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 15000 })
   await page.locator('[data-test=who]').waitFor()
   await shot(page, '11-qr-signed-in')
+})
+
+test('a dead token returns to sign-in, and signing in goes back to the page', async () => {
+  const leader = await person('expired')
+  const page = await b.page()
+  await signIn(page, leader)
+  ok(await api('POST', '/api/v1/auth/logout', await page.evaluate(() => localStorage.getItem('sanshe.token')), {}), 204)
+  await page.goto(`${BASE}/contests`)
+  await page.waitForURL((u) => u.pathname === '/signin' && u.searchParams.get('next') === '/contests')
+  await shot(page, '12-signin-after-401')
+  await page.getByRole('tab', { name: '测试登录' }).click()
+  await page.locator('[data-test=test-signin] input[name=code]').fill(leader.code)
+  await page.locator('[data-test=test-signin] button[type=submit]').click()
+  await page.waitForURL((u) => u.pathname === '/contests')
+})
+
+test('contest results: the ranking with funding and its chart', async () => {
+  const leader = await person('contest')
+  const { org } = await filedOrg(admin, leader, 'C')
+  const now = Date.now()
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z')
+  const contest = ok(await api('POST', '/api/v1/contests', admin.token, {
+    title: `创投大赛${now}`, budget_cents: 500000, votes_per_user_per_day: 3,
+    submit_until: iso(now + 3600e3), vote_from: iso(now - 60e3), vote_until: iso(now + 7200e3),
+  }), 201)
+  const titles = ['长者助餐', '儿童托管', '楼道美化']
+  const ids = []
+  for (const [i, title] of titles.entries()) {
+    const p = ok(await api('POST', `/api/v1/contests/${contest.id}/projects`, leader.token, { org_id: org, title, summary: '测试', budget_cents: 200000 + i }), 201)
+    ids.push(p.id)
+  }
+  // the admin approves two of them in the browser
+  const page = await b.page()
+  await signIn(page, admin)
+  await page.goto(`${BASE}/contests/${contest.id}`)
+  for (const title of titles.slice(0, 2)) {
+    const row = page.locator('[data-test=projects] .el-table__row', { hasText: title })
+    await row.getByRole('button', { name: '通过' }).click()
+    await row.locator('td', { hasText: '已通过' }).waitFor()
+  }
+  // residents vote: two for the second project, one for the first
+  for (const [n, pid] of [[0, ids[1]], [1, ids[1]], [2, ids[0]]]) {
+    const voter = await person(`voter${n}`)
+    ok(await api('POST', `/api/v1/contests/${contest.id}/votes`, voter.token, { project_id: pid }), 201)
+  }
+  await page.reload()
+  await page.getByRole('tab', { name: '结果' }).click()
+  const rows = page.locator('[data-test=results] .el-table__row')
+  await rows.first().waitFor()
+  assert.equal(await rows.count(), 2, 'only approved projects are ranked')
+  assert.match(await rows.nth(0).innerText(), /儿童托管[\s\S]*2/)
+  assert.match(await rows.nth(1).innerText(), /长者助餐[\s\S]*1/)
+  await page.locator('.chart canvas').waitFor()
+  await shot(page, '13-contest-results')
 })
