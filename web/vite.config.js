@@ -13,10 +13,14 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
     rollupOptions: {
       output: {
-        manualChunks: {
-          vue: ['vue', 'vue-router'],
-          'element-plus': ['element-plus'],
-          echarts: ['echarts/core', 'echarts/charts', 'echarts/components', 'echarts/renderers'],
+        // libraries in chunks of their own (cached across console releases); a function,
+        // not a list of entries, so the parts of Element Plus and ECharts that the console
+        // does not use are left out
+        manualChunks(id) {
+          if (!id.includes('/node_modules/')) return undefined
+          if (/\/node_modules\/(echarts|zrender)\//.test(id)) return 'echarts'
+          if (/\/node_modules\/(@vue|vue|vue-router)\//.test(id)) return 'vue'
+          return 'element-plus'
         },
       },
     },

@@ -1,7 +1,7 @@
 import { createApp } from 'vue'
-import ElementPlus, { ElMessage } from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
+import { ElMessage } from './plugins/element.js'
 import 'element-plus/dist/index.css'
+import element from './plugins/element.js'
 import App from './App.vue'
 import { router } from './router/index.js'
 import { setApiHooks } from './api/index.js'
@@ -22,4 +22,4 @@ setApiHooks({
   },
 })
 
-createApp(App).use(ElementPlus, { locale: zhCn }).use(router).mount('#app')
+createApp(App).use(element).use(router).mount('#app')

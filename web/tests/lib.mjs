@@ -129,6 +129,7 @@ export async function browser() {
 
 export async function shot(page, name) {
   const path = join(SHOTS, `${name}.png`)
+  await page.waitForTimeout(500) // let Element Plus's enter transitions finish
   await page.screenshot({ path, fullPage: true })
   return path
 }

@@ -4,7 +4,7 @@
 // the person just presses the button again — with the same Idempotency-Key, so a create
 // whose reply was lost is not made twice. The key is renewed after a success.
 import { reactive, ref } from 'vue'
-import { ElMessage } from 'element-plus'
+import { ElMessage } from '../plugins/element.js'
 import { ApiError, newIdempotencyKey } from './index.js'
 import { t } from '../strings.js'
 
