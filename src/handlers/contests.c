@@ -6,6 +6,7 @@
 
 #include "domain/contest.h"
 #include "handlers/handlers.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -57,7 +58,9 @@ static int contest_create(ss_req *req)
     if (c.community_id && ss_store_community_exists(req->db, req->arena, c.community_id) == SS_ENOTFOUND)
         ss_v_fail(&v, "community_id", "no such community");
     if ((rc = ss_v_finish(&v))) return rc;
-    if ((rc = ss_store_contest_create(req->db, req->arena, &c, req->caller.user_id, &c.id))) return rc;
+    if ((rc = ss_store_contest_create(req->db, req->arena, &c, req->caller.user_id, &c.id)) ||
+        (rc = ss_audit(req, "contest.create", "contest", c.id, c.community_id, "created")))
+        return rc;
     c.created_at = req->now;
     return ss_reply_json(req, 201, view_contest(&c, req->now));
 }
@@ -141,7 +144,9 @@ static int decide(ss_req *req, const char *status, const char *reason)
 {
     int rc = ss_store_project_decide(req->db, req->arena, ss_req_param(req, 0), status, reason, req->caller.user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
-    if (rc) return rc;
+    if (rc || (rc = ss_audit(req, strcmp(status, "approved") == 0 ? "contest_project.approve" : "contest_project.reject",
+                             "contest_project", ss_req_param(req, 0), 0, status)))
+        return rc;
     return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)ss_req_param(req, 0), "status", status));
 }
 

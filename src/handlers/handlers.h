@@ -24,6 +24,7 @@ extern const ss_route_table ss_checkin_routes;  /* checkins.c: QR codes, check-i
 extern const ss_route_table ss_service_record_routes; /* service_records.c: the ledger */
 extern const ss_route_table ss_contest_routes;  /* contests.c: contests, projects, results */
 extern const ss_route_table ss_vote_routes;     /* votes.c: voting */
+extern const ss_route_table ss_audit_routes;    /* audit.c: the audit log */
 
 /* Builds the router from every table. Returns 0, or an ss_err for a bad table. */
 int ss_routes_register(ss_router *r);

@@ -17,6 +17,7 @@ static const ss_route_table *const tables[] = {
     &ss_service_record_routes,
     &ss_contest_routes,
     &ss_vote_routes,
+    &ss_audit_routes,
 };
 
 int ss_routes_register(ss_router *r)

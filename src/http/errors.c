@@ -35,7 +35,7 @@ static const ss_error_def defs[] = {
     {"not_signed_up", 403, "You have not signed up for this activity.", "您尚未报名该活动。"},
     {"checkin_closed", 409, "Check-in is not open for this activity now.", "该活动当前不在签到时间内。"},
     {"vote_limit_reached", 429, "You have used all of today's votes in this contest.", "您今天在本次评选中的投票次数已用完。"},
-    {"idempotency_key_reused", 409, "This Idempotency-Key was already used for a different vote.", "该幂等键已用于另一次投票。"},
+    {"idempotency_key_reused", 409, "This Idempotency-Key was already used for a different request.", "该幂等键已用于另一个请求。"},
     {"voting_closed", 409, "Voting is not open for this contest now.", "当前不在投票时间内。"},
     {"submission_closed", 409, "Project submission for this contest has closed.", "本次创投项目申报已截止。"},
     {"not_checked_in", 409, "Check in before checking out.", "请先签到再签退。"},
@@ -63,7 +63,8 @@ const ss_error_def *ss_error_for(int err)
     case SS_EINVALID: return &defs[8];
     case SS_ELIMIT: return &defs[9];
     case SS_EUNAVAIL:
-    case SS_EDEADLOCK: return &defs[10]; /* retries exhausted: the caller may retry */
+    case SS_EDEADLOCK:
+    case SS_ELOCKWAIT: return &defs[10]; /* retries exhausted: the caller may retry */
     default: return &defs[11];
     }
 }
@@ -91,5 +92,6 @@ const char *ss_strerror(int err)
 {
     if (err == SS_OK) return "ok";
     if (err == SS_EDEADLOCK) return "deadlock";
+    if (err == SS_ELOCKWAIT) return "lock_wait_timeout";
     return ss_error_for(err)->code;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http/errors.h"
+#include "util/log.h"
 #include "util/timefmt.h"
 
 static void decref(void *p) { json_decref(p); }
@@ -144,6 +145,24 @@ int ss_reply_raw(ss_req *req, int status, const char *content_type, const char *
     req->reply_body = body;
     req->reply_len = len;
     return SS_OK;
+}
+
+void ss_req_forget_user(ss_req *req, long long user_id)
+{
+    for (int i = 0; i < req->nforget; i++)
+        if (req->forget_users[i] == user_id) return;
+    int full = req->nforget == (int)(sizeof req->forget_users / sizeof req->forget_users[0]);
+    if (full) ss_req_forget_flush(req);   /* early rather than never: the generation check still holds */
+    req->forget_users[req->nforget++] = user_id;
+}
+
+void ss_req_forget_flush(ss_req *req)
+{
+    for (int i = 0; i < req->nforget; i++)
+        if (ss_caller_forget(req->cache, req->forget_users[i]) != SS_OK)
+            SS_WARN("http", "msg=\"could not drop a user snapshot: it expires by itself\" user=%lld",
+                    req->forget_users[i]);
+    req->nforget = 0;
 }
 
 int ss_reply_json(ss_req *req, int status, json_t *body)

@@ -55,6 +55,10 @@ typedef struct ss_req {
     ss_route_match match;
     ss_caller caller;
     ss_policy_subject subject;   /* the route's object, loaded and checked before the handler */
+    const char *idem_key;        /* Idempotency-Key of a POST by a signed-in caller (http/idempotency.h) */
+    char idem_scope[65], idem_body[65];
+    long long forget_users[8];   /* users whose cached snapshot is dropped after the commit */
+    int nforget;
 
     /* reply */
     int status;
@@ -86,6 +90,12 @@ int ss_req_limit(ss_req *req, int *limit);
 int ss_reply_list(ss_req *req, json_t *items, const char *next_cursor);
 /* The i-th `{param}` of the matched route. */
 long long ss_req_param(const ss_req *req, int i);
+
+/* Drops user_id's cached roles snapshot once the request's changes are committed (at once for
+ * a request that is not a write). Call it after changing a user's roles or volunteer status. */
+void ss_req_forget_user(ss_req *req, long long user_id);
+/* Runs the drops queued by ss_req_forget_user (the pipeline calls it after the commit). */
+void ss_req_forget_flush(ss_req *req);
 
 /* Hands json's reference to the request: released when the reply is written. Returns json. */
 json_t *ss_req_own(ss_req *req, json_t *json);

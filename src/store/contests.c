@@ -37,8 +37,6 @@ static ss_sql q_project_decide = SS_SQL(
 static ss_sql q_slots_create = SS_SQL(
     "INSERT IGNORE INTO contest_tally_slots (project_id, slot, votes) VALUES (?, 0, 0)");
 
-static ss_sql q_vote_replay = SS_SQL(
-    "SELECT votes_left, project_id FROM contest_votes WHERE user_id = ? AND contest_id = ? AND idempotency_key = ?");
 /* Takes one unit of the day's quota while under the limit, in one round trip: affected rows
  * are 1 for the day's first vote, 2 for a later one (LAST_INSERT_ID then holds the new count),
  * 0 when the limit is reached. */
@@ -47,8 +45,8 @@ static ss_sql q_quota_take = SS_SQL(
     "ON DUPLICATE KEY UPDATE used = IF(used < ?, LAST_INSERT_ID(used + 1), used)");
 /* Stores the vote if the project is an approved one of this contest (else no row). */
 static ss_sql q_vote_insert = SS_SQL(
-    "INSERT INTO contest_votes (contest_id, project_id, user_id, vote_day, votes_left, idempotency_key, client_addr, "
-    "created_at) SELECT p.contest_id, p.id, ?, ?, ?, ?, ?, FROM_UNIXTIME(?) FROM contest_projects p "
+    "INSERT INTO contest_votes (contest_id, project_id, user_id, vote_day, votes_left, client_addr, "
+    "created_at) SELECT p.contest_id, p.id, ?, ?, ?, ?, FROM_UNIXTIME(?) FROM contest_projects p "
     "WHERE p.id = ? AND p.contest_id = ? AND p.status = 'approved'");
 /* An upsert, so the number of slots can change without losing a vote. */
 static ss_sql q_tally_add = SS_SQL(
@@ -190,34 +188,14 @@ typedef struct {
     ss_arena *a;
     const ss_vote_request *v;
     long votes_left;
-    int replayed;
 } vote_ctx;
-
-/* Looks up the vote an Idempotency-Key already made. The same key for another project is
- * not a retry but a client bug: SS_ECONFLICT. */
-static int replay(ss_db *db, ss_arena *a, const ss_vote_request *v, long *left, int *found)
-{
-    ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(v->user_id), SS_DB_I(v->contest_id), SS_DB_S(v->idempotency_key)};
-    int rc = ss_db_exec(db, &q_vote_replay, p, 3, &res, a);
-    if (rc) return rc;
-    *found = res.nrows > 0;
-    if (!*found) return SS_OK;
-    if (ss_db_int(res.rows[0][1]) != v->project_id) return SS_ECONFLICT;
-    *left = (long)ss_db_int(res.rows[0][0]);
-    return SS_OK;
-}
 
 static int vote_tx(ss_db *db, void *arg)
 {
     vote_ctx *c = arg;
     const ss_vote_request *v = c->v;
     ss_db_result res;
-    int rc, found = 0;
-    if (v->idempotency_key && ((rc = replay(db, c->a, v, &c->votes_left, &found)) || found)) {
-        c->replayed = found;
-        return rc;
-    }
+    int rc;
     /* the daily quota: one row per (contest, user, day), taken only while under the limit;
      * its row lock serialises one person's parallel votes, and nobody else's */
     ss_db_val pt[] = {SS_DB_I(v->contest_id), SS_DB_I(v->user_id), SS_DB_S(v->day), SS_DB_I(v->limit)};
@@ -225,10 +203,9 @@ static int vote_tx(ss_db *db, void *arg)
     if (res.affected == 0) return SS_ELIMIT;
     long used = res.affected == 1 ? 1 : (long)res.insert_id;
     c->votes_left = v->limit - used;
-    ss_db_val pv[] = {SS_DB_I(v->user_id),       SS_DB_S(v->day),         SS_DB_I(c->votes_left),
-                      SS_DB_S(v->idempotency_key), SS_DB_S(v->client_addr), SS_DB_I(v->now),
-                      SS_DB_I(v->project_id),    SS_DB_I(v->contest_id)};
-    if ((rc = ss_db_exec(db, &q_vote_insert, pv, 8, &res, c->a))) return rc;
+    ss_db_val pv[] = {SS_DB_I(v->user_id),   SS_DB_S(v->day),        SS_DB_I(c->votes_left), SS_DB_S(v->client_addr),
+                      SS_DB_I(v->now),       SS_DB_I(v->project_id), SS_DB_I(v->contest_id)};
+    if ((rc = ss_db_exec(db, &q_vote_insert, pv, 7, &res, c->a))) return rc;
     if (res.affected == 0) return SS_ENOTFOUND;   /* rolls the quota back with it */
     unsigned char r;
     ss_random_bytes(&r, 1);
@@ -236,21 +213,11 @@ static int vote_tx(ss_db *db, void *arg)
     return ss_db_exec(db, &q_tally_add, ps, 2, NULL, c->a);
 }
 
-int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_left, int *replayed)
+int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_left)
 {
-    vote_ctx c = {a, v, 0, 0};
+    vote_ctx c = {a, v, 0};
     int rc = ss_db_tx(db, vote_tx, &c);
-    if ((rc == SS_ECONFLICT || rc == SS_ELIMIT) && v->idempotency_key) {
-        /* a parallel request with the same key committed first (and perhaps took the day's
-         * last vote, so this one saw the limit): answer as it did */
-        int found = 0, first = rc;
-        if ((rc = replay(db, a, v, &c.votes_left, &found)) == SS_OK && !found) rc = first;
-        c.replayed = found;
-    }
-    if (rc == SS_OK) {
-        *votes_left = c.votes_left;
-        *replayed = c.replayed;
-    }
+    if (rc == SS_OK) *votes_left = c.votes_left;
     return rc;
 }
 

@@ -39,16 +39,14 @@ typedef struct ss_vote_request {
     long long contest_id, project_id, user_id;
     long limit;                          /* votes per user per day */
     const char *day;                     /* Shanghai calendar day, "YYYY-MM-DD" */
-    const char *idempotency_key;         /* NULL: none */
     const char *client_addr;
     time_t now;
 } ss_vote_request;
 
-/* Stores one vote durably, or replays the first reply for a repeated idempotency key.
- * Returns 0 with *votes_left (and *replayed); SS_ENOTFOUND: no approved project of this
- * contest; SS_ELIMIT: the daily limit is used up; SS_ECONFLICT: the key was used for another
- * project in this contest; or a db error. */
-int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_left, int *replayed);
+/* Stores one vote (a retry with an Idempotency-Key is answered before this, by the request
+ * pipeline: http/idempotency.h). Returns 0 with *votes_left; SS_ENOTFOUND: no approved
+ * project of this contest; SS_ELIMIT: the daily limit is used up; or a db error. */
+int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_left);
 
 typedef struct ss_recount_row {
     long long project_id, counted, tallied;

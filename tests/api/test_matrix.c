@@ -115,17 +115,18 @@ static const struct role_def {
     const char *name;
     enum org_role home;
     int volunteer, cadmin, admin;   /* registered volunteer; admin of the subjects' community; admin */
+    int cadmin_any;                 /* administers some community (an APPROVER route's test) */
 } roles[NROLES] = {
-    [R_ANON] = {"anonymous", OR_NONE, 0, 0, 0},
-    [R_RESIDENT] = {"resident", OR_NONE, 0, 0, 0},
-    [R_VOLUNTEER] = {"volunteer", OR_NONE, 1, 0, 0},
-    [R_MEMBER] = {"member", OR_MEMBER, 0, 0, 0},
-    [R_SW] = {"social worker", OR_SW, 0, 0, 0},
-    [R_LEADER] = {"leader", OR_LEADER, 0, 0, 0},
-    [R_OLEADER] = {"other org's leader", OR_NONE, 0, 0, 0},
-    [R_CADMIN] = {"community admin", OR_NONE, 0, 1, 0},
-    [R_OCADMIN] = {"other community's admin", OR_NONE, 0, 0, 0},
-    [R_ADMIN] = {"admin", OR_NONE, 0, 0, 1},
+    [R_ANON] = {"anonymous", OR_NONE, 0, 0, 0, 0},
+    [R_RESIDENT] = {"resident", OR_NONE, 0, 0, 0, 0},
+    [R_VOLUNTEER] = {"volunteer", OR_NONE, 1, 0, 0, 0},
+    [R_MEMBER] = {"member", OR_MEMBER, 0, 0, 0, 0},
+    [R_SW] = {"social worker", OR_SW, 0, 0, 0, 0},
+    [R_LEADER] = {"leader", OR_LEADER, 0, 0, 0, 0},
+    [R_OLEADER] = {"other org's leader", OR_NONE, 0, 0, 0, 0},
+    [R_CADMIN] = {"community admin", OR_NONE, 0, 1, 0, 1},
+    [R_OCADMIN] = {"other community's admin", OR_NONE, 0, 0, 0, 1},
+    [R_ADMIN] = {"admin", OR_NONE, 0, 0, 1, 0},
 };
 
 static user users[NROLES];   /* users[R_ANON] stays empty */
@@ -218,6 +219,7 @@ static const struct body_entry {
     {"POST", API "/contest-projects/{id}/approve", NULL, ID_PROJECT, 0},
     {"POST", API "/contest-projects/{id}/reject", "{\"reason\":\"out of scope\"}", ID_PROJECT, 0},
     {"POST", API "/contests/{id}/votes", "{\"project_id\":$P}", ID_CONTEST, 0},
+    {"GET", API "/audit", NULL, ID_SUBJECT, 0},
 };
 #define NBODIES (sizeof bodies / sizeof bodies[0])
 
@@ -390,6 +392,7 @@ typedef struct {
  * and the facts of auth/policy.h), computed from how this test built the world. */
 typedef struct {
     int authed, admin, cadmin, volunteer;        /* the caller; cadmin: of the object's community */
+    int cadmin_any;                              /* the caller administers some community */
     int public_visible, owner;                   /* the object; owner: the caller filed this org */
     enum org_role role;                          /* the caller's role in the object's org */
 } facts;
@@ -400,6 +403,7 @@ static facts facts_of(enum role ro, enum state st)
     int org = st == ST_FILED || st == ST_PENDING;
     return (facts){
         .authed = ro != R_ANON, .admin = d->admin, .cadmin = d->cadmin, .volunteer = d->volunteer,
+        .cadmin_any = d->cadmin_any,
         .public_visible = st == ST_FILED || st == ST_PUBLISHED,
         .owner = org && ro == R_LEADER,          /* the leader files every org; activities have no filer */
         .role = st == ST_PENDING ? OR_NONE : d->home,   /* nobody holds a role in an org not yet filed */
@@ -408,7 +412,8 @@ static facts facts_of(enum role ro, enum state st)
 
 /* The contract of router.h, auth/policy.h and the server's dispatch, in order:
  *  1. a route that is not public needs a session: 401 unauthorized;
- *  2. an ADMIN route needs the admin role: 403 forbidden; a VOLUNTEER route a registered
+ *  2. an ADMIN route needs the admin role: 403 forbidden; an APPROVER route an admin or a
+ *     community admin of any community; a VOLUNTEER route a registered
  *     volunteer: 403 volunteer_required;
  *  3. a route with a subject: the caller sees the object if it is public (a filed org; a published
  *     activity of a filed org), if they hold any role in its org, administer its community (an
@@ -422,6 +427,7 @@ static expect derive(ss_access access, int has_subject, ss_rule rule, const fact
 {
     if (access != SS_ACCESS_PUBLIC && !f->authed) return (expect){401, "unauthorized"};
     if (access == SS_ACCESS_ADMIN && !f->admin) return (expect){403, "forbidden"};
+    if (access == SS_ACCESS_APPROVER && !f->admin && !f->cadmin_any) return (expect){403, "forbidden"};
     if (access == SS_ACCESS_VOLUNTEER && !f->volunteer) return (expect){403, "volunteer_required"};
     if (!has_subject) return (expect){0, NULL};
     enum org_role role = f->authed ? f->role : OR_NONE;

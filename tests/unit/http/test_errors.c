@@ -48,12 +48,14 @@ static void test_deadlock_is_unavailable(void **state)
     (void)state;
     /* Retries exhausted: the caller may try again, so 503, not 500. */
     expect_generic(SS_EDEADLOCK, 503, "unavailable");
+    /* A lock wait that timed out already waited: not retried, but the client may retry. */
+    expect_generic(SS_ELOCKWAIT, 503, "unavailable");
 }
 
 static void test_unknown_is_internal(void **state)
 {
     (void)state;
-    expect_generic(-14, 500, "internal");
+    expect_generic(-15, 500, "internal");
     expect_generic(-1000, 500, "internal");
     expect_generic(1, 500, "internal");
     expect_generic(404, 500, "internal");
