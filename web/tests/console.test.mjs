@@ -123,6 +123,18 @@ test('an approver approves a filing', async () => {
   await page.locator('[data-test=filing-status]', { hasText: '已备案' }).waitFor()
   await shot(page, '08-filing-approved')
 
+  // the decision is in the audit log, under the approver's name and role
+  await page.locator('[data-test=audit-link]').click()
+  await page.waitForURL('**/audit?**')
+  const row = page.locator('[data-test=audit] .el-table__row', { hasText: '批准备案' })
+  await row.first().waitFor()
+  assert.equal(await row.count(), 1)
+  const text = await row.innerText()
+  assert.match(text, new RegExp(`#${o.id}\\b`))
+  assert.match(text, /社区管理员/)
+  assert.match(text, new RegExp(`\\b${approver.id}\\b`))
+  await shot(page, '08b-audit-log')
+
   const after = ok(await api('GET', `/api/v1/orgs/${o.id}`, filer.token), 200)
   assert.equal(after.status, 'filed')
   assert.equal(after.my_role, 'leader', 'the filer became the leader')

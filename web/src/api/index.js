@@ -132,4 +132,7 @@ export const api = {
   approveProject: (id) => post(`/api/v1/contest-projects/${id}/approve`),
   rejectProject: (id, reason) => post(`/api/v1/contest-projects/${id}/reject`, { reason }),
   contestResults: (id) => get(`/api/v1/contests/${id}/results`),
+
+  // audit
+  audit: (query) => get('/api/v1/audit', query),
 }

@@ -1,5 +1,5 @@
 // The router: each area under views/ brings its own routes.js, listed here once. An area
-// whose API lands later (queues with ?status=, needs, consultations, dashboards, audit,
+// whose API lands later (queues with ?status=, needs, consultations, dashboards,
 // notifications) slots in as one more folder and one more line below.
 // Route meta: `public` (no sign-in needed), `bare` (no menu: sign-in, the projector page),
 // `nav` (a menu entry: {title, order, when(me)}).
@@ -13,8 +13,19 @@ import activities from '../views/activities/routes.js'
 import records from '../views/records/routes.js'
 import contests from '../views/contests/routes.js'
 import communities from '../views/communities/routes.js'
+import audit from '../views/audit/routes.js'
 
-export const routes = [...auth, ...home, ...orgs, ...approvals, ...activities, ...records, ...contests, ...communities]
+export const routes = [
+  ...auth,
+  ...home,
+  ...orgs,
+  ...approvals,
+  ...activities,
+  ...records,
+  ...contests,
+  ...communities,
+  ...audit,
+]
 
 export const router = createRouter({
   history: createWebHistory(),
