@@ -178,7 +178,15 @@ test('the QR sign-in page signs in once the mini-program confirms (when the API 
   const ticketReply = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/qr-tickets') && r.request().method() === 'POST')
   await page.goto(`${BASE}/signin`)
   const ticket = (await (await ticketReply).json()).ticket
-  await page.locator('[data-test=qr-signin] img').waitFor()
+  const img = page.locator('[data-test=qr-signin] img')
+  await img.waitFor()
+  await page.waitForFunction(() => {
+    const i = document.querySelector('[data-test=qr-signin] img')
+    return i && i.complete && i.naturalWidth > 0
+  })
+  const qrPng = join(SHOTS, '10-qr-signin-code.png')
+  await img.screenshot({ path: qrPng })
+  assert.ok(decodeQr(qrPng).includes(ticket), 'the QR code shown carries the ticket')
   await shot(page, '10-qr-signin')
   ok(await api('POST', `/api/v1/auth/qr-tickets/${encodeURIComponent(ticket)}/confirm`, who.token, {}), 204)
   await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 15000 })
