@@ -4,7 +4,7 @@
 // any origin but its own.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, api, browser, decodeQr, filedOrg, grant, ok, person, shanghai, shot, signIn, volunteer, SHOTS } from './lib.mjs'
+import { BASE, api, browser, decodeQr, filedOrg, grant, ok, person, shanghai, shot, signIn, stackUp, stopMariadb, volunteer, SHOTS } from './lib.mjs'
 import { join } from 'node:path'
 
 let b
@@ -246,4 +246,40 @@ test('contest results: the ranking with funding and its chart', async () => {
   assert.match(await rows.nth(1).innerText(), /长者助餐[\s\S]*1/)
   await page.locator('.chart canvas').waitFor()
   await shot(page, '13-contest-results')
+})
+
+test('during a database outage a form says the service is busy, keeps the input, and the retry creates the activity', async () => {
+  const leader = await person('outage')
+  const { org } = await filedOrg(admin, leader, 'O')
+  const page = await b.page()
+  await signIn(page, leader)
+  await page.goto(`${BASE}/orgs/${org}/activities/new`)
+  const form = page.locator('[data-test=activity-form]')
+  await form.locator('input[name=title]').fill('停电也不丢的活动')
+  await pickDate(page, 'starts_at', shanghai(60))
+  await pickDate(page, 'ends_at', shanghai(180))
+  await form.locator('input[name=location_name]').fill('活动室')
+
+  await stopMariadb()
+  const keys = []
+  try {
+    const first = page.waitForResponse((r) => r.url().endsWith(`/api/v1/orgs/${org}/activities`))
+    page.on('request', (r) => r.url().endsWith(`/api/v1/orgs/${org}/activities`) && keys.push(r.headers()['idempotency-key']))
+    await form.locator('[data-test=activity-submit]').click()
+    assert.equal((await first).status(), 503)
+    await page.locator('.el-message', { hasText: '服务繁忙' }).first().waitFor()
+    assert.equal(await form.locator('input[name=title]').inputValue(), '停电也不丢的活动', 'the input is kept')
+    assert.equal(new URL(page.url()).pathname, `/orgs/${org}/activities/new`)
+    await shot(page, '14-busy-503')
+  } finally {
+    stackUp()
+  }
+  // the person presses the button again: the same Idempotency-Key, and the draft is made
+  await form.locator('[data-test=activity-submit]').click()
+  await page.waitForURL(/\/activities\/\d+$/)
+  await page.locator('[data-test=activity-status]', { hasText: '草稿' }).waitFor()
+  assert.equal(keys.length, 2)
+  assert.equal(keys[0], keys[1], 'the retry carries the same Idempotency-Key')
+  const id = Number(new URL(page.url()).pathname.split('/').pop())
+  assert.equal(ok(await api('GET', `/api/v1/activities/${id}`, leader.token), 200).title, '停电也不丢的活动')
 })

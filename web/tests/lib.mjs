@@ -6,7 +6,7 @@
 //   SANSHE_TEST_STATE  its state folder: screenshots go to <state>/screenshots/web/
 //   SANSHE_ROOT        the repository (for `sanshe ctl grant`)
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -50,7 +50,28 @@ export async function person(tag) {
 export function grant(openid, role, community) {
   const args = ['ctl', 'grant', openid, role]
   if (community) args.push(String(community))
-  execFileSync(join(ROOT, 'sanshe'), args, { env: { ...process.env, SANSHE_STATE: STATE }, stdio: 'pipe' })
+  execFileSync(join(ROOT, 'sanshe'), args, { env: stackEnv(), stdio: 'pipe' })
+}
+
+// The stack's own commands on the stack under test (its state folder, its ports).
+function stackEnv() {
+  const conf = readFileSync(join(STATE, 'sanshe.conf'), 'utf8')
+  const wx = (conf.match(/^wx_base_url = http:\/\/[^:]+:(\d+)/m) || [])[1]
+  return { ...process.env, SANSHE_STATE: STATE, SANSHE_PORT: new URL(BASE).port, SANSHE_WX_PORT: wx }
+}
+
+// Stops the stack's MariaDB (as an outage would) and waits until its socket is gone.
+export async function stopMariadb() {
+  const pid = Number(readFileSync(join(STATE, 'mysql/run/mariadbd.pid'), 'utf8'))
+  process.kill(pid, 'SIGTERM')
+  const sock = join(STATE, 'mysql/run/mysqld.sock')
+  for (let i = 0; i < 300 && existsSync(sock); i++) await new Promise((r) => setTimeout(r, 100))
+  await new Promise((r) => setTimeout(r, 300))
+}
+
+// `sanshe up` again: starts what stopped.
+export function stackUp() {
+  execFileSync(join(ROOT, 'sanshe'), ['up'], { env: stackEnv(), stdio: 'pipe' })
 }
 
 // A valid resident ID number (GB 11643 check character), different each call.
