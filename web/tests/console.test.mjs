@@ -105,7 +105,8 @@ test('a leader signs in, creates and publishes an activity, and its projector QR
 
 test('an approver approves a filing', async () => {
   const filer = await person('filer')
-  const c = ok(await api('POST', '/api/v1/communities', admin.token, { name: `审批社区${Date.now()}`, street: '街道', district: '区', kind: 'rural' }), 201)
+  const communityName = `审批社区${Date.now()}`
+  const c = ok(await api('POST', '/api/v1/communities', admin.token, { name: communityName, street: '街道', district: '区', kind: 'rural' }), 201)
   const o = ok(await api('POST', '/api/v1/orgs', filer.token, { name: `待审组织${Date.now()}`, community_id: c.id, kind: 'foundation', summary: '等待审批' }), 201)
   const approver = await person('approver')
   grant(approver.openid, 'community_admin', c.id)
@@ -117,6 +118,7 @@ test('an approver approves a filing', async () => {
   await page.locator('[data-test=filing-lookup] input').fill(String(o.id))
   await page.locator('[data-test=filing-lookup] button[type=submit]').click()
   await page.locator('[data-test=filing-status]', { hasText: '待审批' }).waitFor()
+  await page.locator('[data-test=filing]', { hasText: communityName }).waitFor()
   await shot(page, '07-filing-pending')
   await page.locator('[data-test=approve]').click()
   await page.getByRole('dialog').getByRole('button', { name: '确定' }).click()
