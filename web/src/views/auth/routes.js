@@ -1,0 +1,9 @@
+import { t } from '../../strings.js'
+
+export default [
+  {
+    path: '/signin',
+    component: () => import('./SignInPage.vue'),
+    meta: { public: true, bare: true, title: t.signin.title },
+  },
+]

@@ -1,0 +1,171 @@
+// What the browser tests share: the stack they run against, API calls for setting the scene
+// (never instead of the page under test), Debian's Chromium driven by playwright-core, a
+// screenshot per test under the state folder, and a watch on every request the console
+// makes (none may leave its own origin).
+//   SANSHE_TEST_URL    the stack, e.g. http://127.0.0.1:18080
+//   SANSHE_TEST_STATE  its state folder: screenshots go to <state>/screenshots/web/
+//   SANSHE_ROOT        the repository (for `sanshe ctl grant`)
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
+
+export const BASE = (process.env.SANSHE_TEST_URL || 'http://127.0.0.1:8080').replace(/\/$/, '')
+export const STATE = process.env.SANSHE_TEST_STATE || ''
+export const ROOT = process.env.SANSHE_ROOT || join(import.meta.dirname || new URL('.', import.meta.url).pathname, '../..')
+export const SHOTS = join(STATE || tmpdir(), 'screenshots', 'web')
+export const RUN = `${Date.now().toString(36)}${process.pid.toString(36)}` // unique names per run
+
+// ---------------------------------------------------------------- the API, for the scene
+export async function api(method, path, token, body, headers = {}) {
+  const h = { Accept: 'application/json', ...headers }
+  if (token) h.Authorization = `Bearer ${token}`
+  if (body !== undefined) h['Content-Type'] = 'application/json'
+  const res = await fetch(BASE + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) })
+  const text = await res.text()
+  let json = null
+  try {
+    json = text ? JSON.parse(text) : null
+  } catch {
+    json = null
+  }
+  return { status: res.status, body: json, text }
+}
+
+// ok(reply, status): the reply's body, or an error naming what came back instead
+export function ok(r, status) {
+  if (r.status !== status) throw new Error(`expected ${status}, got ${r.status}: ${r.text.slice(0, 300)}`)
+  return r.body
+}
+
+// A person signed in through the fake WeChat server: {openid, code, token, id}.
+export async function person(tag) {
+  const openid = `web-${tag}-${RUN}`
+  const out = ok(await api('POST', '/api/v1/auth/wx-login', null, { code: `test:${openid}` }), 200)
+  return { openid, code: `test:${openid}`, token: out.token, id: out.user.id }
+}
+
+// `sanshe ctl grant <openid> <role> [community]` against the stack under test
+export function grant(openid, role, community) {
+  const args = ['ctl', 'grant', openid, role]
+  if (community) args.push(String(community))
+  execFileSync(join(ROOT, 'sanshe'), args, { env: stackEnv(), stdio: 'pipe' })
+}
+
+// The stack's own commands on the stack under test (its state folder, its ports).
+function stackEnv() {
+  const conf = readFileSync(join(STATE, 'sanshe.conf'), 'utf8')
+  const wx = (conf.match(/^wx_base_url = http:\/\/[^:]+:(\d+)/m) || [])[1]
+  return { ...process.env, SANSHE_STATE: STATE, SANSHE_PORT: new URL(BASE).port, SANSHE_WX_PORT: wx }
+}
+
+// Stops the stack's MariaDB (as an outage would) and waits until its socket is gone.
+export async function stopMariadb() {
+  const pid = Number(readFileSync(join(STATE, 'mysql/run/mariadbd.pid'), 'utf8'))
+  process.kill(pid, 'SIGTERM')
+  const sock = join(STATE, 'mysql/run/mysqld.sock')
+  for (let i = 0; i < 300 && existsSync(sock); i++) await new Promise((r) => setTimeout(r, 100))
+  await new Promise((r) => setTimeout(r, 300))
+}
+
+// `sanshe up` again: starts what stopped.
+export function stackUp() {
+  execFileSync(join(ROOT, 'sanshe'), ['up'], { env: stackEnv(), stdio: 'pipe' })
+}
+
+// A valid resident ID number (GB 11643 check character), different each call.
+let idSeq = 0
+export function idNumber() {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const seq = String((Date.now() + idSeq++ * 7919) % 1000).padStart(3, '0')
+  const region = 110100 + Math.floor(Math.random() * 900)
+  const body = `${region}1990${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}${String(1 + Math.floor(Math.random() * 28)).padStart(2, '0')}${seq}`
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(body[i]) * w[i]
+  return body + '10X98765432'[sum % 11]
+}
+
+// A registered volunteer
+export async function volunteer(tag) {
+  const p = await person(tag)
+  const phone = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
+  ok(await api('PUT', '/api/v1/me/volunteer', p.token, { real_name: '测试志愿者', phone, id_number: idNumber(), skills: [] }), 200)
+  return p
+}
+
+// A community (made by an admin) and a filed organization led by `leader`.
+export async function filedOrg(admin, leader, tag) {
+  const c = ok(await api('POST', '/api/v1/communities', admin.token, { name: `测试社区${tag}${RUN}`, street: '测试街道', district: '测试区', kind: 'urban' }), 201)
+  const o = ok(await api('POST', '/api/v1/orgs', leader.token, { name: `测试服务社${tag}${RUN}`, community_id: c.id, kind: 'association', summary: '浏览器测试' }), 201)
+  ok(await api('POST', `/api/v1/orgs/${o.id}/approve`, admin.token, {}), 200)
+  return { community: c.id, org: o.id }
+}
+
+// Shanghai wall-clock time "YYYY-MM-DD HH:mm:ss", minutes from now (what the date picker takes)
+export function shanghai(minutesFromNow) {
+  const d = new Date(Date.now() + minutesFromNow * 60000 + 8 * 3600000)
+  return d.toISOString().slice(0, 19).replace('T', ' ')
+}
+
+// ---------------------------------------------------------------- the browser
+// A fresh Chromium (Debian's, nothing downloaded) with its own profile; every request the
+// pages make is recorded, and `foreign()` lists those to any origin but the console's.
+export async function browser() {
+  const profile = mkdtempSync(join(tmpdir(), 'sanshe-chromium-'))
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.SANSHE_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 800 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  })
+  const origin = new URL(BASE).origin
+  const seen = []
+  ctx.on('request', (req) => seen.push(req.url()))
+  mkdirSync(SHOTS, { recursive: true })
+  return {
+    ctx,
+    async page() {
+      const p = ctx.pages()[0] || (await ctx.newPage())
+      return p
+    },
+    foreign: () => seen.filter((u) => !u.startsWith('blob:') && !u.startsWith('data:') && new URL(u).origin !== origin),
+    requests: () => seen.slice(),
+    async close() {
+      await ctx.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function shot(page, name) {
+  const path = join(SHOTS, `${name}.png`)
+  await page.waitForTimeout(500) // let Element Plus's enter transitions finish
+  await page.screenshot({ path, fullPage: true })
+  return path
+}
+
+// Sign in on the console's sign-in page with the 测试登录 box, as a person would.
+export async function signIn(page, who) {
+  await page.goto(`${BASE}/signin`)
+  await page.getByRole('tab', { name: '测试登录' }).click()
+  await page.locator('[data-test=test-signin] input[name=code]').fill(who.code)
+  await page.locator('[data-test=test-signin] button[type=submit]').click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/signin'))
+  await page.locator('[data-test=who]').waitFor()
+}
+
+// The text of the QR code in a PNG, read by zbarimg.
+export function decodeQr(pngPath) {
+  return execFileSync('zbarimg', ['--raw', '-q', pngPath], { encoding: 'utf8' }).trim()
+}
