@@ -61,7 +61,8 @@ int ss_policy_load_check(ss_db *db, ss_arena *a, const ss_caller *caller, ss_sub
         break;
     case SS_SUBJECT_ACTIVITY:
         if ((rc = ss_store_activity_get_for(db, a, id, uid, &out->activity, &out->role))) return rc;
-        f.public_visible = strcmp(out->activity.status, "draft") != 0 && strcmp(out->activity.org_status, "filed") == 0;
+        f.public_visible = strcmp(out->activity.status, "draft") != 0 && strcmp(out->activity.org_status, "filed") == 0 &&
+                           (!out->activity.content_status || strcmp(out->activity.content_status, "visible") == 0);
         f.community_id = out->activity.community_id;
         break;
     case SS_SUBJECT_CORRECTION:   /* seen by the org's people and its approvers only */

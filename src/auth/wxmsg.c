@@ -140,3 +140,43 @@ int ss_wx_subscribe_send(const ss_wx_cfg *cfg, const char *token, const char *to
     free(reply);
     return rc;
 }
+
+int ss_wx_parse_sec_check(const char *body, size_t len, long *errcode, ss_wx_sec *suggest)
+{
+    json_t *root = body && len && len <= REPLY_MAX ? json_loadb(body, len, 0, NULL) : NULL;
+    json_t *ec = json_object_get(root, "errcode");
+    const char *s = json_string_value(json_object_get(json_object_get(root, "result"), "suggest"));
+    int rc = -1;
+    if (!json_is_integer(ec)) goto out;
+    *errcode = (long)json_integer_value(ec);
+    if (*errcode != 0) {
+        rc = 0;
+        goto out;
+    }
+    if (!s) goto out;
+    if (strcmp(s, "pass") == 0) *suggest = SS_WX_SEC_PASS;
+    else if (strcmp(s, "review") == 0) *suggest = SS_WX_SEC_REVIEW;
+    else if (strcmp(s, "risky") == 0) *suggest = SS_WX_SEC_RISKY;
+    else goto out;
+    rc = 0;
+out:
+    json_decref(root);
+    return rc;
+}
+
+int ss_wx_msg_sec_check(const ss_wx_cfg *cfg, const char *token, const char *openid, int scene, const char *content,
+                        long *errcode, ss_wx_sec *suggest)
+{
+    json_t *req = json_pack("{s:s, s:i, s:i, s:s}", "content", content, "version", 2, "scene", scene, "openid",
+                            openid ? openid : "");
+    char *body = req ? json_dumps(req, JSON_COMPACT) : NULL;
+    json_decref(req);
+    reply_buf *reply = malloc(sizeof *reply);
+    int rc = SS_EUNAVAIL;
+    if (body && reply && (rc = post_json(cfg, "/wxa/msg_sec_check", token, body, reply)) == SS_OK &&
+        ss_wx_parse_sec_check(reply->buf, reply->len, errcode, suggest) != 0)
+        rc = SS_EUNAVAIL;
+    free(body);
+    free(reply);
+    return rc;
+}

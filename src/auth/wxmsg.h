@@ -35,4 +35,19 @@ int ss_wx_token_refresh(const ss_wx_cfg *cfg, ss_wx_token *tok, time_t now, int 
 int ss_wx_subscribe_send(const ss_wx_cfg *cfg, const char *token, const char *touser, const char *template_id,
                          const char *page, const char *data_json, long *errcode);
 
+/* msgSecCheck v2 suggestions. */
+typedef enum { SS_WX_SEC_PASS = 0, SS_WX_SEC_REVIEW = 1, SS_WX_SEC_RISKY = 2 } ss_wx_sec;
+
+/* Parses a msg_sec_check reply ({"errcode": 0, "result": {"suggest": "pass"|"review"|"risky",
+ * "label": n}}). Returns 0 with *errcode 0 and *suggest; 0 with *errcode set (not 0) when WeChat
+ * refused the call; -1 for a body that is not one (or an unknown suggestion). */
+int ss_wx_parse_sec_check(const char *body, size_t len, long *errcode, ss_wx_sec *suggest);
+
+/* Checks text people typed (POST {base}/wxa/msg_sec_check, version 2): scene 1..4 (1 profile,
+ * 2 comment, 3 forum, 4 social log), openid of the author. Returns 0 with *errcode (0: *suggest
+ * is WeChat's answer; 40001/42001: the token is invalid or expired), or SS_EUNAVAIL when WeChat
+ * could not be reached or answered garbage. */
+int ss_wx_msg_sec_check(const ss_wx_cfg *cfg, const char *token, const char *openid, int scene, const char *content,
+                        long *errcode, ss_wx_sec *suggest);
+
 #endif

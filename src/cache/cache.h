@@ -63,4 +63,13 @@ int ss_qr_ticket_create(ss_cache *c, const char *ticket, int ttl_s);
 int ss_qr_ticket_confirm(ss_cache *c, const char *ticket, long long user_id);
 int ss_qr_ticket_take(ss_cache *c, const char *ticket, long long *user_id);
 
+/* WeChat's access token, shared by every worker (cache/wxtoken.c). load: SS_ENOTFOUND when
+ * none is kept; store keeps it until expires_at. lock: one fetcher at a time (SS_ECONFLICT
+ * while another holds it, for at most ttl_ms); unlock releases it only for its owner. All
+ * return SS_EUNAVAIL when Redis is unreachable. */
+int ss_wx_token_load(ss_cache *c, char *token, size_t size, time_t *expires_at);
+int ss_wx_token_store(ss_cache *c, const char *token, time_t expires_at, time_t now);
+int ss_wx_token_lock(ss_cache *c, const char *owner, int ttl_ms);
+int ss_wx_token_unlock(ss_cache *c, const char *owner);
+
 #endif

@@ -10,6 +10,7 @@
 #include "handlers/handlers.h"
 #include "handlers/views.h"
 #include "http/audit.h"
+#include "http/content.h"
 #include "http/errors.h"
 #include "http/notify.h"
 #include "http/request.h"
@@ -51,6 +52,9 @@ static int activity_create(ss_req *req)
         ss_v_fail(&v, field, why);
     if ((rc = ss_v_finish(&v))) return rc;
     if (strcmp(req->subject.org.status, "filed") != 0) return ss_reply_error(req, "org_not_filed");
+    int review;
+    const char *const texts[] = {a.title, a.description, a.location_name};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 3, &review))) return rc;
 
     a.org_id = req->subject.org.id;
     a.org_name = req->subject.org.name;
@@ -58,8 +62,10 @@ static int activity_create(ss_req *req)
     a.status = "draft";
     a.created_at = req->now;
     if ((rc = ss_store_activity_create(req->db, req->arena, &a, req->caller.user_id, &a.id)) ||
+        (rc = ss_content_hold(req, review, "activity", a.id, a.community_id)) ||
         (rc = ss_audit(req, "activity.create", "activity", a.id, 0, "draft")))
         return rc;
+    a.content_status = review ? "review" : "visible";
     return ss_reply_json(req, 201, ss_view_activity(&a));
 }
 
@@ -180,8 +186,9 @@ static int org_activities(ss_req *req)
         if (!staff && (which == SS_ORG_ACTS_DRAFT || which == SS_ORG_ACTS_CANCELLED)) return SS_EFORBIDDEN;
     }
     ss_activity *items;
-    if ((rc = ss_store_org_activities(req->db, req->arena, req->subject.org.id, which, req->now, before, limit, &items,
-                                      &n)))
+    int held_too = staff || ss_policy_is_community_admin(&req->caller, req->subject.org.community_id);
+    if ((rc = ss_store_org_activities(req->db, req->arena, req->subject.org.id, which, req->now, held_too, before, limit,
+                                      &items, &n)))
         return rc;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) {
@@ -273,6 +280,9 @@ static int activity_patch(ss_req *req)
         ss_activity_check_times(req->now, starts, ends, dl, &field, &why) != 0)
         ss_v_fail(&v, field, why);
     if ((rc = ss_v_finish(&v))) return rc;
+    int review;
+    const char *const texts[] = {e->title, e->description, e->location_name};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 3, &review))) return rc;
 
     ss_promotion promoted[MAX_PROMOTED];
     long long revision = 0;
@@ -281,7 +291,8 @@ static int activity_patch(ss_req *req)
                                   &npromoted);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
     if (rc == SS_ELIMIT) return ss_reply_error(req, "capacity_below_confirmed");
-    if (rc || (rc = notify_edit(req, e->title ? e->title : cur->title, revision, promoted, npromoted)) ||
+    if (rc || (rc = ss_content_hold(req, review, "activity", cur->id, cur->community_id)) ||
+        (rc = notify_edit(req, e->title ? e->title : cur->title, revision, promoted, npromoted)) ||
         (rc = ss_audit(req, "activity.edit", "activity", cur->id, 0,
                        ss_arena_sprintf(req->arena, "revision %lld, %d moved up", revision, npromoted))))
         return rc;

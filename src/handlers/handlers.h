@@ -29,6 +29,7 @@ extern const ss_route_table ss_vote_routes;     /* votes.c: voting */
 extern const ss_route_table ss_notification_routes; /* notifications.c: inbox, WeChat subscriptions */
 extern const ss_route_table ss_qr_ticket_routes;   /* qr_tickets.c: console sign-in by QR code */
 extern const ss_route_table ss_invite_routes;   /* invites.c: accepting an invitation into an org */
+extern const ss_route_table ss_content_review_routes;   /* content_reviews.c: the content review queue */
 extern const ss_route_table ss_audit_routes;    /* audit.c: the audit log */
 extern const ss_route_table ss_need_routes;     /* needs.c: residents' needs (需求清单) */
 extern const ss_route_table ss_project_routes;  /* projects.c: service projects and resources */

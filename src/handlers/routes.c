@@ -23,6 +23,7 @@ static const ss_route_table *const tables[] = {
     &ss_notification_routes,
     &ss_qr_ticket_routes,
     &ss_audit_routes,
+    &ss_content_review_routes,
     &ss_need_routes,
     &ss_project_routes,
     &ss_consultation_routes,

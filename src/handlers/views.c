@@ -56,6 +56,7 @@ json_t *ss_view_activity(const ss_activity *a)
         (json_int_t)ss_seats_left(a->capacity, a->confirmed), "walk_in", a->walk_in, "service_minutes",
         a->service_minutes ? json_integer(a->service_minutes) : json_null(), "location", loc, "status", a->status);
     json_object_set_new(v, "min_attendance_pct", json_integer(a->min_attendance_pct));
+    json_object_set_new(v, "content_status", json_string(a->content_status ? a->content_status : "visible"));
     return v;
 }
 

@@ -24,6 +24,7 @@ static const ss_error_def defs[] = {
     {"wx_user_blocked", 403, "WeChat flagged this account as high risk.", "该微信账号存在风险，已被限制登录。"},
     {"unsupported_media_type", 415, "The body must be application/json.", "请求内容须为 JSON。"},
     {"signup_closed", 409, "Sign-ups for this activity are closed.", "该活动已截止报名。"},
+    {"content_risky", 422, "The text was refused by the content check; please change it.", "内容未通过安全检测，请修改后重试。"},
     {"org_not_filed", 409, "The organization has not been approved yet.", "该组织尚未通过备案。"},
     {"invalid_state", 409, "This is not possible in the object's current state.", "当前状态下无法进行此操作。"},
     {"already_exists", 409, "This already exists.", "该记录已存在。"},

@@ -18,8 +18,8 @@ static ss_sql q_insert = SS_SQL(
     "a.id, a.org_id, o.community_id, o.name, o.status, a.title, a.description, a.category, a.status, "           \
     "a.location_name, UNIX_TIMESTAMP(a.starts_at), UNIX_TIMESTAMP(a.ends_at), "                                  \
     "COALESCE(UNIX_TIMESTAMP(a.signup_deadline), 0), a.capacity, a.confirmed_count, a.waitlisted_count, a.walk_in, " \
-    "COALESCE(a.service_minutes, 0), a.lat, a.lng, a.radius_m, UNIX_TIMESTAMP(a.created_at), a.min_attendance_pct"
-#define ACT_NCOLS 23
+    "COALESCE(a.service_minutes, 0), a.lat, a.lng, a.radius_m, UNIX_TIMESTAMP(a.created_at), a.min_attendance_pct, a.content_status"
+#define ACT_NCOLS 24
 
 static ss_sql q_get_for = SS_SQL(
     "SELECT " ACT_COLS ", m.role FROM activities a JOIN organizations o ON o.id = a.org_id "
@@ -33,10 +33,10 @@ static ss_sql q_get_for = SS_SQL(
     "(SELECT o.name FROM organizations o WHERE o.id = a.org_id), 'filed', a.title, a.description, a.category, "  \
     "a.status, a.location_name, UNIX_TIMESTAMP(a.starts_at), UNIX_TIMESTAMP(a.ends_at), "                        \
     "COALESCE(UNIX_TIMESTAMP(a.signup_deadline), 0), a.capacity, a.confirmed_count, a.waitlisted_count, a.walk_in, " \
-    "COALESCE(a.service_minutes, 0), a.lat, a.lng, a.radius_m, UNIX_TIMESTAMP(a.created_at), a.min_attendance_pct"
+    "COALESCE(a.service_minutes, 0), a.lat, a.lng, a.radius_m, UNIX_TIMESTAMP(a.created_at), a.min_attendance_pct, a.content_status"
 static ss_sql q_list = SS_SQL(
     "SELECT " LIST_COLS " FROM activities a FORCE INDEX (ix_activities_list) "
-    "WHERE a.status = 'published' "
+    "WHERE a.status = 'published' AND a.content_status = 'visible' "
     "AND (? = 0 OR a.org_id IN (SELECT o.id FROM organizations o WHERE o.community_id = ?)) "
     "AND (? IS NULL OR a.category = ?) "
     "AND (? = 0 OR a.starts_at >= FROM_UNIXTIME(?)) AND (? <> 0 OR a.ends_at > FROM_UNIXTIME(?)) "
@@ -151,7 +151,8 @@ static ss_activity activity_from_row(char **r)
                          .lng = r[19] ? strtod(r[19], NULL) : 0,
                          .radius_m = (long)ss_db_int(r[20]),
                          .created_at = (time_t)ss_db_int(r[21]),
-                         .min_attendance_pct = (int)ss_db_int(r[22])};
+                         .min_attendance_pct = (int)ss_db_int(r[22]),
+                         .content_status = r[23]};
 }
 
 int ss_store_activity_get_for(ss_db *db, ss_arena *a, long long id, long long user_id, ss_activity *out,
@@ -490,14 +491,16 @@ static ss_sql q_org_list = SS_SQL(
     "WHEN 2 THEN a.status = 'published' AND a.ends_at > FROM_UNIXTIME(?) "
     "WHEN 3 THEN a.status = 'published' AND a.ends_at <= FROM_UNIXTIME(?) "
     "WHEN 4 THEN a.status = 'cancelled' ELSE a.status = 'published' END "
+    "AND (? <> 0 OR a.content_status = 'visible') "
     "AND a.id < ? ORDER BY a.id DESC LIMIT ?");
 
 int ss_store_org_activities(ss_db *db, ss_arena *a, long long org_id, ss_org_activity_filter which, time_t now,
-                            long long before_id, int limit, ss_activity **out, int *n)
+                            int held_too, long long before_id, int limit, ss_activity **out, int *n)
 {
     ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(org_id), SS_DB_I(which), SS_DB_I(now), SS_DB_I(now), SS_DB_I(before_id), SS_DB_I(limit)};
-    int rc = ss_db_exec(db, &q_org_list, p, 6, &res, a);
+    ss_db_val p[] = {SS_DB_I(org_id), SS_DB_I(which), SS_DB_I(now),    SS_DB_I(now),
+                     SS_DB_I(held_too), SS_DB_I(before_id), SS_DB_I(limit)};
+    int rc = ss_db_exec(db, &q_org_list, p, 7, &res, a);
     if (rc) return rc;
     ss_activity *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
     for (int i = 0; i < res.nrows; i++) items[i] = activity_from_row(res.rows[i]);

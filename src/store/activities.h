@@ -28,6 +28,7 @@ typedef struct ss_activity {
     double lat, lng;
     long radius_m;
     time_t created_at;
+    const char *content_status;                    /* "visible", or "review"/"rejected": hidden but for staff */
 } ss_activity;
 
 typedef struct ss_activity_filter {
@@ -59,9 +60,10 @@ typedef enum {
     SS_ORG_ACTS_CANCELLED,
     SS_ORG_ACTS_PUBLIC,        /* published, ended or not */
 } ss_org_activity_filter;
-/* The org's activities of `which` at now, newest (highest id) first, with id < before_id. */
+/* The org's activities of `which` at now, newest (highest id) first, with id < before_id; those
+ * whose text waits for review (content_status not 'visible') only when held_too. */
 int ss_store_org_activities(ss_db *db, ss_arena *a, long long org_id, ss_org_activity_filter which, time_t now,
-                            long long before_id, int limit, ss_activity **out, int *n);
+                            int held_too, long long before_id, int limit, ss_activity **out, int *n);
 
 typedef struct ss_signup {
     long long id, activity_id, user_id;

@@ -11,7 +11,10 @@
  * messages" below): POST /cgi-bin/stable_token, POST /cgi-bin/message/subscribe/send
  * (recorded; the openid prefix `nogrant` answers 43101), and for tests
  * GET /__fake/messages[?touser=] (what it received) and POST /__fake/config
- * {"send_delay_ms": N} (hold each send's reply, after recording it).
+ * {"send_delay_ms": N} (hold each send's reply, after recording it). POST /wxa/msg_sec_check
+ * (content safety: 违禁测试 -> risky, 待审测试 -> review, else pass; /__fake/config
+ * "sec_down" makes it fail, "rotate_token" invalidates the access token, "token_calls" counts
+ * stable_token calls).
  *
  * Usage: fakewx <unix-socket-path>
  * Env:   FAKEWX_APPID (default "wxdev"), FAKEWX_SECRET (default "devsecret").
@@ -377,6 +380,9 @@ static json_t *g_messages;          /* array of {touser, template_id, page, data
 static char g_token[48];            /* the current access token; under g_msg_mu */
 static int g_token_gen;
 static long g_send_delay_ms;        /* under g_msg_mu */
+static long g_token_calls;          /* stable_token calls answered with a token; under g_msg_mu */
+static int g_sec_down;              /* msg_sec_check answers 503 (WeChat down); under g_msg_mu */
+static long g_sec_delay_ms;         /* msg_sec_check holds its reply this long; under g_msg_mu */
 
 /* Reads the request body (at most 64 KiB) as a malloc'd NUL-terminated string, or NULL. */
 static char *read_body(FCGX_Request *req)
@@ -426,6 +432,7 @@ static void handle_stable_token(FCGX_Request *req, int *errcode)
 		if (force || g_token[0] == '\0')
 			snprintf(g_token, sizeof g_token, "fake-access-token-%d", ++g_token_gen);
 		memcpy(token, g_token, sizeof token);
+		g_token_calls++;
 		pthread_mutex_unlock(&g_msg_mu);
 		out = json_pack("{s:s, s:i}", "access_token", token, "expires_in", 7200);
 		send_json(req, 200, out);
@@ -482,6 +489,55 @@ static void handle_subscribe_send(FCGX_Request *req, const char *qs, int *errcod
 	free(token);
 }
 
+/* POST /wxa/msg_sec_check?access_token= {content, version: 2, scene, openid}: 40001 for another
+ * token, 47001 for a malformed body; else {"errcode": 0, "result": {"suggest", "label"}}:
+ * "risky" (label 20001) for text containing 违禁测试, "review" (label 10001) for 待审测试, "pass"
+ * (100) otherwise. With sec_down set it answers 503 (WeChat unreachable). */
+static void handle_msg_sec_check(FCGX_Request *req, const char *qs, int *errcode)
+{
+	char *token = query_get(qs, "access_token");
+	char *body = read_body(req);
+	json_t *in = body != NULL ? json_loads(body, 0, NULL) : NULL;
+	const char *content = json_string_value(json_object_get(in, "content"));
+	json_t *version = json_object_get(in, "version");
+	json_t *scene = json_object_get(in, "scene");
+	int ok_token, down;
+	long delay;
+
+	pthread_mutex_lock(&g_msg_mu);
+	ok_token = token != NULL && g_token[0] != '\0' && strcmp(token, g_token) == 0;
+	down = g_sec_down;
+	delay = g_sec_delay_ms;
+	pthread_mutex_unlock(&g_msg_mu);
+	if (delay > 0)
+		sleep_interruptible(delay);
+
+	if (down) {
+		*errcode = -1;
+		send_reply(req, 503, "text/plain", "down\n");
+	} else if (!ok_token) {
+		*errcode = 40001;
+		send_wx_error(req, 40001, "invalid credential, access_token is invalid or not latest");
+	} else if (content == NULL || !json_is_integer(version) || json_integer_value(version) != 2 ||
+		   !json_is_integer(scene) || json_integer_value(scene) < 1 || json_integer_value(scene) > 4 ||
+		   !json_is_string(json_object_get(in, "openid"))) {
+		*errcode = 47001;
+		send_wx_error(req, 47001, "data format error");
+	} else {
+		const char *suggest = strstr(content, "违禁测试") != NULL ? "risky" :
+				      strstr(content, "待审测试") != NULL ? "review" : "pass";
+		int label = strcmp(suggest, "risky") == 0 ? 20001 : strcmp(suggest, "review") == 0 ? 10001 : 100;
+		json_t *out = json_pack("{s:i, s:s, s:{s:s, s:i}, s:[]}", "errcode", 0, "errmsg", "ok", "result",
+					"suggest", suggest, "label", label, "detail");
+
+		send_json(req, 200, out);
+		json_decref(out);
+	}
+	json_decref(in);
+	free(body);
+	free(token);
+}
+
 /* GET /__fake/messages[?touser=]: {"count": n, "items": [...]} of what send received. */
 static void handle_fake_messages(FCGX_Request *req, const char *qs)
 {
@@ -504,20 +560,35 @@ static void handle_fake_messages(FCGX_Request *req, const char *qs)
 	free(touser);
 }
 
-/* POST /__fake/config {"send_delay_ms": N (0..10000)} -> {"send_delay_ms": N} */
+/* POST /__fake/config {"send_delay_ms": N (0..10000)?, "sec_down": bool?, "sec_delay_ms": N?,
+ * "rotate_token": true?} -> {"send_delay_ms", "sec_down", "sec_delay_ms", "token_calls"}.
+ * rotate_token makes the current access token invalid (as WeChat does when it expires) without
+ * counting a stable_token call; token_calls counts the stable_token calls served a token. */
 static void handle_fake_config(FCGX_Request *req)
 {
 	char *body = read_body(req);
 	json_t *in = body != NULL ? json_loads(body, 0, NULL) : NULL;
 	json_t *d = json_object_get(in, "send_delay_ms"), *out;
-	long delay;
+	json_t *sd = json_object_get(in, "sec_delay_ms");
+	long delay, sec_delay, calls;
+	int down;
 
 	pthread_mutex_lock(&g_msg_mu);
 	if (json_is_integer(d) && json_integer_value(d) >= 0 && json_integer_value(d) <= 10000)
 		g_send_delay_ms = (long)json_integer_value(d);
+	if (json_is_integer(sd) && json_integer_value(sd) >= 0 && json_integer_value(sd) <= 10000)
+		g_sec_delay_ms = (long)json_integer_value(sd);
+	if (json_is_boolean(json_object_get(in, "sec_down")))
+		g_sec_down = json_is_true(json_object_get(in, "sec_down"));
+	if (json_is_true(json_object_get(in, "rotate_token")))
+		snprintf(g_token, sizeof g_token, "fake-access-token-%d", ++g_token_gen);
 	delay = g_send_delay_ms;
+	sec_delay = g_sec_delay_ms;
+	down = g_sec_down;
+	calls = g_token_calls;
 	pthread_mutex_unlock(&g_msg_mu);
-	out = json_pack("{s:i}", "send_delay_ms", (int)delay);
+	out = json_pack("{s:i, s:b, s:i, s:I}", "send_delay_ms", (int)delay, "sec_down", down, "sec_delay_ms",
+			(int)sec_delay, "token_calls", (json_int_t)calls);
 	send_json(req, 200, out);
 	json_decref(out);
 	json_decref(in);
@@ -535,6 +606,8 @@ static int handle_subscribe_paths(FCGX_Request *req, const char *method, const c
 		handle_stable_token(req, errcode);
 	else if (post && strcmp(path, "/cgi-bin/message/subscribe/send") == 0)
 		handle_subscribe_send(req, qs, errcode);
+	else if (post && strcmp(path, "/wxa/msg_sec_check") == 0)
+		handle_msg_sec_check(req, qs, errcode);
 	else if (get && strcmp(path, "/__fake/messages") == 0)
 		handle_fake_messages(req, qs);
 	else if (post && strcmp(path, "/__fake/config") == 0)

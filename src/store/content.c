@@ -1,0 +1,133 @@
+/* Content safety rows (see content.h). */
+#include "store/content.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/status.h"
+
+static ss_sql q_openid = SS_SQL("SELECT openid FROM users WHERE id = ?");
+static ss_sql q_hold_activity = SS_SQL("UPDATE activities SET content_status = 'review' WHERE id = ?");
+static ss_sql q_show_activity = SS_SQL("UPDATE activities SET content_status = ? WHERE id = ?");
+static ss_sql q_insert = SS_SQL(
+    "INSERT INTO content_reviews (object_type, object_id, community_id, reason, status, created_by, created_at) "
+    "VALUES (?, ?, ?, ?, 'pending', ?, UTC_TIMESTAMP())");
+#define REVIEW_COLS                                                                                                \
+    "r.id, r.object_type, r.object_id, r.community_id, r.reason, r.status, r.created_by, "                      \
+    "UNIX_TIMESTAMP(r.created_at), r.decided_by, COALESCE(UNIX_TIMESTAMP(r.decided_at), 0), "                    \
+    "(SELECT a.title FROM activities a WHERE r.object_type = 'activity' AND a.id = r.object_id)"
+/* community list as a comma-separated string: FIND_IN_SET keeps the statement prepared once */
+static ss_sql q_list = SS_SQL(
+    "SELECT " REVIEW_COLS " FROM content_reviews r WHERE r.status = ? "
+    "AND (? = '' OR FIND_IN_SET(r.community_id, ?) > 0) AND r.id > ? ORDER BY r.id LIMIT ?");
+static ss_sql q_get = SS_SQL("SELECT " REVIEW_COLS " FROM content_reviews r WHERE r.id = ?");
+static ss_sql q_lock = SS_SQL("SELECT status, object_type, object_id FROM content_reviews WHERE id = ? FOR UPDATE");
+static ss_sql q_decide = SS_SQL(
+    "UPDATE content_reviews SET status = ?, decided_by = ?, decided_at = UTC_TIMESTAMP() WHERE id = ?");
+/* another held text of the same object still waiting keeps it hidden */
+static ss_sql q_others = SS_SQL(
+    "SELECT COUNT(*) FROM content_reviews WHERE object_type = ? AND object_id = ? AND status = 'pending' AND id <> ?");
+
+int ss_store_user_openid(ss_db *db, ss_arena *a, long long user_id, const char **openid)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(user_id)};
+    int rc = ss_db_exec(db, &q_openid, p, 1, &res, a);
+    if (rc) return rc;
+    if (res.nrows == 0) return SS_ENOTFOUND;
+    *openid = res.rows[0][0];
+    return SS_OK;
+}
+
+int ss_store_content_hold(ss_db *db, ss_arena *a, const char *object_type, long long object_id,
+                          long long community_id, const char *reason, long long created_by, long long *review_id)
+{
+    ss_db_result res;
+    if (strcmp(object_type, "activity") != 0) return SS_EINVALID;
+    ss_db_val ph[] = {SS_DB_I(object_id)};
+    int rc = ss_db_exec(db, &q_hold_activity, ph, 1, NULL, a);
+    if (rc) return rc;
+    ss_db_val p[] = {SS_DB_S(object_type), SS_DB_I(object_id), SS_DB_I(community_id), SS_DB_S(reason),
+                     SS_DB_I(created_by)};
+    if ((rc = ss_db_exec(db, &q_insert, p, 5, &res, a))) return rc;
+    if (review_id) *review_id = (long long)res.insert_id;
+    return SS_OK;
+}
+
+static ss_content_review review_from_row(char **r)
+{
+    return (ss_content_review){.id = ss_db_int(r[0]),
+                               .object_type = r[1],
+                               .object_id = ss_db_int(r[2]),
+                               .community_id = ss_db_int(r[3]),
+                               .reason = r[4],
+                               .status = r[5],
+                               .created_by = ss_db_int(r[6]),
+                               .created_at = (time_t)ss_db_int(r[7]),
+                               .decided_by = r[8] ? ss_db_int(r[8]) : 0,
+                               .decided_at = (time_t)ss_db_int(r[9]),
+                               .title = r[10]};
+}
+
+int ss_store_content_reviews(ss_db *db, ss_arena *a, const char *status, const long long *community_ids, int ncommunities,
+                             long long after_id, int limit, ss_content_review **out, int *n)
+{
+    ss_db_result res;
+    char *set = ss_arena_calloc(a, (size_t)ncommunities * 24 + 1);
+    size_t len = 0;
+    for (int i = 0; i < ncommunities; i++)
+        len += (size_t)snprintf(set + len, 24, "%s%lld", i ? "," : "", community_ids[i]);
+    if (ncommunities > 0 && len == 0) return SS_EINVALID;
+    ss_db_val p[] = {SS_DB_S(status), SS_DB_T(set), SS_DB_T(set), SS_DB_I(after_id), SS_DB_I(limit)};
+    int rc = ss_db_exec(db, &q_list, p, 5, &res, a);
+    if (rc) return rc;
+    ss_content_review *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
+    for (int i = 0; i < res.nrows; i++) items[i] = review_from_row(res.rows[i]);
+    *out = items;
+    *n = res.nrows;
+    return SS_OK;
+}
+
+int ss_store_content_review_get(ss_db *db, ss_arena *a, long long id, ss_content_review *out)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(id)};
+    int rc = ss_db_exec(db, &q_get, p, 1, &res, a);
+    if (rc) return rc;
+    if (res.nrows == 0) return SS_ENOTFOUND;
+    *out = review_from_row(res.rows[0]);
+    return SS_OK;
+}
+
+typedef struct {
+    ss_arena *a;
+    long long id, by;
+    int pass;
+} decide_ctx;
+
+static int decide_tx(ss_db *db, void *arg)
+{
+    decide_ctx *c = arg;
+    ss_db_result res, others;
+    ss_db_val p[] = {SS_DB_I(c->id)};
+    int rc = ss_db_exec(db, &q_lock, p, 1, &res, c->a);
+    if (rc) return rc;
+    if (res.nrows == 0) return SS_ENOTFOUND;
+    if (strcmp(res.rows[0][0], "pending") != 0) return SS_ECONFLICT;
+    const char *type = res.rows[0][1];
+    long long object_id = ss_db_int(res.rows[0][2]);
+    ss_db_val pd[] = {SS_DB_S(c->pass ? "passed" : "rejected"), SS_DB_I(c->by), SS_DB_I(c->id)};
+    if ((rc = ss_db_exec(db, &q_decide, pd, 3, NULL, c->a))) return rc;
+    ss_db_val po[] = {SS_DB_S(type), SS_DB_I(object_id), SS_DB_I(c->id)};
+    if ((rc = ss_db_exec(db, &q_others, po, 3, &others, c->a))) return rc;
+    if (c->pass && ss_db_int(others.rows[0][0]) > 0) return SS_OK;   /* still hidden by another text */
+    if (strcmp(type, "activity") != 0) return SS_EINVALID;
+    ss_db_val ps[] = {SS_DB_S(c->pass ? "visible" : "rejected"), SS_DB_I(object_id)};
+    return ss_db_exec(db, &q_show_activity, ps, 2, NULL, c->a);
+}
+
+int ss_store_content_decide(ss_db *db, ss_arena *a, long long id, int pass, long long decided_by)
+{
+    decide_ctx c = {a, id, decided_by, pass};
+    return ss_db_tx(db, decide_tx, &c);
+}
