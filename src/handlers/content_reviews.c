@@ -47,14 +47,16 @@ static int review_list(ss_req *req)
     return ss_reply_list(req, arr, n == limit ? next : NULL);
 }
 
-/* POST /api/v1/content-reviews/{id}/pass|reject -> the item; 409 invalid_state when decided */
+/* POST /api/v1/content-reviews/{id}/pass|reject -> the item; 403 for an admin of another
+ * community; 409 invalid_state when already decided */
 static int decide(ss_req *req, int pass)
 {
     ss_content_review r;
     long long id = ss_req_param(req, 0);
     int rc = ss_store_content_review_get(req->db, req->arena, id, &r);
     if (rc) return rc;
-    if (!ss_policy_is_community_admin(&req->caller, r.community_id)) return SS_ENOTFOUND;
+    /* the queue is staff's: another community's admin is refused, not misled */
+    if (!ss_policy_is_community_admin(&req->caller, r.community_id)) return SS_EFORBIDDEN;
     rc = ss_store_content_decide(req->db, req->arena, id, pass, req->caller.user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
     if (rc || (rc = ss_audit(req, pass ? "content.pass" : "content.reject", r.object_type, r.object_id,

@@ -221,7 +221,7 @@ TEST(test_review_hidden_until_passed)
     assert_int_equal(queue_item(W.ocadmin.token, id, NULL), 0);
     assert_api_error(req("GET", W.resident.token, NULL, API "/content-reviews"), 403, "forbidden");
     assert_api_error(req("GET", NULL, NULL, API "/content-reviews"), 401, "unauthorized");
-    assert_api_error(req("POST", W.ocadmin.token, NULL, API "/content-reviews/%lld/pass", item), 404, "not_found");
+    assert_api_error(req("POST", W.ocadmin.token, NULL, API "/content-reviews/%lld/pass", item), 403, "forbidden");
     assert_api_error(req("POST", W.resident.token, NULL, API "/content-reviews/%lld/pass", item), 403, "forbidden");
     assert_api_error(req("GET", W.admin.token, NULL, API "/content-reviews?status=nope"), 400, "bad_request");
 

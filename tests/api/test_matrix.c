@@ -145,6 +145,7 @@ static struct {
     long long cert;           /* a certificate of R_VOLUNTEER */
     long long invite;         /* an invitation code (used by the first taker, 410 after) */
     long long notice;         /* a notification of `target` */
+    long long review;         /* a content review item (an activity of act_org held for review) */
 } W;
 
 /* Object states. A route with a subject is tried in both states of its kind; a route whose
@@ -182,7 +183,7 @@ static const char *const state_names[NSTATES] = {"-", "filed org", "pending org"
  * an invitation code, a fresh console sign-in ticket, or a notification of `target` (someone
  * else's for every role) */
 enum id_kind { ID_SUBJECT, ID_CONTEST, ID_PROJECT, ID_NEED, ID_SPROJECT, ID_CONSULTATION, ID_COMMUNITY, ID_SW,
-               ID_TARGET, ID_CERT, ID_INVITE, ID_TICKET, ID_NOTICE };
+               ID_TARGET, ID_CERT, ID_INVITE, ID_TICKET, ID_NOTICE, ID_REVIEW };
 enum {
     F_NEW_SESSION = 1,   /* the call ends the session: use a fresh one of the same user */
     F_BODY_ORG = 4,      /* the body's org_id is checked with the leader rule (a hidden org: 422) */
@@ -323,6 +324,9 @@ static const struct body_entry {
     {"GET", API "/me/notifications", NULL, ID_SUBJECT, 0},
     {"POST", API "/me/notifications/{id}/read", NULL, ID_NOTICE, F_OWNED},
     {"POST", API "/me/subscriptions", "{\"template_id\":\"tpl_activity_update\"}", ID_SUBJECT, 0},
+    {"GET", API "/content-reviews", NULL, ID_SUBJECT, 0},
+    {"POST", API "/content-reviews/{id}/pass", NULL, ID_REVIEW, 0},
+    {"POST", API "/content-reviews/{id}/reject", NULL, ID_REVIEW, 0},
 };
 #define NBODIES (sizeof bodies / sizeof bodies[0])
 
@@ -348,6 +352,8 @@ static const struct handler_check {
     {"POST", API "/consultations/{id}/feedback", COMMUNITY_ADMINS, NULL},
     {"POST", API "/contest-projects/{id}/reviews", ONLY(R_ADMIN), "not_a_reviewer"},
     {"GET", API "/stats/communities/{id}", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/content-reviews/{id}/pass", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/content-reviews/{id}/reject", COMMUNITY_ADMINS, NULL},
 };
 
 static const struct handler_check *check_for(const char *method, const char *pattern)
@@ -552,6 +558,20 @@ static int group_setup(void **state)
     json_t *items = api_json_get(want(200, req("GET", target.token, NULL, API "/me/notifications?limit=1")), "items");
     W.notice = (long long)json_integer_value(json_object_get(json_array_get(items, 0), "id"));
     assert_true(W.invite > 0 && W.notice > 0);
+    /* text the fake WeChat sends to review: held, and queued for the community's admins */
+    long long held = activity_make(0, "{\"description\":\"待审测试\"}");
+    for (long long after = 0; !W.review;) {
+        char page[40] = "";
+        if (after) snprintf(page, sizeof page, "&cursor=%lld", after);
+        api_response *r = want(200, req("GET", users[R_ADMIN].token, NULL,
+                                        API "/content-reviews?status=pending&limit=100%s", page));
+        json_t *it, *list = api_json_get(r, "items");
+        size_t i;
+        json_array_foreach(list, i, it) if (api_mint(it, "object_id") == held) W.review = api_mint(it, "id");
+        if (W.review || json_array_size(list) < 100) break;
+        after = api_mint(json_array_get(list, 99), "id");
+    }
+    assert_true(W.review > 0);
     return 0;
 }
 
@@ -764,6 +784,7 @@ static int cell(const ss_route *rt, const struct body_entry *b, enum role ro, en
         else if (b->id == ID_SW) id = users[R_SW].id;
         else if (b->id == ID_INVITE) id = W.invite;
         else if (b->id == ID_NOTICE) id = W.notice;
+        else if (b->id == ID_REVIEW) id = W.review;
         else if (b->id == ID_TICKET) id = strtoll(api_jstr(want(201, req("POST", NULL, NULL, API "/auth/qr-tickets")),
                                                            "ticket"),
                                                   NULL, 10);
