@@ -83,6 +83,33 @@ static void errcode_replies(void **state)
     assert_int_equal(ec, -7);
 }
 
+static int sec(const char *body, long *ec, ss_wx_sec *sg) { return ss_wx_parse_sec_check(body, strlen(body), ec, sg); }
+
+static void sec_check_replies(void **state)
+{
+    (void)state;
+    long ec = -7;
+    ss_wx_sec sg = SS_WX_SEC_PASS;
+    assert_int_equal(sec("{\"errcode\":0,\"errmsg\":\"ok\",\"result\":{\"suggest\":\"risky\",\"label\":20001}}", &ec,
+                         &sg), 0);
+    assert_int_equal(ec, 0);
+    assert_int_equal(sg, SS_WX_SEC_RISKY);
+    assert_int_equal(sec("{\"errcode\":0,\"result\":{\"suggest\":\"review\",\"label\":10001}}", &ec, &sg), 0);
+    assert_int_equal(sg, SS_WX_SEC_REVIEW);
+    assert_int_equal(sec("{\"errcode\":0,\"result\":{\"suggest\":\"pass\",\"label\":100}}", &ec, &sg), 0);
+    assert_int_equal(sg, SS_WX_SEC_PASS);
+    /* WeChat refused the call: errcode set, no suggestion */
+    assert_int_equal(sec("{\"errcode\":40001,\"errmsg\":\"invalid credential\"}", &ec, &sg), 0);
+    assert_int_equal(ec, 40001);
+    /* not a reply: an unknown suggestion, none at all, no errcode, not JSON */
+    assert_int_equal(sec("{\"errcode\":0,\"result\":{\"suggest\":\"maybe\"}}", &ec, &sg), -1);
+    assert_int_equal(sec("{\"errcode\":0,\"result\":{}}", &ec, &sg), -1);
+    assert_int_equal(sec("{\"errcode\":0}", &ec, &sg), -1);
+    assert_int_equal(sec("{\"result\":{\"suggest\":\"pass\"}}", &ec, &sg), -1);
+    assert_int_equal(sec("<html>", &ec, &sg), -1);
+    assert_int_equal(ss_wx_parse_sec_check("", 0, &ec, &sg), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -90,6 +117,7 @@ int main(void)
         cmocka_unit_test(token_refused),
         cmocka_unit_test(token_too_long),
         cmocka_unit_test(errcode_replies),
+        cmocka_unit_test(sec_check_replies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
