@@ -55,7 +55,8 @@ int ss_policy_load_check(ss_db *db, ss_arena *a, const ss_caller *caller, ss_sub
     switch (subject) {
     case SS_SUBJECT_ORG:
         if ((rc = ss_store_org_get_for(db, a, id, uid, &out->org, &out->role))) return rc;
-        f.public_visible = strcmp(out->org.status, "filed") == 0;
+        f.public_visible = strcmp(out->org.status, "filed") == 0 &&
+                           (!out->org.content_status || strcmp(out->org.content_status, "visible") == 0);
         f.community_id = out->org.community_id;
         f.owner_id = out->org.filed_by;
         break;

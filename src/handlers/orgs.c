@@ -7,6 +7,7 @@
 #include "handlers/handlers.h"
 #include "handlers/views.h"
 #include "http/audit.h"
+#include "http/content.h"
 #include "http/errors.h"
 #include "http/notify.h"
 #include "http/request.h"
@@ -34,11 +35,17 @@ static int org_create(ss_req *req)
     if (o.community_id && ss_store_community_exists(req->db, req->arena, o.community_id) == SS_ENOTFOUND)
         ss_v_fail(&v, "community_id", "no such community");
     if ((rc = ss_v_finish(&v))) return rc;
+    int review;
+    const char *const texts[] = {o.name, o.summary};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 2, &review))) return rc;
     o.filed_by = req->caller.user_id;
     o.stage = "startup";
     o.status = "pending";
     o.created_at = req->now;
-    if ((rc = ss_store_org_create(req->db, req->arena, &o, &o.id))) return rc;
+    if ((rc = ss_store_org_create(req->db, req->arena, &o, &o.id)) ||
+        (rc = ss_content_hold(req, review, "org", o.id, o.community_id)))
+        return rc;
+    o.content_status = review ? "review" : "visible";
     return ss_reply_json(req, 201, ss_view_org(&o));
 }
 

@@ -34,6 +34,7 @@ json_t *ss_view_org(const ss_org *o)
                           o->status, "summary", o->summary ? o->summary : "", "created_at",
                           ss_json_time(o->created_at));
     if (o->reject_reason) json_object_set_new(v, "reject_reason", json_string(o->reject_reason));
+    json_object_set_new(v, "content_status", json_string(o->content_status ? o->content_status : "visible"));
     return v;
 }
 

@@ -9,13 +9,16 @@
 static ss_sql q_openid = SS_SQL("SELECT openid FROM users WHERE id = ?");
 static ss_sql q_hold_activity = SS_SQL("UPDATE activities SET content_status = 'review' WHERE id = ?");
 static ss_sql q_show_activity = SS_SQL("UPDATE activities SET content_status = ? WHERE id = ?");
+static ss_sql q_hold_org = SS_SQL("UPDATE organizations SET content_status = 'review' WHERE id = ?");
+static ss_sql q_show_org = SS_SQL("UPDATE organizations SET content_status = ? WHERE id = ?");
 static ss_sql q_insert = SS_SQL(
     "INSERT INTO content_reviews (object_type, object_id, community_id, reason, status, created_by, created_at) "
     "VALUES (?, ?, ?, ?, 'pending', ?, UTC_TIMESTAMP())");
 #define REVIEW_COLS                                                                                                \
     "r.id, r.object_type, r.object_id, r.community_id, r.reason, r.status, r.created_by, "                      \
     "UNIX_TIMESTAMP(r.created_at), r.decided_by, COALESCE(UNIX_TIMESTAMP(r.decided_at), 0), "                    \
-    "(SELECT a.title FROM activities a WHERE r.object_type = 'activity' AND a.id = r.object_id)"
+    "COALESCE((SELECT a.title FROM activities a WHERE r.object_type = 'activity' AND a.id = r.object_id), "      \
+    "(SELECT o.name FROM organizations o WHERE r.object_type = 'org' AND o.id = r.object_id))"
 /* community list as a comma-separated string: FIND_IN_SET keeps the statement prepared once */
 static ss_sql q_list = SS_SQL(
     "SELECT " REVIEW_COLS " FROM content_reviews r WHERE r.status = ? "
@@ -43,9 +46,12 @@ int ss_store_content_hold(ss_db *db, ss_arena *a, const char *object_type, long 
                           long long community_id, const char *reason, long long created_by, long long *review_id)
 {
     ss_db_result res;
-    if (strcmp(object_type, "activity") != 0) return SS_EINVALID;
+    ss_sql *hold = strcmp(object_type, "activity") == 0 ? &q_hold_activity
+                   : strcmp(object_type, "org") == 0    ? &q_hold_org
+                                                        : NULL;
+    if (!hold) return SS_EINVALID;
     ss_db_val ph[] = {SS_DB_I(object_id)};
-    int rc = ss_db_exec(db, &q_hold_activity, ph, 1, NULL, a);
+    int rc = ss_db_exec(db, hold, ph, 1, NULL, a);
     if (rc) return rc;
     ss_db_val p[] = {SS_DB_S(object_type), SS_DB_I(object_id), SS_DB_I(community_id), SS_DB_S(reason),
                      SS_DB_I(created_by)};
@@ -121,9 +127,10 @@ static int decide_tx(ss_db *db, void *arg)
     ss_db_val po[] = {SS_DB_S(type), SS_DB_I(object_id), SS_DB_I(c->id)};
     if ((rc = ss_db_exec(db, &q_others, po, 3, &others, c->a))) return rc;
     if (c->pass && ss_db_int(others.rows[0][0]) > 0) return SS_OK;   /* still hidden by another text */
-    if (strcmp(type, "activity") != 0) return SS_EINVALID;
+    ss_sql *show = strcmp(type, "activity") == 0 ? &q_show_activity : strcmp(type, "org") == 0 ? &q_show_org : NULL;
+    if (!show) return SS_EINVALID;
     ss_db_val ps[] = {SS_DB_S(c->pass ? "visible" : "rejected"), SS_DB_I(object_id)};
-    return ss_db_exec(db, &q_show_activity, ps, 2, NULL, c->a);
+    return ss_db_exec(db, show, ps, 2, NULL, c->a);
 }
 
 int ss_store_content_decide(ss_db *db, ss_arena *a, long long id, int pass, long long decided_by)

@@ -16,18 +16,21 @@ static ss_sql q_org_insert = SS_SQL(
     "INSERT INTO organizations (name, community_id, kind, summary, filed_by, created_at) "
     "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())");
 #define ORG_COLS "o.id, o.community_id, o.filed_by, o.name, o.kind, o.stage, o.status, o.summary, " \
-                 "o.reject_reason, UNIX_TIMESTAMP(o.created_at)"
+                 "o.reject_reason, UNIX_TIMESTAMP(o.created_at), o.content_status"
 static ss_sql q_org_get_for = SS_SQL(
     "SELECT " ORG_COLS ", m.role FROM organizations o "
     "LEFT JOIN org_members m ON m.org_id = o.id AND m.user_id = ? WHERE o.id = ?");
 static ss_sql q_org_list = SS_SQL(
-    "SELECT " ORG_COLS " FROM organizations o WHERE o.status = 'filed' AND (? = 0 OR o.community_id = ?) "
+    "SELECT " ORG_COLS " FROM organizations o WHERE o.status = 'filed' AND o.content_status = 'visible' "
+    "AND (? = 0 OR o.community_id = ?) "
     "AND o.id > ? ORDER BY o.id LIMIT ?");
-/* The approval queue: one status; every community (scope_all) or those the user administers. */
+/* The approval queue: one status; every community (scope_all) or those the user administers.
+ * Filed organizations whose text waits for content review are left out (see the content queue). */
 static ss_sql q_org_queue = SS_SQL(
     "SELECT " ORG_COLS " FROM organizations o WHERE o.status = ? AND (? = 0 OR o.community_id = ?) "
     "AND (? = 1 OR o.community_id IN (SELECT r.community_id FROM user_roles r WHERE r.user_id = ? "
-    "AND r.role = 'community_admin')) AND o.id > ? ORDER BY o.id LIMIT ?");
+    "AND r.role = 'community_admin')) AND (o.status <> 'filed' OR o.content_status = 'visible') "
+    "AND o.id > ? ORDER BY o.id LIMIT ?");
 static ss_sql q_org_lock = SS_SQL("SELECT status, filed_by FROM organizations WHERE id = ? FOR UPDATE");
 static ss_sql q_org_file = SS_SQL(
     "UPDATE organizations SET status = 'filed', decided_at = UTC_TIMESTAMP(), decided_by = ? WHERE id = ?");
@@ -94,7 +97,7 @@ static ss_org org_from_row(char **r)
 {
     return (ss_org){.id = ss_db_int(r[0]), .community_id = ss_db_int(r[1]), .filed_by = ss_db_int(r[2]),
                     .name = r[3], .kind = r[4], .stage = r[5], .status = r[6], .summary = r[7],
-                    .reject_reason = r[8], .created_at = (time_t)ss_db_int(r[9])};
+                    .reject_reason = r[8], .created_at = (time_t)ss_db_int(r[9]), .content_status = r[10]};
 }
 
 int ss_store_org_get_for(ss_db *db, ss_arena *a, long long id, long long user_id, ss_org *out, ss_org_role *role)
@@ -105,7 +108,7 @@ int ss_store_org_get_for(ss_db *db, ss_arena *a, long long id, long long user_id
     if (rc) return rc;
     if (res.nrows == 0) return SS_ENOTFOUND;
     *out = org_from_row(res.rows[0]);
-    *role = ss_org_role_parse(res.rows[0][10]);
+    *role = ss_org_role_parse(res.rows[0][11]);
     return SS_OK;
 }
 

@@ -23,6 +23,7 @@ typedef struct ss_org {
     long long id, community_id, filed_by;
     const char *name, *kind, *stage, *status, *summary, *reject_reason;
     time_t created_at;
+    const char *content_status;   /* "visible", or "review"/"rejected": hidden from the public */
 } ss_org;
 
 /* Strings returned live in the arena. Returns are 0 or a db error unless stated. */

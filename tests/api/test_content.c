@@ -320,6 +320,60 @@ TEST(test_token_shared_by_workers)
     assert_int_equal(token_calls(), before);
 }
 
+/* The pending queue item of object (type, id) seen by token (0: none), paging through the queue. */
+static long long queue_item_of(const char *token, const char *type, long long id)
+{
+    for (long long after = 0;;) {
+        char page[40] = "";
+        if (after) snprintf(page, sizeof page, "&cursor=%lld", after);
+        api_response *r = want(200, req("GET", token, NULL, API "/content-reviews?status=pending&limit=100%s", page));
+        json_t *it, *list = jarr(r, "items");
+        size_t i;
+        json_array_foreach(list, i, it) if (strcmp(api_mstr(it, "object_type"), type) == 0 &&
+                                            api_mint(it, "object_id") == id) return api_mint(it, "id");
+        if (json_array_size(list) < 100) return 0;
+        after = api_mint(json_array_get(list, 99), "id");
+    }
+}
+
+static api_response *org_file(const char *name, const char *summary)
+{
+    char full[160];
+    snprintf(full, sizeof full, "%s %s", name, run_tag);
+    return req("POST", W.resident.token,
+               J(json_pack("{s:s, s:I, s:s, s:s}", "name", full, "community_id", (json_int_t)W.community, "kind",
+                           "association", "summary", summary)),
+               API "/orgs");
+}
+
+TEST(test_org_risky_and_review)
+{
+    assert_api_error(org_file("违禁测试 org", "neighbours"), 422, "content_risky");
+    int status = -1;
+    char *out = api_sql(state_dir, &status, "SELECT COUNT(*) FROM organizations WHERE name = '违禁测试 org %s'",
+                        run_tag);
+    assert_non_null(out);
+    assert_int_equal(status, 0);
+    assert_int_equal(strtoll(out, NULL, 10), 0);
+    free(out);
+
+    api_response *r = want(201, org_file("Held org", "待审测试 summary"));
+    long long org = jint(r, "id");
+    assert_string_equal(jstr(r, "content_status"), "review");
+    want(200, req("POST", W.cadmin.token, NULL, API "/orgs/%lld/approve", org));   /* filed, but still held */
+    assert_api_error(req("GET", NULL, NULL, API "/orgs/%lld", org), 404, "not_found");
+    assert_api_error(req("GET", W.leader.token, NULL, API "/orgs/%lld", org), 404, "not_found");
+    char path[160];
+    snprintf(path, sizeof path, API "/orgs?community_id=%lld&limit=100", W.community);
+    assert_false(listed(NULL, "id", org, path));
+    want(200, req("GET", W.cadmin.token, NULL, API "/orgs/%lld", org));
+    long long item = queue_item_of(W.cadmin.token, "org", org);
+    assert_true(item > 0);
+    want(200, req("POST", W.admin.token, NULL, API "/content-reviews/%lld/pass", item));
+    assert_string_equal(jstr(want(200, req("GET", NULL, NULL, API "/orgs/%lld", org)), "content_status"), "visible");
+    assert_true(listed(NULL, "id", org, path));
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static long long community_new(const char *what)
@@ -384,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_risky_refused_nothing_stored), cmocka_unit_test(test_review_hidden_until_passed),
         cmocka_unit_test(test_review_rejected_stays_hidden), cmocka_unit_test(test_edit_sent_to_review_hides),
         cmocka_unit_test(test_wechat_down_waits_in_review),  cmocka_unit_test(test_token_shared_by_workers),
+        cmocka_unit_test(test_org_risky_and_review),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
