@@ -8,6 +8,7 @@
 #include "domain/project.h"
 #include "handlers/handlers.h"
 #include "http/audit.h"
+#include "http/content.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -26,6 +27,7 @@ static json_t *view_need(const ss_need *n)
                           n->description, "status", n->status, "support_count", (json_int_t)n->support_count,
                           "created_at", ss_json_time(n->created_at));
     json_object_set_new(v, "triage_note", n->triage_note ? json_string(n->triage_note) : json_null());
+    json_object_set_new(v, "content_status", json_string(n->content_status ? n->content_status : "visible"));
     return v;
 }
 
@@ -51,7 +53,13 @@ static int need_create(ss_req *req)
     if (n.community_id && ss_store_community_exists(req->db, req->arena, n.community_id) == SS_ENOTFOUND)
         ss_v_fail(&v, "community_id", "no such community");
     if ((rc = ss_v_finish(&v))) return rc;
-    if ((rc = ss_store_need_create(req->db, req->arena, &n, &n.id))) return rc;
+    int review;
+    const char *const texts[] = {n.title, n.description};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 2, &review))) return rc;
+    if ((rc = ss_store_need_create(req->db, req->arena, &n, &n.id)) ||
+        (rc = ss_content_hold(req, review, "need", n.id, n.community_id)))
+        return rc;
+    n.content_status = review ? "review" : "visible";
     return ss_reply_json(req, 201, view_need(&n));
 }
 
@@ -100,8 +108,16 @@ static int need_get(ss_req *req)
 {
     ss_need n;
     long long *ids;
-    int np, rc = ss_store_need_get(req->db, req->arena, ss_req_param(req, 0), &n);
-    if (rc || (rc = ss_store_need_projects(req->db, req->arena, n.id, &ids, &np))) return rc;
+    int np, staff, rc = ss_store_need_get(req->db, req->arena, ss_req_param(req, 0), &n);
+    if (rc) return rc;
+    /* text held for content review: its raiser and the community's staff only */
+    if (n.content_status && strcmp(n.content_status, "visible") != 0 &&
+        !(req->caller.authenticated && req->caller.user_id == n.raised_by)) {
+        if (!req->caller.authenticated) return SS_ENOTFOUND;
+        if ((rc = ss_handler_community_staff(req, n.community_id, &staff))) return rc;
+        if (!staff) return SS_ENOTFOUND;
+    }
+    if ((rc = ss_store_need_projects(req->db, req->arena, n.id, &ids, &np))) return rc;
     json_t *v = view_need(&n), *arr = json_array();
     for (int i = 0; i < np; i++) json_array_append_new(arr, json_integer(ids[i]));
     json_object_set_new(v, "project_ids", arr);

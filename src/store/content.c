@@ -9,6 +9,8 @@
 static ss_sql q_openid = SS_SQL("SELECT openid FROM users WHERE id = ?");
 static ss_sql q_hold_activity = SS_SQL("UPDATE activities SET content_status = 'review' WHERE id = ?");
 static ss_sql q_show_activity = SS_SQL("UPDATE activities SET content_status = ? WHERE id = ?");
+static ss_sql q_hold_need = SS_SQL("UPDATE needs SET content_status = 'review' WHERE id = ?");
+static ss_sql q_show_need = SS_SQL("UPDATE needs SET content_status = ? WHERE id = ?");
 static ss_sql q_hold_org = SS_SQL("UPDATE organizations SET content_status = 'review' WHERE id = ?");
 static ss_sql q_show_org = SS_SQL("UPDATE organizations SET content_status = ? WHERE id = ?");
 static ss_sql q_insert = SS_SQL(
@@ -18,7 +20,8 @@ static ss_sql q_insert = SS_SQL(
     "r.id, r.object_type, r.object_id, r.community_id, r.reason, r.status, r.created_by, "                      \
     "UNIX_TIMESTAMP(r.created_at), r.decided_by, COALESCE(UNIX_TIMESTAMP(r.decided_at), 0), "                    \
     "COALESCE((SELECT a.title FROM activities a WHERE r.object_type = 'activity' AND a.id = r.object_id), "      \
-    "(SELECT o.name FROM organizations o WHERE r.object_type = 'org' AND o.id = r.object_id))"
+    "(SELECT o.name FROM organizations o WHERE r.object_type = 'org' AND o.id = r.object_id), "                 \
+    "(SELECT n.title FROM needs n WHERE r.object_type = 'need' AND n.id = r.object_id))"
 /* community list as a comma-separated string: FIND_IN_SET keeps the statement prepared once */
 static ss_sql q_list = SS_SQL(
     "SELECT " REVIEW_COLS " FROM content_reviews r WHERE r.status = ? "
@@ -48,6 +51,7 @@ int ss_store_content_hold(ss_db *db, ss_arena *a, const char *object_type, long 
     ss_db_result res;
     ss_sql *hold = strcmp(object_type, "activity") == 0 ? &q_hold_activity
                    : strcmp(object_type, "org") == 0    ? &q_hold_org
+                   : strcmp(object_type, "need") == 0   ? &q_hold_need
                                                         : NULL;
     if (!hold) return SS_EINVALID;
     ss_db_val ph[] = {SS_DB_I(object_id)};
@@ -127,7 +131,10 @@ static int decide_tx(ss_db *db, void *arg)
     ss_db_val po[] = {SS_DB_S(type), SS_DB_I(object_id), SS_DB_I(c->id)};
     if ((rc = ss_db_exec(db, &q_others, po, 3, &others, c->a))) return rc;
     if (c->pass && ss_db_int(others.rows[0][0]) > 0) return SS_OK;   /* still hidden by another text */
-    ss_sql *show = strcmp(type, "activity") == 0 ? &q_show_activity : strcmp(type, "org") == 0 ? &q_show_org : NULL;
+    ss_sql *show = strcmp(type, "activity") == 0 ? &q_show_activity
+                   : strcmp(type, "org") == 0    ? &q_show_org
+                   : strcmp(type, "need") == 0   ? &q_show_need
+                                                 : NULL;
     if (!show) return SS_EINVALID;
     ss_db_val ps[] = {SS_DB_S(c->pass ? "visible" : "rejected"), SS_DB_I(object_id)};
     return ss_db_exec(db, show, ps, 2, NULL, c->a);

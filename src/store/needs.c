@@ -6,18 +6,18 @@
 #include "util/status.h"
 
 #define NEED_COLS "n.id, n.community_id, n.raised_by, n.support_count, n.category, n.title, n.description, " \
-                  "n.status, n.triage_note, UNIX_TIMESTAMP(n.created_at)"
+                  "n.status, n.triage_note, UNIX_TIMESTAMP(n.created_at), n.content_status"
 static ss_sql q_need_insert = SS_SQL(
     "INSERT INTO needs (community_id, category, title, description, raised_by, created_at) "
     "VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP())");
 static ss_sql q_need_get = SS_SQL("SELECT " NEED_COLS " FROM needs n WHERE n.id = ?");
 static ss_sql q_need_list_support = SS_SQL(
     "SELECT " NEED_COLS " FROM needs n WHERE (? = 0 OR n.community_id = ?) AND (? IS NULL OR n.status = ?) "
-    "AND (? = 0 OR n.support_count < ? OR (n.support_count = ? AND n.id < ?)) "
+    "AND n.content_status = 'visible' AND (? = 0 OR n.support_count < ? OR (n.support_count = ? AND n.id < ?)) "
     "ORDER BY n.support_count DESC, n.id DESC LIMIT ?");
 static ss_sql q_need_list_new = SS_SQL(
     "SELECT " NEED_COLS " FROM needs n WHERE (? = 0 OR n.community_id = ?) AND (? IS NULL OR n.status = ?) "
-    "AND (? = 0 OR n.id < ?) ORDER BY n.id DESC LIMIT ?");
+    "AND n.content_status = 'visible' AND (? = 0 OR n.id < ?) ORDER BY n.id DESC LIMIT ?");
 static ss_sql q_need_support = SS_SQL(
     "INSERT IGNORE INTO need_supports (need_id, user_id, created_at) VALUES (?, ?, UTC_TIMESTAMP())");
 static ss_sql q_need_bump = SS_SQL("UPDATE needs SET support_count = support_count + 1 WHERE id = ?");
@@ -75,7 +75,8 @@ static ss_need need_from_row(char **r)
 {
     return (ss_need){.id = ss_db_int(r[0]), .community_id = ss_db_int(r[1]), .raised_by = ss_db_int(r[2]),
                      .support_count = ss_db_int(r[3]), .category = r[4], .title = r[5], .description = r[6],
-                     .status = r[7], .triage_note = r[8], .created_at = (time_t)ss_db_int(r[9])};
+                     .status = r[7], .triage_note = r[8], .created_at = (time_t)ss_db_int(r[9]),
+                     .content_status = r[10]};
 }
 
 int ss_store_need_create(ss_db *db, ss_arena *a, const ss_need *n, long long *id)

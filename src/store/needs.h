@@ -12,6 +12,7 @@ typedef struct ss_need {
     long long id, community_id, raised_by, support_count, project_count;
     const char *category, *title, *description, *status, *triage_note;
     time_t created_at;
+    const char *content_status;   /* "visible", or "review"/"rejected": hidden but for its raiser and staff */
 } ss_need;
 
 typedef struct ss_need_filter {

@@ -374,6 +374,43 @@ TEST(test_org_risky_and_review)
     assert_true(listed(NULL, "id", org, path));
 }
 
+static api_response *need_raise(const char *title, const char *description)
+{
+    char full[160];
+    snprintf(full, sizeof full, "%s %s", title, run_tag);
+    return req("POST", W.resident.token,
+               J(json_pack("{s:I, s:s, s:s, s:s}", "community_id", (json_int_t)W.community, "category", "elderly",
+                           "title", full, "description", description)),
+               API "/needs");
+}
+
+TEST(test_need_risky_and_review)
+{
+    assert_api_error(need_raise("Risky need", "违禁测试 meals"), 422, "content_risky");
+    int status = -1;
+    char *out = api_sql(state_dir, &status, "SELECT COUNT(*) FROM needs WHERE title = 'Risky need %s'", run_tag);
+    assert_non_null(out);
+    assert_int_equal(status, 0);
+    assert_int_equal(strtoll(out, NULL, 10), 0);
+    free(out);
+
+    api_response *r = want(201, need_raise("待审测试 need", "meals"));
+    long long need = jint(r, "id");
+    assert_string_equal(jstr(r, "content_status"), "review");
+    char path[160];
+    snprintf(path, sizeof path, API "/needs?community_id=%lld&sort=new&limit=100", W.community);
+    assert_false(listed(NULL, "id", need, path));
+    assert_api_error(req("GET", NULL, NULL, API "/needs/%lld", need), 404, "not_found");
+    assert_api_error(req("GET", W.ocadmin.token, NULL, API "/needs/%lld", need), 404, "not_found");
+    want(200, req("GET", W.resident.token, NULL, API "/needs/%lld", need));   /* its raiser */
+    want(200, req("GET", W.cadmin.token, NULL, API "/needs/%lld", need));     /* the community's admin */
+    long long item = queue_item_of(W.cadmin.token, "need", need);
+    assert_true(item > 0);
+    want(200, req("POST", W.cadmin.token, NULL, API "/content-reviews/%lld/pass", item));
+    want(200, req("GET", NULL, NULL, API "/needs/%lld", need));
+    assert_true(listed(NULL, "id", need, path));
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static long long community_new(const char *what)
@@ -438,7 +475,7 @@ int main(void)
         cmocka_unit_test(test_risky_refused_nothing_stored), cmocka_unit_test(test_review_hidden_until_passed),
         cmocka_unit_test(test_review_rejected_stays_hidden), cmocka_unit_test(test_edit_sent_to_review_hides),
         cmocka_unit_test(test_wechat_down_waits_in_review),  cmocka_unit_test(test_token_shared_by_workers),
-        cmocka_unit_test(test_org_risky_and_review),
+        cmocka_unit_test(test_org_risky_and_review),         cmocka_unit_test(test_need_risky_and_review),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
