@@ -40,10 +40,14 @@ typedef struct ss_config {
     char *hash_key;         /* secret: 64 hex digits, keyed hash of ID numbers (uniqueness) */
     char *checkin_key;      /* secret: 64 hex digits, HMAC of rotating check-in codes */
     int checkin_window_s;   /* a check-in code's window; the previous one is accepted too */
-    /* Abuse limits (OWASP API4/API6): per signed-in user and per client address */
+    /* Abuse limits (OWASP API4/API6): per signed-in user and per client address. Each limit
+     * counts requests in fixed windows of *_window_s seconds (1 by default, hence "per_s");
+     * a longer window lets a test (or an operator) make a limit independent of timing. */
     int vote_rate_user_per_s;
     int signup_rate_user_per_s;
+    int signup_rate_window_s;
     int vote_rate_addr_per_s;
+    int vote_rate_window_s;
     /* Presentation and operations */
     char *time_zone;
     char *log_level;
