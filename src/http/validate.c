@@ -167,6 +167,11 @@ time_t ss_v_time(ss_v *v, const char *name, int required, int *present)
         if (present) *present = 0;
         return 0;
     }
+    if (!ss_time_storable(t)) {   /* the store cannot hold it (it would be NULL there: a 500) */
+        ss_v_fail(v, name, "must be between 1970-01-01T00:00:00Z and 2037-12-31T23:59:59Z");
+        if (present) *present = 0;
+        return 0;
+    }
     return t;
 }
 

@@ -66,6 +66,10 @@ int ss_db_exec(ss_db *db, ss_sql *q, const ss_db_val *params, int nparams, ss_db
  * result or the commit's. */
 int ss_db_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx);
 
+/* q's slot in the statement caches, assigned once on first use (thread-safe, one per
+ * statement); 0 when the cache is full (more distinct statements than it holds). */
+int ss_db_slot(ss_sql *q);
+
 /* Round trip to the server. Returns 0 or SS_EUNAVAIL. */
 int ss_db_ping(ss_db *db);
 
