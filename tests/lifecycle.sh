@@ -191,11 +191,64 @@ test_mariadb_outage_and_recovery() {
     [ $ok = 1 ]
 }
 
+# Processes whose command line names the folder $1 (every server of a stack names its state
+# folder: mariadbd's my.cnf, redis' socket, the app's config, nginx's prefix, the floor's socket).
+lc_procs_of() {
+    local f c
+    for f in /proc/[0-9]*/cmdline; do
+        c=$( { tr '\0' ' ' <"$f"; } 2>/dev/null) || continue
+        [[ $c == *"$1/"* ]] && { f=${f#/proc/}; printf '%s ' "${f%/cmdline}"; }
+    done
+}
+
+# ./sanshe bench stops what it started (a private stack and the floor) when it ends and when it
+# is interrupted, unless SANSHE_BENCH_KEEP=1. A tiny bench on ports of its own, run once to the
+# end and once stopped with SIGTERM to its whole process group while it seeds (as Ctrl-C
+# would; SIGINT itself is ignored by jobs a script starts in the background, so it cannot be
+# used here).
+test_bench_stops_what_it_started() {
+    local bstate=$SANSHE_STATE/bench bport left rc=0 pgid i
+    bport=$(free_port $((SANSHE_PORT + 20)))
+    lc_bench() {
+        SANSHE_STATE=$bstate SANSHE_PORT=$bport SANSHE_WX_PORT=$(free_port $((bport + 1))) SANSHE_THREADS=2 \
+            BENCH_USERS=20 BENCH_ACTIVITIES=2 BENCH_VOLUNTEERS=3 BENCH_SECONDS=1 BENCH_FLOOR_SECONDS=1 \
+            BENCH_CONNECTIONS=4 "$@"
+    }
+    lc_bench "$ROOT/bench/run" >"$SANSHE_STATE/log/bench-1.out" 2>&1 || { echo "   bench failed:"; tail -n 5 "$SANSHE_STATE/log/bench-1.out"; rc=1; }
+    grep -q 'stopped everything it started' "$SANSHE_STATE/log/bench-1.out" || rc=1
+    left=$(lc_procs_of "$bstate")
+    [ -z "$left" ] || { echo "   after a finished bench still running: $left"; rc=1; }
+    # stopped while it seeds: the floor is up by then. setsid makes the bench the leader of
+    # its own process group (its pid, written to bench.pgid), which then gets the signal.
+    local pgf=$SANSHE_STATE/bench.pgid waiter
+    rm -f "$pgf"
+    lc_bench setsid bash -c 'echo $$ >"$1"; exec "$2"' lc-bench "$pgf" "$ROOT/bench/run" \
+        >"$SANSHE_STATE/log/bench-2.out" 2>&1 &
+    waiter=$!
+    for i in $(seq 1 1200); do
+        grep -q '^seeding' "$SANSHE_STATE/log/bench-2.out" 2>/dev/null && break
+        kill -0 "$waiter" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ -s "$bstate/run/hello.pid" ] || { echo "   the second bench did not start its floor"; rc=1; }
+    pgid=$(cat "$pgf" 2>/dev/null)
+    [ -n "$pgid" ] && kill -TERM -- -"$pgid" 2>/dev/null
+    wait "$waiter"
+    left=$(lc_procs_of "$bstate")
+    [ -z "$left" ] || { echo "   after SIGTERM still running: $left"; rc=1; }
+    grep -q 'stopped everything it started' "$SANSHE_STATE/log/bench-2.out" || rc=1
+    if grep -q 'invariants:' "$SANSHE_STATE/log/bench-2.out"; then echo "   the bench ran to its end"; rc=1; fi
+    for i in $left; do kill -KILL "$i" 2>/dev/null; done
+    rm -rf "$bstate"
+    return $rc
+}
+
 run_lifecycle_tests() {
     local t
     for t in test_up_twice_is_harmless test_secrets_file_private test_ctl_grant test_logs_hold_no_secrets \
         test_logs_hold_no_personal_data test_signup_rate_limit_per_user test_demo_data_loads \
-        test_redis_outage_and_recovery test_mariadb_outage_and_recovery test_graceful_sigterm; do
+        test_redis_outage_and_recovery test_mariadb_outage_and_recovery test_graceful_sigterm \
+        test_bench_stops_what_it_started; do
         lc_check "${t#test_}" "$t"
     done
 }
