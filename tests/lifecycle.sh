@@ -243,12 +243,50 @@ test_bench_stops_what_it_started() {
     return $rc
 }
 
+# The system calls of a systemd filter group (@name), nested groups expanded.
+lc_syscall_group() {
+    local line
+    systemd-analyze syscall-filter "$1" 2>/dev/null | tail -n +2 | while read -r line; do
+        case $line in '' | '#'*) ;; @*) lc_syscall_group "$line" ;; *) echo "$line" ;; esac
+    done
+}
+
+# etc/sanshe-api.service passes `systemd-analyze verify` (with ExecStart pointing at the built
+# app), and its SystemCallFilter lines, applied in order as systemd does, leave the chown
+# family the app needs for socket_group allowed (~@privileged used to remove it, so the app
+# exited at start under systemd).
+test_systemd_unit() {
+    local unit=$SANSHE_STATE/sanshe-api.service out rc=0 first=1 line item neg sys
+    command -v systemd-analyze >/dev/null || { echo "   systemd-analyze missing (./sanshe installs systemd)"; return 1; }
+    sed "s|^ExecStart=/usr/local/bin/sanshe-api |ExecStart=${BUILD:-$ROOT/build}/cgi-bin/sanshe-api |" \
+        "$ROOT/etc/sanshe-api.service" >"$unit"
+    out=$(systemd-analyze verify --man=no "$unit" 2>&1) || rc=1
+    [ -z "$out" ] || { echo "   systemd-analyze verify: $out"; rc=1; }
+    declare -A allowed=()
+    while IFS= read -r line; do
+        line=${line#SystemCallFilter=}
+        neg=0
+        [[ $line == '~'* ]] && { neg=1; line=${line#\~}; }
+        if [ $first = 1 ] && [ $neg = 1 ]; then echo "   the filter starts with a deny list"; return 1; fi
+        first=0
+        for item in $line; do
+            if [[ $item == @* ]]; then sys=$(lc_syscall_group "$item"); else sys=$item; fi
+            [ -n "$sys" ] || { echo "   unknown filter group $item"; rc=1; }
+            for s in $sys; do if [ $neg = 1 ]; then unset "allowed[$s]"; else allowed[$s]=1; fi; done
+        done
+    done < <(grep '^SystemCallFilter=' "$ROOT/etc/sanshe-api.service")
+    for sys in chown fchown fchownat socket bind listen accept4; do
+        [ -n "${allowed[$sys]:-}" ] || { echo "   the unit's SystemCallFilter blocks $sys"; rc=1; }
+    done
+    return $rc
+}
+
 run_lifecycle_tests() {
     local t
     for t in test_up_twice_is_harmless test_secrets_file_private test_ctl_grant test_logs_hold_no_secrets \
         test_logs_hold_no_personal_data test_signup_rate_limit_per_user test_demo_data_loads \
         test_redis_outage_and_recovery test_mariadb_outage_and_recovery test_graceful_sigterm \
-        test_bench_stops_what_it_started; do
+        test_systemd_unit test_bench_stops_what_it_started; do
         lc_check "${t#test_}" "$t"
     done
 }

@@ -14,6 +14,8 @@ typedef struct ss_cache ss_cache;
 typedef struct ss_cache_opts {
     const char *unix_socket;
     int timeout_ms;
+    const char *host;   /* not NULL or "": connect over TCP to host:port instead of the socket */
+    int port;
 } ss_cache_opts;
 
 /* Creates a handle; connects lazily. Free with ss_cache_free (accepts NULL). */

@@ -38,7 +38,8 @@ static int connect_cache(ss_cache *c)
 {
     if (c->ctx) return SS_OK;
     struct timeval tv = {c->opts.timeout_ms / 1000, (c->opts.timeout_ms % 1000) * 1000};
-    redisContext *ctx = redisConnectUnixWithTimeout(c->opts.unix_socket, tv);
+    redisContext *ctx = c->opts.host && c->opts.host[0] ? redisConnectWithTimeout(c->opts.host, c->opts.port, tv)
+                                                        : redisConnectUnixWithTimeout(c->opts.unix_socket, tv);
     if (!ctx || ctx->err) {
         SS_WARN("cache", "msg=\"connect failed\" error=\"%s\"", ctx ? ctx->errstr : "out of memory");
         if (ctx) redisFree(ctx);

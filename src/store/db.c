@@ -70,8 +70,13 @@ static int connect_db(ss_db *db)
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     /* times are stored in UTC; utf8mb4 end to end */
     mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci");
-    if (!mysql_real_connect(m, NULL, db->opts.user, db->opts.password, db->opts.database, 0,
-                            db->opts.unix_socket, 0)) {   /* affected rows: changed ones, not matched */
+    int tcp = db->opts.host && db->opts.host[0];   /* MariaDB on another host, else the unix socket */
+    if (tcp) {
+        unsigned int proto = MYSQL_PROTOCOL_TCP;
+        mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);
+    }
+    if (!mysql_real_connect(m, tcp ? db->opts.host : NULL, db->opts.user, db->opts.password, db->opts.database,
+                            tcp ? (unsigned int)db->opts.port : 0, tcp ? NULL : db->opts.unix_socket, 0)) {   /* affected rows: changed ones, not matched */
         SS_WARN("db", "msg=\"connect failed\" errno=%u error=\"%s\"", mysql_errno(m), mysql_error(m));
         mysql_close(m);
         return SS_EUNAVAIL;

@@ -46,6 +46,8 @@ typedef struct ss_db_result {
 typedef struct ss_db_opts {
     const char *unix_socket, *user, *password, *database;
     int timeout_s;
+    const char *host;   /* not NULL or "": connect over TCP to host:port instead of the socket */
+    int port;
 } ss_db_opts;
 
 /* Creates a handle; connects lazily. Never fails but for memory (aborts). Free with ss_db_free. */

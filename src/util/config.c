@@ -33,11 +33,15 @@ static const option options[] = {
     INT(threads, 1, 256, 8),
     LONG(max_body, 1024, 16777216, 1048576),
     STR(mysql_socket, "var/run/mysqld.sock"),
+    STR(mysql_host, ""),
+    INT(mysql_port, 1, 65535, 3306),
     STR(mysql_user, "sanshe"),
     SECRET(mysql_password),
     STR(mysql_database, "sanshe"),
     INT(mysql_timeout_s, 1, 60, 3),
     STR(redis_socket, "var/run/redis.sock"),
+    STR(redis_host, ""),
+    INT(redis_port, 1, 65535, 6379),
     INT(redis_timeout_ms, 50, 60000, 1000),
     STR(wx_base_url, "https://api.weixin.qq.com"),
     STR(wx_appid, ""),
@@ -182,6 +186,16 @@ static int is_hex(const char *s, size_t n)
     return 1;
 }
 
+/* Empty (use the unix socket), a host name, an IPv4 address or an IPv6 address (no port). */
+static int host_valid(const char *h)
+{
+    size_t n = strlen(h);
+    if (n > 253) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)h[i]) && !strchr(".-_:", h[i])) return 0;
+    return 1;
+}
+
 int ss_config_validate(const ss_config *cfg, char *err, size_t errlen)
 {
     if (strlen(cfg->jwt_key) < 32) {
@@ -206,6 +220,11 @@ int ss_config_validate(const ss_config *cfg, char *err, size_t errlen)
     }
     if (ss_log_level_parse(cfg->log_level) < 0) {
         snprintf(err, errlen, "log_level: one of debug, info, warn, error");
+        return -1;
+    }
+    if (!host_valid(cfg->mysql_host) || !host_valid(cfg->redis_host)) {
+        snprintf(err, errlen, "mysql_host, redis_host: a host name or IP address (no port, no spaces; the port "
+                              "is mysql_port, redis_port)");
         return -1;
     }
     if (cfg->socket_path[0] == '\0') {

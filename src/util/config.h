@@ -13,13 +13,17 @@ typedef struct ss_config {
     int threads;
     long max_body;
     /* MariaDB */
-    char *mysql_socket;
+    char *mysql_socket;     /* used when mysql_host is empty */
+    char *mysql_host;       /* MariaDB over TCP (another host): host name or address; "" = socket */
+    int mysql_port;
     char *mysql_user;
     char *mysql_password;   /* secret */
     char *mysql_database;
     int mysql_timeout_s;
     /* Redis */
-    char *redis_socket;
+    char *redis_socket;     /* used when redis_host is empty */
+    char *redis_host;       /* Redis over TCP: host name or address; "" = socket */
+    int redis_port;
     int redis_timeout_ms;
     /* WeChat code2Session */
     char *wx_base_url;
