@@ -104,7 +104,7 @@ static int activity_list(ss_req *req)
     int limit, n, rc;
     ss_activity_filter f = {.now = req->now};
     if ((rc = ss_req_limit(req, &limit)) ||
-        (rc = ss_req_query_int(req, "community_id", 0, INT64_MAX, 0, &f.community_id)))
+        (rc = ss_req_query_int(req, "community_id", 1, INT64_MAX, 0, &f.community_id)))   /* 0: 400, as documented */
         return rc;
     f.limit = limit;
     const char *category, *from, *to, *cursor;

@@ -204,8 +204,20 @@ void ss_reply_render_error(ss_req *req, int rc)
     if (!d) d = ss_error_for(rc);
     json_t *err = json_pack("{s:s, s:s}", "code", d->code, "message", req->zh ? d->zh : d->en);
     if (!err) ss_fatal_oom(0);
-    if (req->err_fields && json_object_size(req->err_fields) > 0)
-        json_object_set(err, "fields", req->err_fields);
+    if (req->err_fields && json_object_size(req->err_fields) > 0) {
+        if (req->zh) {   /* field reasons follow Accept-Language like the message */
+            json_t *zh = json_object(), *why;
+            const char *name;
+            char buf[512];
+            json_object_foreach(req->err_fields, name, why) {
+                const char *en = json_string_value(why);
+                json_object_set_new(zh, name, en ? json_string(ss_field_reason_zh(en, buf, sizeof buf)) : json_incref(why));
+            }
+            json_object_set_new(err, "fields", zh);
+        } else {
+            json_object_set(err, "fields", req->err_fields);
+        }
+    }
     if (ss_reply_json(req, d->status, json_pack("{s:o}", "error", err)) != SS_OK) {
         static const char fallback[] = "{\"error\":{\"code\":\"internal\",\"message\":\"Something went wrong on our side.\"}}";
         ss_reply_raw(req, 500, "application/json; charset=utf-8", fallback, sizeof fallback - 1);

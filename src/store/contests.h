@@ -58,4 +58,8 @@ typedef struct ss_recount_row {
  * and reports each project's stored count and previous tally. */
 int ss_store_contest_recount(ss_db *db, ss_arena *a, long long contest_id, ss_recount_row **out, int *n);
 
+/* SS_OK if project_id is an approved project of contest_id (one that may get votes), else
+ * SS_ENOTFOUND. The vote itself checks again inside its transaction. */
+int ss_store_project_votable(ss_db *db, ss_arena *a, long long contest_id, long long project_id);
+
 #endif

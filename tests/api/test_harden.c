@@ -98,6 +98,174 @@ TEST(test_filters_and_cursors_out_of_range_are_400)
     want(200, api_req("GET", NULL, NULL, API "/activities?from=2037-12-31T23:59:59Z"));
 }
 
+/* ================================================================ input rules */
+
+static api_response *post_zh(const char *token, const char *path, const char *body)
+{
+    return api_keep(api_request("POST", path, token, body, "Accept-Language: zh-CN", NULL));
+}
+
+/* 1 if s holds a CJK character (U+4E00..U+9FFF: E4..E9 lead bytes in UTF-8). */
+static int has_cjk(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)
+        if (*p >= 0xe4 && *p <= 0xe9) return 1;
+    return 0;
+}
+
+/* Text is trimmed; nothing but white space (ASCII, U+3000) is 422 on the field. */
+TEST(test_text_trimmed_and_blank_refused)
+{
+    char name[96], body[256];
+    snprintf(name, sizeof name, "Trim %s", run_tag);
+    snprintf(body, sizeof body, "{\"name\":\"  %s \\u3000\",\"community_id\":%lld,\"kind\":\"association\"}", name,
+             community);
+    api_response *r = want(201, api_req("POST", leader.token, body, API "/orgs"));
+    assert_string_equal(api_jstr(r, "name"), name);
+    static const char *const blanks[] = {"", "   ", "\\u3000\\u3000", " \\t\\n "};
+    for (size_t i = 0; i < sizeof blanks / sizeof blanks[0]; i++) {
+        snprintf(body, sizeof body, "{\"name\":\"%s\",\"community_id\":%lld,\"kind\":\"association\"}", blanks[i],
+                 community);
+        r = api_req("POST", leader.token, body, API "/orgs");
+        field_error(r, 422, "name");
+    }
+    /* a required text of an activity too */
+    char s[40], e[40];
+    api_fmt_time(time(NULL) + 86400, s, sizeof s);
+    api_fmt_time(time(NULL) + 90000, e, sizeof e);
+    json_t *b = json_loads(activity_body(s, e), 0, NULL);
+    json_object_set_new(b, "title", json_string(" \xe3\x80\x80 "));
+    field_error(api_req("POST", leader.token, api_json_text(b), API "/orgs/%lld/activities", org), 422, "title");
+}
+
+/* Organization names are unique within a community: 409 name_taken; another community may reuse one. */
+TEST(test_org_name_unique_in_community)
+{
+    char name[96], body[256];
+    snprintf(name, sizeof name, "Unique %s", run_tag);
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"community_id\":%lld,\"kind\":\"association\"}", name, community);
+    want(201, api_req("POST", leader.token, body, API "/orgs"));
+    assert_api_error(api_req("POST", resident.token, body, API "/orgs"), 409, "name_taken");
+    /* trimmed and case aside, the same name */
+    snprintf(body, sizeof body, "{\"name\":\" unique %s \",\"community_id\":%lld,\"kind\":\"association\"}", run_tag,
+             community);
+    assert_api_error(api_req("POST", resident.token, body, API "/orgs"), 409, "name_taken");
+    char other[96];
+    snprintf(other, sizeof other, "Other %s", run_tag);
+    api_response *c = want(201, api_req("POST", admin.token,
+                                        api_json_text(json_pack("{s:s, s:s, s:s, s:s}", "name", other, "street", "s",
+                                                                "district", "d", "kind", "rural")),
+                                        API "/communities"));
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"community_id\":%lld,\"kind\":\"association\"}", name,
+             api_jint(c, "id"));
+    want(201, api_req("POST", resident.token, body, API "/orgs"));
+}
+
+/* error.fields reasons follow Accept-Language: every reason Chinese for zh-CN, English otherwise;
+ * a fixed length is "exactly N characters", never "N to N". */
+TEST(test_field_reasons_in_chinese)
+{
+    const char *bad = "{\"title\":\"x\",\"description\":\"d\",\"category\":\"nope\",\"starts_at\":\"2040-01-01T00:00:00Z\","
+                      "\"ends_at\":\"soon\",\"capacity\":0,\"location\":{\"name\":\"\",\"lat\":91,\"lng\":0,\"radius_m\":1}}";
+    char path[64];
+    snprintf(path, sizeof path, API "/orgs/%lld/activities", org);
+    api_response *r = post_zh(leader.token, path, bad);
+    assert_true(r->status == 422 || r->status == 400);
+    assert_true(has_cjk(api_json_str(r, "error.message")));
+    json_t *fields = api_json_get(r, "error.fields"), *why;
+    const char *name;
+    assert_true(json_object_size(fields) >= 5);
+    json_object_foreach(fields, name, why) {
+        if (!has_cjk(json_string_value(why))) fail_msg("fields.%s in English for zh-CN: %s", name, json_string_value(why));
+    }
+    r = api_req("POST", leader.token, bad, "%s", path);
+    json_object_foreach(api_json_get(r, "error.fields"), name, why) {
+        if (has_cjk(json_string_value(why))) fail_msg("fields.%s in Chinese without zh-CN", name);
+    }
+    /* a fixed length */
+    r = api_keep(api_request("PUT", API "/me/volunteer", resident.token,
+                             "{\"real_name\":\"张三\",\"phone\":\"139\",\"id_number\":\"11010119900101123X\"}", NULL));
+    field_error(r, 422, "phone");
+    assert_string_equal(api_json_str(r, "error.fields.phone"), "must be exactly 11 characters");
+    r = api_keep(api_request("PUT", API "/me/volunteer", resident.token,
+                             "{\"real_name\":\"张三\",\"phone\":\"139\",\"id_number\":\"11010119900101123X\"}",
+                             "Accept-Language: zh-CN", NULL));
+    assert_string_equal(api_json_str(r, "error.fields.phone"), "长度须为 11 个字符。");
+}
+
+/* An unknown path's 404 is Chinese for zh-CN, inside /api/ (the app) and outside it (nginx). */
+TEST(test_unknown_path_404_in_chinese)
+{
+    static const char *const paths[] = {API "/no-such-thing", "/no-such-thing", "/api/v2/x"};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        api_response *r = api_keep(api_request("GET", paths[i], NULL, NULL, "Accept-Language: zh-CN", NULL));
+        assert_api_error(r, 404, "not_found");
+        if (!has_cjk(api_json_str(r, "error.message"))) fail_msg("GET %s: %s", paths[i], r->body);
+        r = api_keep(api_request("GET", paths[i], NULL, NULL, NULL));
+        assert_api_error(r, 404, "not_found");
+        assert_false(has_cjk(api_json_str(r, "error.message")));
+    }
+}
+
+/* community_id=0 is no community: 400, as documented (minimum 1), not "no filter". */
+TEST(test_community_id_zero_refused)
+{
+    field_error(api_req("GET", NULL, NULL, API "/activities?community_id=0"), 400, "community_id");
+    field_error(api_req("GET", NULL, NULL, API "/orgs?community_id=0"), 400, "community_id");
+    json_t *c = json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:s}", "title", "Zero community", "community_id", 0,
+                          "budget_cents", 1000, "votes_per_user_per_day", 1, "submit_until", "2037-01-01T00:00:00Z",
+                          "vote_from", "2037-01-02T00:00:00Z", "vote_until", "2037-01-03T00:00:00Z");
+    field_error(api_req("POST", admin.token, api_json_text(c), API "/contests"), 422, "community_id");
+}
+
+/* Coordinates are replied rounded to 6 decimals, without float noise. */
+TEST(test_coordinates_six_decimals)
+{
+    char s[40], e[40];
+    api_fmt_time(time(NULL) + 86400, s, sizeof s);
+    api_fmt_time(time(NULL) + 90000, e, sizeof e);
+    json_t *b = json_loads(activity_body(s, e), 0, NULL);
+    json_t *loc = json_object_get(b, "location");
+    json_object_set_new(loc, "lat", json_real(30.12345678));
+    json_object_set_new(loc, "lng", json_real(104.0633));
+    api_response *r = want(201, api_req("POST", leader.token, api_json_text(b), API "/orgs/%lld/activities", org));
+    if (!strstr(r->body, "\"lat\":30.123457,") || !strstr(r->body, "\"lng\":104.0633,"))
+        fail_msg("coordinates not at 6 decimals: %s", r->body);
+    r = want(200, api_req("GET", leader.token, NULL, API "/activities/%lld", api_jint(r, "id")));   /* a draft: staff only */
+    if (!strstr(r->body, "\"lat\":30.123457,") || !strstr(r->body, "\"lng\":104.0633,"))
+        fail_msg("coordinates not at 6 decimals: %s", r->body);
+}
+
+/* The vote order: an unknown project is 404 even when the day's votes are used up (not 429). */
+TEST(test_vote_unknown_project_404_before_daily_limit)
+{
+    char t[3][40];
+    time_t now = time(NULL);
+    api_fmt_time(now + 3600, t[0], sizeof t[0]);
+    api_fmt_time(now - 60, t[1], sizeof t[1]);
+    api_fmt_time(now + 7200, t[2], sizeof t[2]);
+    api_response *r = want(201, api_req("POST", admin.token,
+                                        api_json_text(json_pack("{s:s, s:i, s:i, s:s, s:s, s:s}", "title", "Order",
+                                                                "budget_cents", 1000, "votes_per_user_per_day", 1,
+                                                                "submit_until", t[0], "vote_from", t[1], "vote_until",
+                                                                t[2])),
+                                        API "/contests"));
+    long long contest = api_jint(r, "id");
+    r = want(201, api_req("POST", leader.token,
+                          api_json_text(json_pack("{s:I, s:s, s:s, s:i}", "org_id", (json_int_t)org, "title",
+                                                  "Order project", "summary", "s", "budget_cents", 100)),
+                          API "/contests/%lld/projects", contest));
+    long long project = api_jint(r, "id");
+    want(200, api_req("POST", admin.token, NULL, API "/contest-projects/%lld/approve", project));
+    char body[64];
+    snprintf(body, sizeof body, "{\"project_id\":%lld}", project);
+    want(201, api_req("POST", resident.token, body, API "/contests/%lld/votes", contest));
+    assert_api_error(api_req("POST", resident.token, body, API "/contests/%lld/votes", contest), 429,
+                     "vote_limit_reached");
+    snprintf(body, sizeof body, "{\"project_id\":%lld}", project + 1000000);
+    assert_api_error(api_req("POST", resident.token, body, API "/contests/%lld/votes", contest), 404, "not_found");
+}
+
 /* ================================================================ setup */
 
 static int group_setup(void **state)
@@ -147,6 +315,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_times_out_of_range_are_422),
         cmocka_unit_test(test_filters_and_cursors_out_of_range_are_400),
+        cmocka_unit_test(test_text_trimmed_and_blank_refused),
+        cmocka_unit_test(test_org_name_unique_in_community),
+        cmocka_unit_test(test_field_reasons_in_chinese),
+        cmocka_unit_test(test_unknown_path_404_in_chinese),
+        cmocka_unit_test(test_community_id_zero_refused),
+        cmocka_unit_test(test_coordinates_six_decimals),
+        cmocka_unit_test(test_vote_unknown_project_404_before_daily_limit),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
