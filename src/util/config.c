@@ -64,6 +64,7 @@ static const option options[] = {
     INT(signup_rate_window_s, 1, 86400, 1),
     INT(vote_rate_addr_per_s, 1, 1000000, 1000),
     INT(vote_rate_window_s, 1, 86400, 1),
+    STR(cors_origins, ""),
     STR(time_zone, "Asia/Shanghai"),
     STR(log_level, "info"),
     STR(secrets_file, ""),
@@ -196,6 +197,30 @@ static int host_valid(const char *h)
     return 1;
 }
 
+/* "" or origins "http(s)://host[:port]" (no path, no trailing slash) separated by spaces or commas. */
+static int origins_valid(const char *s)
+{
+    while (*s) {
+        while (*s == ' ' || *s == ',') s++;
+        if (!*s) break;
+        const char *p = s;
+        if (strncmp(p, "https://", 8) == 0) p += 8;
+        else if (strncmp(p, "http://", 7) == 0) p += 7;
+        else return 0;
+        const char *host = p;
+        while (isalnum((unsigned char)*p) || *p == '.' || *p == '-') p++;
+        if (p == host) return 0;
+        if (*p == ':') {
+            const char *port = ++p;
+            while (isdigit((unsigned char)*p)) p++;
+            if (p == port || p - port > 5) return 0;
+        }
+        if (*p && *p != ' ' && *p != ',') return 0;
+        s = p;
+    }
+    return 1;
+}
+
 int ss_config_validate(const ss_config *cfg, char *err, size_t errlen)
 {
     if (strlen(cfg->jwt_key) < 32) {
@@ -225,6 +250,11 @@ int ss_config_validate(const ss_config *cfg, char *err, size_t errlen)
     if (!host_valid(cfg->mysql_host) || !host_valid(cfg->redis_host)) {
         snprintf(err, errlen, "mysql_host, redis_host: a host name or IP address (no port, no spaces; the port "
                               "is mysql_port, redis_port)");
+        return -1;
+    }
+    if (!origins_valid(cfg->cors_origins)) {
+        snprintf(err, errlen, "cors_origins: origins like https://console.example.org[:port], separated by spaces "
+                              "or commas");
         return -1;
     }
     if (cfg->socket_path[0] == '\0') {

@@ -52,6 +52,9 @@ typedef struct ss_config {
     int signup_rate_window_s;
     int vote_rate_addr_per_s;
     int vote_rate_window_s;
+    /* Browser origins allowed to call the API (CORS; nginx sends the headers, see
+     * nginx/sanshe.conf.in): "https://host[:port]" separated by spaces or commas, "" none */
+    char *cors_origins;
     /* Presentation and operations */
     char *time_zone;
     char *log_level;

@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "apiclient.h"
 
@@ -266,6 +269,125 @@ TEST(test_vote_unknown_project_404_before_daily_limit)
     assert_api_error(api_req("POST", resident.token, body, API "/contests/%lld/votes", contest), 404, "not_found");
 }
 
+/* ================================================================ CORS */
+
+typedef struct {
+    long status;
+    char headers[4096];   /* every header line of the reply, lower-cased names */
+} raw_reply;
+
+static size_t raw_header(char *b, size_t size, size_t n, void *ud)
+{
+    raw_reply *r = ud;
+    size_t len = size * n, have = strlen(r->headers);
+    if (have + len + 1 < sizeof r->headers) {
+        memcpy(r->headers + have, b, len);
+        r->headers[have + len] = '\0';
+        for (size_t i = have; i < have + len && r->headers[i] != ':'; i++)
+            if (r->headers[i] >= 'A' && r->headers[i] <= 'Z') r->headers[i] += 32;
+    }
+    return len;
+}
+
+static size_t raw_discard(char *b, size_t size, size_t n, void *ud)
+{
+    (void)b;
+    (void)ud;
+    return size * n;
+}
+
+/* method path with an Origin (NULL: none) and, for a preflight, Access-Control-Request-Method. */
+static raw_reply cors_request(const char *method, const char *path, const char *origin, const char *acrm)
+{
+    raw_reply r = {0, ""};
+    CURL *c = curl_easy_init();
+    char url[512], h1[256], h2[128];
+    snprintf(url, sizeof url, "%s%s", api_base_url(), path);
+    struct curl_slist *h = NULL;
+    if (origin) snprintf(h1, sizeof h1, "Origin: %s", origin), h = curl_slist_append(h, h1);
+    if (acrm) snprintf(h2, sizeof h2, "Access-Control-Request-Method: %s", acrm), h = curl_slist_append(h, h2);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, raw_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, raw_discard);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return r;
+}
+
+/* The value of header name (lower case) in r, or NULL. */
+static const char *header_of(const raw_reply *r, const char *name, char *out, size_t len)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\n%s:", name);
+    const char *p = strstr(r->headers, key);
+    if (!p) return NULL;
+    p += strlen(key);
+    while (*p == ' ') p++;
+    size_t n = strcspn(p, "\r\n");
+    snprintf(out, len, "%.*s", (int)n, p);
+    return out;
+}
+
+/* Only the origins in cors_origins get CORS headers; their preflight is 204 with the methods
+ * and headers the API uses; another origin gets none, and its OPTIONS is not a preflight. */
+TEST(test_cors_for_configured_origins_only)
+{
+    assert_int_equal(api_sanshe_up(repo_root, state_dir,
+                                   "SANSHE_CORS_ORIGINS=https://console.example,https://admin.example:8443"),
+                     0);
+    char v[256];
+    /* nginx reloads its workers in the background: wait (bounded) until the new ones answer */
+    raw_reply ok;
+    for (int i = 0; i < 100; i++) {
+        ok = cors_request("GET", API "/activities?limit=1", "https://console.example", NULL);
+        if (header_of(&ok, "access-control-allow-origin", v, sizeof v)) break;
+        usleep(100000);
+    }
+    raw_reply ok2 = cors_request("GET", API "/no-such-thing", "https://admin.example:8443", NULL);
+    raw_reply pre = cors_request("OPTIONS", API "/orgs", "https://console.example", "POST");
+    raw_reply evil = cors_request("GET", API "/activities?limit=1", "https://evil.example", NULL);
+    raw_reply evil_pre = cors_request("OPTIONS", API "/orgs", "https://evil.example", "POST");
+    raw_reply none = cors_request("GET", API "/activities?limit=1", NULL, NULL);
+    int restored = api_sanshe_up(repo_root, state_dir, "");   /* no origins again */
+    raw_reply after;
+    for (int i = 0; i < 100; i++) {
+        after = cors_request("GET", API "/activities?limit=1", "https://console.example", NULL);
+        if (!header_of(&after, "access-control-allow-origin", v, sizeof v)) break;
+        usleep(100000);
+    }
+
+    assert_int_equal(ok.status, 200);
+    assert_non_null(header_of(&ok, "access-control-allow-origin", v, sizeof v));
+    assert_string_equal(v, "https://console.example");
+    assert_non_null(header_of(&ok, "access-control-expose-headers", v, sizeof v));
+    assert_non_null(strstr(v, "X-Request-Id"));
+    assert_non_null(header_of(&ok, "vary", v, sizeof v));
+    assert_int_equal(ok2.status, 404);   /* errors carry the headers too, so a console can read them */
+    assert_non_null(header_of(&ok2, "access-control-allow-origin", v, sizeof v));
+    assert_string_equal(v, "https://admin.example:8443");
+    assert_int_equal(pre.status, 204);
+    assert_non_null(header_of(&pre, "access-control-allow-origin", v, sizeof v));
+    assert_string_equal(v, "https://console.example");
+    assert_non_null(header_of(&pre, "access-control-allow-methods", v, sizeof v));
+    assert_non_null(strstr(v, "POST"));
+    assert_non_null(header_of(&pre, "access-control-allow-headers", v, sizeof v));
+    assert_non_null(strstr(v, "Authorization"));
+    assert_non_null(strstr(v, "Idempotency-Key"));
+    assert_int_equal(evil.status, 200);
+    assert_null(header_of(&evil, "access-control-allow-origin", v, sizeof v));
+    assert_int_not_equal(evil_pre.status, 204);
+    assert_null(header_of(&evil_pre, "access-control-allow-origin", v, sizeof v));
+    assert_null(header_of(&evil_pre, "access-control-allow-methods", v, sizeof v));
+    assert_null(header_of(&none, "access-control-allow-origin", v, sizeof v));
+    assert_int_equal(restored, 0);
+    assert_null(header_of(&after, "access-control-allow-origin", v, sizeof v));
+}
+
 /* ================================================================ setup */
 
 static int group_setup(void **state)
@@ -322,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_community_id_zero_refused),
         cmocka_unit_test(test_coordinates_six_decimals),
         cmocka_unit_test(test_vote_unknown_project_404_before_daily_limit),
+        cmocka_unit_test(test_cors_for_configured_origins_only),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

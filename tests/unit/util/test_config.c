@@ -519,6 +519,25 @@ static void test_tcp_hosts(void **state)
     expect_invalid("redis_host", "redis://cache", "redis_host");
 }
 
+/* CORS origins: scheme and host (and port), nothing else. */
+static void test_cors_origins(void **state)
+{
+    (void)state;
+    ss_config cfg;
+    char err[256] = "";
+    valid_config(&cfg);
+    assert_string_equal(cfg.cors_origins, "");
+    assert_int_equal(ss_config_set(&cfg, "cors_origins", "https://console.example.org, http://127.0.0.1:5173", err,
+                                   sizeof err), 0);
+    assert_int_equal(ss_config_validate(&cfg, err, sizeof err), 0);
+    ss_config_dispose(&cfg);
+    expect_invalid("cors_origins", "*", "cors_origins");
+    expect_invalid("cors_origins", "console.example.org", "cors_origins");
+    expect_invalid("cors_origins", "https://console.example.org/", "cors_origins");
+    expect_invalid("cors_origins", "https://a.example https://b.example/path", "cors_origins");
+    expect_invalid("cors_origins", "https://a.example:123456", "cors_origins");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -546,6 +565,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_validate_log_level, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_socket_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tcp_hosts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cors_origins, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
