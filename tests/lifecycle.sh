@@ -281,12 +281,44 @@ test_systemd_unit() {
     return $rc
 }
 
+# The repository stands alone: no file points outside it (to the team's notes in a sibling
+# folder; the pattern is assembled below so that this file does not name it), every mention of API.md is the repository's own docs/API.md, and the
+# relative links of the Markdown files resolve. Reads the files themselves (no git).
+test_repository_stands_alone() {
+    local rc=0 hits f link target
+    local -a files
+    mapfile -t files < <(find "$ROOT" \( -path "$ROOT/var" -o -path "$ROOT/build*" -o -path "$ROOT/.git" \
+        -o -path "$ROOT/tools/node_modules" -o -path "$ROOT/autom4te.cache" -o -path "$ROOT/m4" \) -prune -o \
+        -type f \( -name '*.[ch]' -o -name '*.md' -o -name '*.sh' -o -name '*.sql' -o -name '*.yaml' -o -name '*.in' \
+        -o -name '*.conf' -o -name '*.example' -o -name '*.service' -o -name '*.lua' -o -name '*.am' -o -name '*.ac' \
+        -o -name sanshe -o -name run -o -name run-all \) -print)
+    [ ${#files[@]} -gt 50 ] || { echo "   only ${#files[@]} files found under $ROOT"; return 1; }
+    local sib=sha
+    sib+=red
+    hits=$(grep -nE "\\.\\./$sib|/work/$sib|$sib/design|$sib/domain" "${files[@]}" 2>/dev/null)
+    [ -z "$hits" ] || { echo "   points outside the repository:"; echo "$hits" | head -5 | sed 's/^/     /'; rc=1; }
+    hits=$(grep -nE '(^|[^/A-Za-z_])API\.md' "${files[@]}" 2>/dev/null | grep -v "^$ROOT/docs/API.md:" |
+        grep -vE 'docs/API\.md')
+    [ -z "$hits" ] || { echo "   mentions an API.md other than docs/API.md:"; echo "$hits" | head -5 | sed 's/^/     /'; rc=1; }
+    [ -s "$ROOT/docs/API.md" ] || { echo "   docs/API.md is missing"; rc=1; }
+    for f in "${files[@]}"; do
+        [[ $f == *.md ]] || continue
+        while IFS= read -r link; do
+            target=${link%%#*}
+            [ -n "$target" ] || continue
+            [[ $target == http* || $target == mailto:* ]] && continue
+            [ -e "$(dirname "$f")/$target" ] || { echo "   ${f#$ROOT/}: broken link $link"; rc=1; }
+        done < <(grep -oE '\]\([^)]+\)' "$f" | sed 's/^](//; s/)$//')
+    done
+    return $rc
+}
+
 run_lifecycle_tests() {
     local t
     for t in test_up_twice_is_harmless test_secrets_file_private test_ctl_grant test_logs_hold_no_secrets \
         test_logs_hold_no_personal_data test_signup_rate_limit_per_user test_demo_data_loads \
         test_redis_outage_and_recovery test_mariadb_outage_and_recovery test_graceful_sigterm \
-        test_systemd_unit test_bench_stops_what_it_started; do
+        test_systemd_unit test_repository_stands_alone test_bench_stops_what_it_started; do
         lc_check "${t#test_}" "$t"
     done
 }

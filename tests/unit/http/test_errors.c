@@ -1,5 +1,5 @@
 /* Unit tests for the error table (http/errors.h): each ss_err maps to the status and code
- * of API.md, every contract code has English and Chinese messages, statuses round-trip. */
+ * of docs/API.md and openapi.yaml, every contract code has English and Chinese messages, statuses round-trip. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,7 +10,7 @@
 
 #include "http/errors.h"
 
-/* Every contract code the table must define (API.md). */
+/* Every contract code the table must define (docs/API.md, openapi.yaml). */
 static const char *const known_codes[] = {
     "bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "conflict",
     "gone", "payload_too_large", "validation_failed", "rate_limited", "unavailable", "internal",
