@@ -145,7 +145,10 @@ test_demo_data_loads() {
     local list
     list=$(curl -s "$URL/api/v1/activities?limit=100")
     [[ $list == *"玉林邻里互助会"* ]] || { echo "   demo activities missing"; return 1; }
-    [[ $(curl -s "$URL/api/v1/contests?limit=100") == *"微公益创投"* ]]
+    [[ $(curl -s "$URL/api/v1/contests?limit=100") == *"微公益创投"* ]] || { echo "   demo contest missing"; return 1; }
+    [[ $(curl -s "$URL/api/v1/needs?limit=100") == *"独居老人"* ]] || { echo "   demo needs missing"; return 1; }
+    [[ $(curl -s "$URL/api/v1/consultations?limit=100") == *"垃圾分类"* ]] || { echo "   demo consultation missing"; return 1; }
+    [[ $(curl -s "$URL/api/v1/service-projects?limit=100") == *"长者助餐"* ]]
 }
 
 test_ctl_grant() {

@@ -52,12 +52,13 @@ int ss_caller_authenticate(const ss_jwt_keys *keys, ss_db *db, ss_cache *cache, 
 {
     ss_jwt_claims claims;
     char *blob = NULL;
+    long long generation = 0;
     if (!authorization || strncasecmp(authorization, "Bearer ", 7) != 0) return SS_EUNAUTH;
     const char *token = authorization + 7;
     while (*token == ' ') token++;
     int rc = ss_jwt_verify(keys, token, now, &claims);
     if (rc) return rc;
-    rc = ss_session_get_user(cache, a, claims.sid, claims.user_id, &blob);   /* a session never changes hands */
+    rc = ss_session_get_user(cache, a, claims.sid, claims.user_id, &blob, &generation);   /* a session never changes hands */
     if (rc == SS_EUNAVAIL) ss_metrics_dep_error(SS_DEP_REDIS);
     if (rc) return rc;
     ss_user u;
@@ -66,7 +67,7 @@ int ss_caller_authenticate(const ss_jwt_keys *keys, ss_db *db, ss_cache *cache, 
         if (rc == SS_ENOTFOUND) return SS_EUNAUTH;
         if (rc == SS_EUNAVAIL) ss_metrics_dep_error(SS_DEP_MYSQL);
         if (rc) return rc;
-        ss_user_cache_put(cache, u.id, encode(a, &u), USER_CACHE_TTL_S);   /* best effort */
+        ss_user_cache_put(cache, u.id, encode(a, &u), generation, USER_CACHE_TTL_S);   /* best effort */
     }
     out->authenticated = 1;
     out->user_id = claims.user_id;

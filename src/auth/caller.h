@@ -23,8 +23,10 @@ typedef struct ss_caller {
 int ss_caller_authenticate(const ss_jwt_keys *keys, ss_db *db, ss_cache *cache, ss_arena *a,
                            const char *authorization, time_t now, ss_caller *out);
 
-/* Drops the cached snapshot of a user's roles and volunteer status: call it after changing
- * either. Returns 0 or SS_EUNAVAIL (then the snapshot expires within 5 minutes). */
+/* Drops the cached snapshot of a user's roles and volunteer status and bumps its generation, so
+ * a snapshot read before the change cannot be cached after it: call it once the change is
+ * committed (handlers call ss_req_forget_user, which the pipeline runs after the commit).
+ * Returns 0 or SS_EUNAVAIL (then the snapshot expires within 5 minutes). */
 int ss_caller_forget(ss_cache *cache, long long user_id);
 
 #endif

@@ -28,14 +28,19 @@ int ss_cache_ping(ss_cache *c);
 /* Creates a session with a fresh random sid (SS_SID_LEN hex digits + NUL into sid_out).
  * session_key is WeChat's; it is stored here only, never returned or logged. */
 int ss_session_create(ss_cache *c, long long user_id, const char *session_key, int ttl_s, char *sid_out);
-/* The session and the cached snapshot of its user ("ucache:<user_id>") in one round trip.
- * user_id is the token's claim; *blob (arena) is NULL when no snapshot is cached.
+/* The session, the cached snapshot of its user ("ucache:<user_id>") and the user's snapshot
+ * generation ("ugen:<user_id>") in one round trip. user_id is the token's claim; *blob (arena)
+ * is NULL when no snapshot is cached; *generation is what ss_user_cache_put needs.
  * Returns 0; SS_EUNAUTH if there is no such session (logged out, expired) or it names
  * another user; or SS_EUNAVAIL. */
-int ss_session_get_user(ss_cache *c, ss_arena *a, const char *sid, long long user_id, char **blob);
-/* Caches a user snapshot (opaque text) for ttl_s seconds; drop it whenever the user's roles or
- * volunteer status change. Both return 0 or SS_EUNAVAIL. */
-int ss_user_cache_put(ss_cache *c, long long user_id, const char *blob, int ttl_s);
+int ss_session_get_user(ss_cache *c, ss_arena *a, const char *sid, long long user_id, char **blob,
+                        long long *generation);
+/* Caches a user snapshot (opaque text) for ttl_s seconds, unless the user's generation moved on
+ * from `generation` (read before the snapshot was loaded): then a change was committed since and
+ * nothing is stored. ss_user_cache_drop, called after a change to the user's roles or volunteer
+ * status is committed, bumps the generation and deletes the snapshot. Both return 0 or
+ * SS_EUNAVAIL. */
+int ss_user_cache_put(ss_cache *c, long long user_id, const char *blob, long long generation, int ttl_s);
 int ss_user_cache_drop(ss_cache *c, long long user_id);
 /* Deletes the session (idempotent). Returns 0 or SS_EUNAVAIL. */
 int ss_session_delete(ss_cache *c, const char *sid);

@@ -21,7 +21,7 @@ int ss_rate_allow(ss_cache *c, const char *bucket, const char *who, int limit, i
     snprintf(ttl, sizeof ttl, "%d", window_s + 1);
     const char *argv[] = {"EVAL", script, "1", key, ttl};
     size_t lens[] = {4, sizeof script - 1, 1, strlen(key), strlen(ttl)};
-    redisReply *r = ss_redis_command(c, 5, argv, lens, &rc);
+    redisReply *r = ss_redis_command(c, SS_REDIS_ONCE, 5, argv, lens, &rc);   /* a count: never twice */
     if (!r) return rc;
     if (r->type == REDIS_REPLY_INTEGER) {
         rc = r->integer > limit ? SS_ELIMIT : SS_OK;

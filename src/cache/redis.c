@@ -1,6 +1,7 @@
 /* Redis connection with lazy (re)connect (see cache.h, redis_conn.h). */
 #include "cache/redis_conn.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -53,20 +54,32 @@ static int connect_cache(ss_cache *c)
     return SS_OK;
 }
 
-redisReply *ss_redis_command(ss_cache *c, int argc, const char **argv, const size_t *lens, int *rc)
+/* An idle connection (no reply pending: every command here waits for its reply) has nothing
+ * to read unless the server closed it or broke the protocol: either way it must not be used. */
+static int closed_while_idle(const redisContext *ctx)
 {
+    struct pollfd p = {.fd = ctx->fd, .events = POLLIN};
+    return poll(&p, 1, 0) != 0;
+}
+
+redisReply *ss_redis_command(ss_cache *c, ss_redis_retry retry, int argc, const char **argv, const size_t *lens,
+                             int *rc)
+{
+    if (c->ctx && closed_while_idle(c->ctx)) {
+        SS_INFO("cache", "msg=\"idle connection closed by the server: reconnecting\"");
+        drop(c);
+    }
     for (int attempt = 0; attempt < 2; attempt++) {
-        int had = c->ctx != NULL;
         if ((*rc = connect_cache(c)) != SS_OK) return NULL;
         redisReply *r = redisCommandArgv(c->ctx, argc, argv, lens);
         if (r) {
             *rc = SS_OK;
             return r;
         }
-        SS_WARN("cache", "msg=\"command failed\" error=\"%s\"", c->ctx->errstr);
+        SS_WARN("cache", "msg=\"command failed\" command=%s error=\"%s\" repeat=%s", argv[0], c->ctx->errstr,
+                retry == SS_REDIS_REPEATABLE && attempt == 0 ? "yes" : "no");
         drop(c);
-        /* a connection idle across a Redis restart fails once; retry on a fresh one */
-        if (!had) break;
+        if (retry != SS_REDIS_REPEATABLE) break;   /* it may have run: never twice */
     }
     *rc = SS_EUNAVAIL;
     return NULL;
@@ -77,7 +90,7 @@ int ss_cache_ping(ss_cache *c)
     const char *argv[] = {"PING"};
     size_t lens[] = {4};
     int rc;
-    redisReply *r = ss_redis_command(c, 1, argv, lens, &rc);
+    redisReply *r = ss_redis_command(c, SS_REDIS_REPEATABLE, 1, argv, lens, &rc);
     if (!r) return rc;
     rc = (r->type == REDIS_REPLY_STATUS && strcmp(r->str, "PONG") == 0) ? SS_OK : SS_EUNAVAIL;
     freeReplyObject(r);

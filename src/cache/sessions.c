@@ -22,30 +22,35 @@ int ss_session_create(ss_cache *c, long long user_id, const char *session_key, i
     session_key_name(key, sid);
     snprintf(val, sizeof val, "%lld %s", user_id, session_key);
     snprintf(ttl, sizeof ttl, "%d", ttl_s);
-    const char *argv[] = {"SET", key, val, "EX", ttl, "NX"};
-    size_t lens[] = {3, strlen(key), strlen(val), 2, strlen(ttl), 2};
-    redisReply *r = ss_redis_command(c, 6, argv, lens, &rc);
+    /* a plain SET of a fresh 128-bit random name: repeating it after a lost reply stores the same
+     * value again (SET NX would answer nil to its own first run and leave an orphan session) */
+    const char *argv[] = {"SET", key, val, "EX", ttl};
+    size_t lens[] = {3, strlen(key), strlen(val), 2, strlen(ttl)};
+    redisReply *r = ss_redis_command(c, SS_REDIS_REPEATABLE, 5, argv, lens, &rc);
     memset(val, 0, sizeof val);
     if (!r) return rc;
-    rc = (r->type == REDIS_REPLY_STATUS) ? SS_OK : SS_EUNAVAIL;  /* nil: a 128-bit collision */
+    rc = (r->type == REDIS_REPLY_STATUS) ? SS_OK : SS_EUNAVAIL;
     if (r->type == REDIS_REPLY_ERROR) SS_WARN("cache", "msg=\"SET failed\" error=\"%s\"", r->str);
     freeReplyObject(r);
     if (rc == SS_OK) memcpy(sid_out, sid, sizeof sid);
     return rc;
 }
 
-int ss_session_get_user(ss_cache *c, ss_arena *a, const char *sid, long long user_id, char **blob)
+int ss_session_get_user(ss_cache *c, ss_arena *a, const char *sid, long long user_id, char **blob,
+                        long long *generation)
 {
-    char key[KEY_MAX], ukey[48];
+    char key[KEY_MAX], ukey[48], gkey[48];
     int rc;
     session_key_name(key, sid);
     snprintf(ukey, sizeof ukey, "ucache:%lld", user_id);
-    const char *argv[] = {"MGET", key, ukey};
-    size_t lens[] = {4, strlen(key), strlen(ukey)};
-    redisReply *r = ss_redis_command(c, 3, argv, lens, &rc);
+    snprintf(gkey, sizeof gkey, "ugen:%lld", user_id);
+    const char *argv[] = {"MGET", key, ukey, gkey};
+    size_t lens[] = {4, strlen(key), strlen(ukey), strlen(gkey)};
+    redisReply *r = ss_redis_command(c, SS_REDIS_REPEATABLE, 4, argv, lens, &rc);
     if (!r) return rc;
     *blob = NULL;
-    if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+    *generation = 0;
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
         rc = SS_EUNAVAIL;
     } else if (r->element[0]->type != REDIS_REPLY_STRING) {
         rc = SS_EUNAUTH;   /* no such session: logged out or expired */
@@ -55,34 +60,51 @@ int ss_session_get_user(ss_cache *c, ss_arena *a, const char *sid, long long use
         rc = (uid == user_id && *end == ' ') ? SS_OK : SS_EUNAUTH;
         if (rc == SS_OK && r->element[1]->type == REDIS_REPLY_STRING)
             *blob = ss_arena_strndup(a, r->element[1]->str, r->element[1]->len);
+        if (rc == SS_OK && r->element[2]->type == REDIS_REPLY_STRING)
+            *generation = strtoll(r->element[2]->str, NULL, 10);
     }
     freeReplyObject(r);
     return rc;
 }
 
-int ss_user_cache_put(ss_cache *c, long long user_id, const char *blob, int ttl_s)
+/* Stores the snapshot only if the user's generation is still the one read before the snapshot
+ * was loaded from the database: a change committed meanwhile bumped it, and its stale
+ * snapshot must not be cached. */
+static const char put_script[] =
+    "if tonumber(redis.call('GET', KEYS[2]) or '0') ~= tonumber(ARGV[2]) then return 0 end "
+    "redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3]) return 1";
+
+int ss_user_cache_put(ss_cache *c, long long user_id, const char *blob, long long generation, int ttl_s)
 {
-    char ukey[48], ttl[16];
+    char ukey[48], gkey[48], ttl[16], gen[24];
     int rc;
     snprintf(ukey, sizeof ukey, "ucache:%lld", user_id);
+    snprintf(gkey, sizeof gkey, "ugen:%lld", user_id);
     snprintf(ttl, sizeof ttl, "%d", ttl_s);
-    const char *argv[] = {"SET", ukey, blob, "EX", ttl};
-    size_t lens[] = {3, strlen(ukey), strlen(blob), 2, strlen(ttl)};
-    redisReply *r = ss_redis_command(c, 5, argv, lens, &rc);
+    snprintf(gen, sizeof gen, "%lld", generation);
+    const char *argv[] = {"EVAL", put_script, "2", ukey, gkey, blob, gen, ttl};
+    size_t lens[] = {4, sizeof put_script - 1, 1, strlen(ukey), strlen(gkey), strlen(blob), strlen(gen), strlen(ttl)};
+    redisReply *r = ss_redis_command(c, SS_REDIS_REPEATABLE, 8, argv, lens, &rc);   /* same value: repeatable */
     if (!r) return rc;
-    rc = r->type == REDIS_REPLY_STATUS ? SS_OK : SS_EUNAVAIL;
+    rc = r->type == REDIS_REPLY_INTEGER ? SS_OK : SS_EUNAVAIL;
     freeReplyObject(r);
     return rc;
 }
 
+/* A new generation (kept a day, far longer than a snapshot lives) and no snapshot. */
+static const char drop_script[] =
+    "redis.call('INCR', KEYS[2]) redis.call('EXPIRE', KEYS[2], 86400) return redis.call('DEL', KEYS[1])";
+
 int ss_user_cache_drop(ss_cache *c, long long user_id)
 {
-    char ukey[48];
+    char ukey[48], gkey[48];
     int rc;
     snprintf(ukey, sizeof ukey, "ucache:%lld", user_id);
-    const char *argv[] = {"DEL", ukey};
-    size_t lens[] = {3, strlen(ukey)};
-    redisReply *r = ss_redis_command(c, 2, argv, lens, &rc);
+    snprintf(gkey, sizeof gkey, "ugen:%lld", user_id);
+    const char *argv[] = {"EVAL", drop_script, "2", ukey, gkey};
+    size_t lens[] = {4, sizeof drop_script - 1, 1, strlen(ukey), strlen(gkey)};
+    /* a second run only bumps the generation again: harmless, so repeatable */
+    redisReply *r = ss_redis_command(c, SS_REDIS_REPEATABLE, 5, argv, lens, &rc);
     if (!r) return rc;
     rc = r->type == REDIS_REPLY_INTEGER ? SS_OK : SS_EUNAVAIL;
     freeReplyObject(r);
@@ -96,7 +118,7 @@ int ss_session_delete(ss_cache *c, const char *sid)
     session_key_name(key, sid);
     const char *argv[] = {"DEL", key};
     size_t lens[] = {3, strlen(key)};
-    redisReply *r = ss_redis_command(c, 2, argv, lens, &rc);
+    redisReply *r = ss_redis_command(c, SS_REDIS_REPEATABLE, 2, argv, lens, &rc);
     if (!r) return rc;
     rc = r->type == REDIS_REPLY_INTEGER ? SS_OK : SS_EUNAVAIL;
     freeReplyObject(r);

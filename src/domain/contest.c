@@ -65,3 +65,43 @@ void ss_contest_rank(ss_result_row *rows, int n, long long budget_cents)
         else funding = 0;
     }
 }
+
+double ss_expert_score(long long review_sum, long long review_count)
+{
+    return review_count > 0 ? (double)review_sum / (double)review_count : 0.0;
+}
+
+double ss_contest_composite(double weight, double expert_score, long long votes, long long max_votes)
+{
+    if (!(weight >= 0.0)) weight = 0.0;   /* NaN too */
+    if (weight > 1.0) weight = 1.0;
+    double share = max_votes > 0 ? 100.0 * (double)votes / (double)max_votes : 0.0;
+    return weight * expert_score + (1.0 - weight) * share;
+}
+
+static int by_composite(const void *pa, const void *pb)
+{
+    const ss_composite_row *a = pa, *b = pb;
+    if (a->composite != b->composite) return a->composite > b->composite ? -1 : 1;
+    if (a->votes != b->votes) return a->votes > b->votes ? -1 : 1;
+    return (a->project_id > b->project_id) - (a->project_id < b->project_id);
+}
+
+void ss_contest_rank_composite(ss_composite_row *rows, int n, double weight, long long budget_cents)
+{
+    long long max_votes = 0;
+    for (int i = 0; i < n; i++)
+        if (rows[i].votes > max_votes) max_votes = rows[i].votes;
+    for (int i = 0; i < n; i++) {
+        rows[i].expert_score = ss_expert_score(rows[i].review_sum, rows[i].review_count);
+        rows[i].composite = ss_contest_composite(weight, rows[i].expert_score, rows[i].votes, max_votes);
+    }
+    qsort(rows, (size_t)n, sizeof *rows, by_composite);
+    long long left = budget_cents;
+    int funding = 1;
+    for (int i = 0; i < n; i++) {
+        rows[i].funded = funding && rows[i].budget_cents <= left;
+        if (rows[i].funded) left -= rows[i].budget_cents;
+        else funding = 0;
+    }
+}

@@ -33,4 +33,27 @@ typedef struct ss_result_row {
  * does not fit ends the funding (rank is never skipped for a cheaper project). */
 void ss_contest_rank(ss_result_row *rows, int n, long long budget_cents);
 
+/* Expert review (API.md "Contests: expert review and composite results"). A project's
+ * expert_score is the mean of its reviews (review_sum / review_count, kept by the reviews'
+ * transactions); its vote share is 100 * votes / max_votes over the contest's approved
+ * projects (0 when nobody voted). composite = w * expert_score + (1 - w) * vote share, with w
+ * the contest's expert_weight in [0, 1]; a project without reviews has expert_score 0. */
+typedef struct ss_composite_row {
+    long long project_id;
+    long long votes;
+    long long review_sum, review_count;
+    long long budget_cents;
+    double expert_score;       /* OUT */
+    double composite;          /* OUT */
+    int funded;                /* OUT */
+} ss_composite_row;
+
+/* The mean review score (0 without reviews). */
+double ss_expert_score(long long review_sum, long long review_count);
+/* The composite of one project (see above); weight outside [0, 1] is clamped. */
+double ss_contest_composite(double weight, double expert_score, long long votes, long long max_votes);
+/* Fills expert_score and composite, sorts by composite descending (ties: more votes, then the
+ * earlier project) and marks funded as ss_contest_rank does. */
+void ss_contest_rank_composite(ss_composite_row *rows, int n, double weight, long long budget_cents);
+
 #endif

@@ -9,6 +9,7 @@
 #include "domain/activity.h"
 #include "handlers/handlers.h"
 #include "handlers/views.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -54,7 +55,9 @@ static int activity_create(ss_req *req)
     a.community_id = req->subject.org.community_id;
     a.status = "draft";
     a.created_at = req->now;
-    if ((rc = ss_store_activity_create(req->db, req->arena, &a, req->caller.user_id, &a.id))) return rc;
+    if ((rc = ss_store_activity_create(req->db, req->arena, &a, req->caller.user_id, &a.id)) ||
+        (rc = ss_audit(req, "activity.create", "activity", a.id, 0, "draft")))
+        return rc;
     return ss_reply_json(req, 201, ss_view_activity(&a));
 }
 
@@ -71,7 +74,11 @@ static int transition(ss_req *req, const char *to)
 {
     int rc = ss_store_activity_transition(req->db, req->arena, req->subject.activity.id, to);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
-    if (rc) return rc;
+    char summary[64];
+    snprintf(summary, sizeof summary, "%s -> %s", req->subject.activity.status, to);
+    if (rc || (rc = ss_audit(req, strcmp(to, "published") == 0 ? "activity.publish" : "activity.cancel", "activity",
+                             req->subject.activity.id, 0, summary)))
+        return rc;
     return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)req->subject.activity.id, "status", to));
 }
 

@@ -4,6 +4,7 @@
 
 #include "handlers/handlers.h"
 #include "handlers/views.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -26,6 +27,7 @@ static int community_create(ss_req *req)
     rc = ss_store_community_create(req->db, req->arena, &c, &c.id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "already_exists");
     if (rc) return rc;
+    if ((rc = ss_audit(req, "community.create", "community", c.id, c.id, c.kind))) return rc;
     c.created_at = req->now;
     return ss_reply_json(req, 201, ss_view_community(&c));
 }

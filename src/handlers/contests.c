@@ -1,16 +1,19 @@
 /* Micro-venture philanthropy contests (微公益创投): admins create contests and decide on
  * projects, org leaders submit projects, anyone sees approved projects and the results. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "domain/contest.h"
 #include "handlers/handlers.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
 #include "store/contests.h"
 #include "store/orgs.h"
+#include "store/ratings.h"
 
 static json_t *view_contest(const ss_contest *c, time_t now)
 {
@@ -23,6 +26,14 @@ static json_t *view_contest(const ss_contest *c, time_t now)
                      "vote_from", ss_json_time(c->vote_from), "vote_until", ss_json_time(c->vote_until), "phase",
                      phase, "submission_open", ss_submission_open(now, c->submit_until), "created_at",
                      ss_json_time(c->created_at));
+}
+
+/* The contest with its expert_weight (added for expert review). */
+static json_t *view_contest_full(const ss_contest *c, time_t now)
+{
+    json_t *v = view_contest(c, now);
+    json_object_set_new(v, "expert_weight", json_real(c->expert_weight_milli / 1000.0));
+    return v;
 }
 
 static json_t *view_project(const ss_project *p)
@@ -50,6 +61,7 @@ static int contest_create(ss_req *req)
     c.submit_until = ss_v_time(&v, "submit_until", 1, NULL);
     c.vote_from = ss_v_time(&v, "vote_from", 1, NULL);
     c.vote_until = ss_v_time(&v, "vote_until", 1, NULL);
+    c.expert_weight_milli = (int)(ss_v_number(&v, "expert_weight", 0, 0.0, 1.0, NULL) * 1000.0 + 0.5);
     const char *field, *why;
     if (c.submit_until && c.vote_from && c.vote_until &&
         ss_contest_check_times(req->now, c.submit_until, c.vote_from, c.vote_until, &field, &why) != 0)
@@ -57,9 +69,11 @@ static int contest_create(ss_req *req)
     if (c.community_id && ss_store_community_exists(req->db, req->arena, c.community_id) == SS_ENOTFOUND)
         ss_v_fail(&v, "community_id", "no such community");
     if ((rc = ss_v_finish(&v))) return rc;
-    if ((rc = ss_store_contest_create(req->db, req->arena, &c, req->caller.user_id, &c.id))) return rc;
+    if ((rc = ss_store_contest_create(req->db, req->arena, &c, req->caller.user_id, &c.id)) ||
+        (rc = ss_audit(req, "contest.create", "contest", c.id, c.community_id, "created")))
+        return rc;
     c.created_at = req->now;
-    return ss_reply_json(req, 201, view_contest(&c, req->now));
+    return ss_reply_json(req, 201, view_contest_full(&c, req->now));
 }
 
 static int load_contest(ss_req *req, ss_contest *c)
@@ -71,7 +85,7 @@ static int contest_get(ss_req *req)
 {
     ss_contest c;
     int rc = load_contest(req, &c);
-    return rc ? rc : ss_reply_json(req, 200, view_contest(&c, req->now));
+    return rc ? rc : ss_reply_json(req, 200, view_contest_full(&c, req->now));
 }
 
 /* ?limit&cursor -> newest first */
@@ -84,7 +98,7 @@ static int contest_list(ss_req *req)
         return rc;
     if ((rc = ss_store_contest_list(req->db, req->arena, before, limit, &items, &n))) return rc;
     json_t *arr = json_array();
-    for (int i = 0; i < n; i++) json_array_append_new(arr, view_contest(&items[i], req->now));
+    for (int i = 0; i < n; i++) json_array_append_new(arr, view_contest_full(&items[i], req->now));
     char next[32];
     if (n == limit) snprintf(next, sizeof next, "%lld", items[n - 1].id);
     return ss_reply_list(req, arr, n == limit ? next : NULL);
@@ -141,7 +155,9 @@ static int decide(ss_req *req, const char *status, const char *reason)
 {
     int rc = ss_store_project_decide(req->db, req->arena, ss_req_param(req, 0), status, reason, req->caller.user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
-    if (rc) return rc;
+    if (rc || (rc = ss_audit(req, strcmp(status, "approved") == 0 ? "contest_project.approve" : "contest_project.reject",
+                             "contest_project", ss_req_param(req, 0), 0, status)))
+        return rc;
     return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)ss_req_param(req, 0), "status", status));
 }
 
@@ -159,7 +175,9 @@ static int project_reject(ss_req *req)
     return decide(req, "rejected", reason);
 }
 
-/* -> {contest_id, budget_cents, budget_left_cents, items: [{rank, project..., funded}]} */
+/* -> {contest_id, budget_cents, budget_left_cents, expert_weight, final, items: [{rank, project...,
+ * expert_score, reviews, composite, funded}]}: ranked by composite (domain/contest.h). Votes come
+ * from the tally slots and review means from the sums kept by the reviews: no vote is scanned. */
 static int contest_results(ss_req *req)
 {
     ss_contest c;
@@ -167,9 +185,13 @@ static int contest_results(ss_req *req)
     int n, rc = load_contest(req, &c);
     if (rc) return rc;
     if ((rc = ss_store_project_list(req->db, req->arena, c.id, 0, &items, &n))) return rc;
-    ss_result_row *rows = ss_arena_calloc(req->arena, (size_t)(n + 1) * sizeof *rows);
-    for (int i = 0; i < n; i++) rows[i] = (ss_result_row){items[i].id, items[i].votes, items[i].budget_cents, 0};
-    ss_contest_rank(rows, n, c.budget_cents);
+    ss_composite_row *rows = ss_arena_calloc(req->arena, (size_t)(n + 1) * sizeof *rows);
+    for (int i = 0; i < n; i++)
+        rows[i] = (ss_composite_row){.project_id = items[i].id, .votes = items[i].votes,
+                                     .review_sum = items[i].review_sum, .review_count = items[i].review_count,
+                                     .budget_cents = items[i].budget_cents};
+    double weight = c.expert_weight_milli / 1000.0;
+    ss_contest_rank_composite(rows, n, weight, c.budget_cents);
     json_t *arr = json_array();
     long long left = c.budget_cents;
     for (int i = 0; i < n; i++) {
@@ -178,14 +200,67 @@ static int contest_results(ss_req *req)
             if (items[k].id == rows[i].project_id) p = &items[k];
         json_t *v = view_project(p);
         json_object_set_new(v, "rank", json_integer(i + 1));
+        json_object_set_new(v, "expert_score",
+                            p->review_count ? json_real(round(rows[i].expert_score * 100.0) / 100.0) : json_null());
+        json_object_set_new(v, "reviews", json_integer(p->review_count));
+        json_object_set_new(v, "composite", json_real(round(rows[i].composite * 100.0) / 100.0));
         json_object_set_new(v, "funded", json_boolean(rows[i].funded));
         if (rows[i].funded) left -= rows[i].budget_cents;
         json_array_append_new(arr, v);
     }
     return ss_reply_json(req, 200,
-                         json_pack("{s:I, s:I, s:I, s:b, s:o}", "contest_id", (json_int_t)c.id, "budget_cents",
-                                   (json_int_t)c.budget_cents, "budget_left_cents", (json_int_t)left, "final",
-                                   req->now >= c.vote_until, "items", arr));
+                         json_pack("{s:I, s:I, s:I, s:f, s:b, s:o}", "contest_id", (json_int_t)c.id, "budget_cents",
+                                   (json_int_t)c.budget_cents, "budget_left_cents", (json_int_t)left,
+                                   "expert_weight", weight, "final", req->now >= c.vote_until, "items", arr));
+}
+
+/* {user_id} by an admin -> 201 {contest_id, user_id} (already a reviewer: 200) */
+static int reviewer_add(ss_req *req)
+{
+    ss_contest c;
+    ss_v v;
+    int created, rc = load_contest(req, &c);
+    if (rc || (rc = ss_v_body(&v, req, NULL))) return rc;
+    long long user = ss_v_int(&v, "user_id", 1, 1, INT64_MAX, 0, NULL);
+    if ((rc = ss_v_finish(&v))) return rc;
+    rc = ss_store_user_exists(req->db, req->arena, user);
+    if (rc == SS_OK) rc = ss_store_reviewer_add(req->db, req->arena, c.id, user, req->caller.user_id, &created);
+    if (rc == SS_ENOTFOUND) {
+        ss_v_fail(&v, "user_id", "no such user");
+        return ss_v_finish(&v);
+    }
+    if (rc || (rc = ss_audit(req, "contest.add_reviewer", "contest", c.id, c.community_id, "reviewer added")))
+        return rc;
+    return ss_reply_json(req, created ? 201 : 200,
+                         json_pack("{s:I, s:I}", "contest_id", (json_int_t)c.id, "user_id", (json_int_t)user));
+}
+
+/* {score: 0..100, comment} by a reviewer of the project's contest, once per project and editable
+ * until voting ends -> 201 (first) or 200 (edit) {project_id, score} */
+static int review_put(ss_req *req)
+{
+    ss_project p;
+    ss_contest c;
+    ss_v v;
+    int yes = 0, created;
+    int rc = ss_store_project_get(req->db, req->arena, ss_req_param(req, 0), &p);
+    if (rc || (rc = ss_store_contest_get(req->db, req->arena, p.contest_id, &c)) ||
+        (rc = ss_store_reviewer_is(req->db, req->arena, c.id, req->caller.user_id, &yes)))
+        return rc;
+    if (!yes) return ss_reply_error(req, "not_a_reviewer");
+    if ((rc = ss_v_body(&v, req, NULL))) return rc;
+    int score = (int)ss_v_int(&v, "score", 1, 0, 100, 0, NULL);
+    const char *comment = ss_v_string(&v, "comment", 0, 0, 2000);
+    if ((rc = ss_v_finish(&v))) return rc;
+    if (strcmp(p.status, "approved") != 0) return ss_reply_error(req, "invalid_state");
+    if (req->now >= c.vote_until) return ss_reply_error(req, "review_closed");
+    if ((rc = ss_store_review_put(req->db, req->arena, p.id, req->caller.user_id, score, comment ? comment : "",
+                                  &created)) ||
+        (rc = ss_audit(req, created ? "contest_project.review" : "contest_project.review_edit", "contest_project",
+                       p.id, c.community_id, "reviewed")))
+        return rc;
+    return ss_reply_json(req, created ? 201 : 200,
+                         json_pack("{s:I, s:i}", "project_id", (json_int_t)p.id, "score", score));
 }
 
 static const ss_route routes[] = {
@@ -198,6 +273,9 @@ static const ss_route routes[] = {
     {"POST", "/api/v1/contest-projects/{id}/approve", project_approve, SS_ACCESS_ADMIN, SS_SUBJECT_NONE,
      SS_RULE_VISIBLE},
     {"POST", "/api/v1/contest-projects/{id}/reject", project_reject, SS_ACCESS_ADMIN, SS_SUBJECT_NONE,
+     SS_RULE_VISIBLE},
+    {"POST", "/api/v1/contests/{id}/reviewers", reviewer_add, SS_ACCESS_ADMIN, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
+    {"POST", "/api/v1/contest-projects/{id}/reviews", review_put, SS_ACCESS_SIGNED_IN, SS_SUBJECT_NONE,
      SS_RULE_VISIBLE},
 };
 const ss_route_table ss_contest_routes = {routes, sizeof routes / sizeof routes[0]};

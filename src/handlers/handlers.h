@@ -24,6 +24,17 @@ extern const ss_route_table ss_checkin_routes;  /* checkins.c: QR codes, check-i
 extern const ss_route_table ss_service_record_routes; /* service_records.c: the ledger */
 extern const ss_route_table ss_contest_routes;  /* contests.c: contests, projects, results */
 extern const ss_route_table ss_vote_routes;     /* votes.c: voting */
+extern const ss_route_table ss_audit_routes;    /* audit.c: the audit log */
+extern const ss_route_table ss_need_routes;     /* needs.c: residents' needs (需求清单) */
+extern const ss_route_table ss_project_routes;  /* projects.c: service projects and resources */
+extern const ss_route_table ss_consultation_routes; /* consultations.c: community consultation */
+extern const ss_route_table ss_rating_routes;   /* ratings.c: satisfaction ratings */
+extern const ss_route_table ss_stats_routes;    /* stats.c: the dashboards */
+
+struct ss_req;
+/* Sets *yes when the caller is community staff of community_id: an admin, its community admin,
+ * or the leader or a social worker of a filed organization there (needs.c). Returns 0 or a db error. */
+int ss_handler_community_staff(struct ss_req *req, long long community_id, int *yes);
 
 /* Builds the router from every table. Returns 0, or an ss_err for a bad table. */
 int ss_routes_register(ss_router *r);

@@ -6,6 +6,7 @@
 
 #include "handlers/handlers.h"
 #include "handlers/views.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -71,7 +72,7 @@ static int org_approve(ss_req *req)
 {
     int rc = ss_store_org_approve(req->db, req->arena, req->subject.org.id, req->caller.user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
-    if (rc) return rc;
+    if (rc || (rc = ss_audit(req, "org.approve", "org", req->subject.org.id, 0, "pending -> filed"))) return rc;
     return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)req->subject.org.id, "status", "filed"));
 }
 
@@ -85,7 +86,7 @@ static int org_reject(ss_req *req)
     if ((rc = ss_v_finish(&v))) return rc;
     rc = ss_store_org_reject(req->db, req->arena, req->subject.org.id, req->caller.user_id, reason);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
-    if (rc) return rc;
+    if (rc || (rc = ss_audit(req, "org.reject", "org", req->subject.org.id, 0, "pending -> rejected"))) return rc;
     return ss_reply_json(req, 200,
                          json_pack("{s:I, s:s}", "id", (json_int_t)req->subject.org.id, "status", "rejected"));
 }
@@ -101,6 +102,9 @@ static int org_update(ss_req *req)
     if ((rc = ss_v_finish(&v))) return rc;
     if ((stage || kind) && (rc = ss_store_org_update(req->db, req->arena, req->subject.org.id, stage, kind)))
         return rc;
+    char summary[96];
+    snprintf(summary, sizeof summary, "stage=%s kind=%s", stage ? stage : "-", kind ? kind : "-");
+    if ((rc = ss_audit(req, "org.update", "org", req->subject.org.id, 0, summary))) return rc;
     ss_org o = req->subject.org;
     if (stage) o.stage = stage;
     if (kind) o.kind = kind;
@@ -124,6 +128,9 @@ static int org_member_put(ss_req *req)
     }
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");   /* the leader stays leader */
     if (rc) return rc;
+    char summary[96];
+    snprintf(summary, sizeof summary, "user %lld as %s", user_id, role);
+    if ((rc = ss_audit(req, created ? "org.member_add" : "org.member_role", "org", org_id, 0, summary))) return rc;
     return ss_reply_json(req, created ? 201 : 200,
                          json_pack("{s:I, s:I, s:s}", "org_id", (json_int_t)org_id, "user_id", (json_int_t)user_id,
                                    "role", role));

@@ -17,6 +17,12 @@ static const ss_route_table *const tables[] = {
     &ss_service_record_routes,
     &ss_contest_routes,
     &ss_vote_routes,
+    &ss_audit_routes,
+    &ss_need_routes,
+    &ss_project_routes,
+    &ss_consultation_routes,
+    &ss_rating_routes,
+    &ss_stats_routes,
 };
 
 int ss_routes_register(ss_router *r)

@@ -6,6 +6,7 @@
 
 #include "handlers/handlers.h"
 #include "handlers/views.h"
+#include "http/audit.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -32,7 +33,10 @@ static int correction_create(ss_req *req)
     if (rc == SS_ENOTFOUND) ss_v_fail(&v, "user_id", "this person neither signed up for nor checked in to the activity");
     if (rc == SS_EINVALID) ss_v_fail(&v, "minutes", "would make the person's minutes for this activity negative");
     if (rc == SS_ENOTFOUND || rc == SS_EINVALID) return ss_v_finish(&v);
-    if (rc) return rc;
+    char summary[96];
+    snprintf(summary, sizeof summary, "user %lld %+ld minutes", user_id, minutes);
+    if (rc || (rc = ss_audit(req, "service_record.correct", "activity", req->subject.activity.id, 0, summary)))
+        return rc;
     r.title = req->subject.activity.title;
     r.org_name = req->subject.activity.org_name;
     r.activity_starts_at = req->subject.activity.starts_at;

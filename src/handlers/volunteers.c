@@ -79,7 +79,7 @@ static int volunteer_put(ss_req *req)
     rc = ss_store_volunteer_put(req->db, req->arena, &vol, &created);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "id_number_taken");
     if (rc) return rc;
-    if (created && (rc = ss_caller_forget(req->cache, req->caller.user_id))) return rc;   /* now a volunteer */
+    if (created) ss_req_forget_user(req, req->caller.user_id);   /* now a volunteer */
     ss_volunteer stored;
     if ((rc = ss_store_volunteer_get(req->db, req->arena, req->caller.user_id, &stored))) return rc;
     return ss_reply_json(req, 200, ss_view_volunteer(&req->app->fields, req->arena, &stored));

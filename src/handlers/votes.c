@@ -1,6 +1,6 @@
 /* Voting in a contest: POST /api/v1/contests/{id}/votes. A 201 is sent only after the vote
  * is committed; the daily limit holds under any concurrency (store/contests.c); an
- * Idempotency-Key replays the first reply; rate limits per user and per client address
+ * Idempotency-Key replays the first reply (the pipeline's, for every POST); rate limits per user and per client address
  * stop scripted voting while letting a whole community behind one NAT address vote. */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,17 +13,6 @@
 #include "http/validate.h"
 #include "store/contests.h"
 #include "util/metrics.h"
-
-static int valid_key(const char *k)
-{
-    size_t n = strlen(k);
-    if (n == 0 || n > 64) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!((k[i] >= '0' && k[i] <= '9') || (k[i] >= 'a' && k[i] <= 'z') || (k[i] >= 'A' && k[i] <= 'Z') ||
-              k[i] == '-' || k[i] == '_' || k[i] == '.' || k[i] == ':'))
-            return 0;
-    return 1;
-}
 
 static int rate_limit(ss_req *req)
 {
@@ -43,18 +32,13 @@ static int rate_limit(ss_req *req)
     return rc;
 }
 
-/* {project_id} + optional Idempotency-Key -> 201 {votes_left_today} */
+/* {project_id} -> 201 {votes_left_today} (an Idempotency-Key is the pipeline's: http/idempotency.h) */
 static int vote(ss_req *req)
 {
     int rc;
     ss_v v;
     if ((rc = ss_v_body(&v, req, NULL))) return rc;
     long long project_id = ss_v_int(&v, "project_id", 1, 1, INT64_MAX, 0, NULL);
-    const char *key = ss_req_header(req, "HTTP_IDEMPOTENCY_KEY");
-    if (key && !valid_key(key)) {   /* a malformed header is a malformed request: 400 */
-        ss_v_fail(&v, "Idempotency-Key", "1 to 64 characters: letters, digits, - _ . :");
-        v.bad_type = 1;
-    }
     if ((rc = ss_v_finish(&v))) return rc;
 
     ss_contest c;
@@ -67,15 +51,12 @@ static int vote(ss_req *req)
 
     char day[11];
     ss_vote_day(req->now, day);
-    ss_vote_request vr = {c.id, project_id, req->caller.user_id, c.votes_per_user_per_day, day, key,
-                          req->remote_addr, req->now};
+    ss_vote_request vr = {c.id, project_id, req->caller.user_id, c.votes_per_user_per_day, day, req->remote_addr,
+                          req->now};
     long left = 0;
-    int replayed = 0;
-    rc = ss_store_vote(req->db, req->arena, &vr, &left, &replayed);
+    rc = ss_store_vote(req->db, req->arena, &vr, &left);
     if (rc == SS_ELIMIT) return ss_reply_error(req, "vote_limit_reached");
-    if (rc == SS_ECONFLICT) return ss_reply_error(req, "idempotency_key_reused");
     if (rc) return rc;
-    if (replayed) ss_reply_header(req, "Idempotent-Replayed", "true");
     return ss_reply_json(req, 201, json_pack("{s:I, s:I}", "votes_left_today", (json_int_t)left, "project_id",
                                              (json_int_t)project_id));
 }

@@ -16,6 +16,9 @@ typedef struct ss_error_def {
 
 /* Returns the definition of a contract code, or NULL if unknown. */
 const ss_error_def *ss_error_find(const char *code);
+/* Returns the definition of code with that HTTP status (a code may have a second status on some
+ * routes, see errors.c), or NULL. */
+const ss_error_def *ss_error_find_status(const char *code, int status);
 /* Returns the generic definition of an ss_err (never NULL: unknown values map to internal). */
 const ss_error_def *ss_error_for(int err);
 /* Returns the ss_err that carries an HTTP status (for handlers that set a specific code). */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "http/errors.h"
+#include "util/log.h"
 #include "util/timefmt.h"
 
 static void decref(void *p) { json_decref(p); }
@@ -146,11 +147,29 @@ int ss_reply_raw(ss_req *req, int status, const char *content_type, const char *
     return SS_OK;
 }
 
+void ss_req_forget_user(ss_req *req, long long user_id)
+{
+    for (int i = 0; i < req->nforget; i++)
+        if (req->forget_users[i] == user_id) return;
+    int full = req->nforget == (int)(sizeof req->forget_users / sizeof req->forget_users[0]);
+    if (full) ss_req_forget_flush(req);   /* early rather than never: the generation check still holds */
+    req->forget_users[req->nforget++] = user_id;
+}
+
+void ss_req_forget_flush(ss_req *req)
+{
+    for (int i = 0; i < req->nforget; i++)
+        if (ss_caller_forget(req->cache, req->forget_users[i]) != SS_OK)
+            SS_WARN("http", "msg=\"could not drop a user snapshot: it expires by itself\" user=%lld",
+                    req->forget_users[i]);
+    req->nforget = 0;
+}
+
 int ss_json_strict = SS_JSON_STRICT_DEFAULT;
 
 /* A NULL body (a json_pack misuse upstream) or one json_dumps refuses is a bug in this
  * request's handler: it answers 500 for this request only, never aborts the process (the
- * misuse itself is logged by jsoncheck.h). Reals are written with 15 significant digits,
+ * misuse itself is logged by jsoncheck.h). Reals are written with 12 significant digits,
  * so a coordinate rounded to 6 decimals reads 30.6598, not 30.659800000000001. */
 int ss_reply_json(ss_req *req, int status, json_t *body)
 {
@@ -159,7 +178,7 @@ int ss_reply_json(ss_req *req, int status, json_t *body)
         if (ss_json_strict) abort();
         return SS_EINTERNAL;
     }
-    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(body);
     if (!text) {
         SS_ERROR("http", "msg=\"json_misuse: reply body could not be written\" status=%d", status);
@@ -182,6 +201,14 @@ int ss_reply_error(ss_req *req, const char *code)
     return ss_error_from_status(d->status);
 }
 
+int ss_reply_error_status(ss_req *req, const char *code, int status)
+{
+    const ss_error_def *d = ss_error_find_status(code, status);
+    if (!d) return SS_EINTERNAL;
+    req->err_code = d->code;
+    return ss_error_from_status(status);
+}
+
 int ss_reply_invalid(ss_req *req, json_t *fields)
 {
     req->err_fields = fields;   /* an earlier map stays owned by the arena */
@@ -200,7 +227,9 @@ void ss_reply_header(ss_req *req, const char *name, const char *value)
 
 void ss_reply_render_error(ss_req *req, int rc)
 {
-    const ss_error_def *d = req->err_code ? ss_error_find(req->err_code) : NULL;
+    /* the code with the status rc stands for (a code may have two), else the code's default */
+    const ss_error_def *d = req->err_code ? ss_error_find_status(req->err_code, ss_error_for(rc)->status) : NULL;
+    if (!d && req->err_code) d = ss_error_find(req->err_code);
     if (!d) d = ss_error_for(rc);
     json_t *err = json_pack("{s:s, s:s}", "code", d->code, "message", req->zh ? d->zh : d->en);
     if (!err) ss_fatal_oom(0);

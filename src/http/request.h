@@ -56,6 +56,10 @@ typedef struct ss_req {
     ss_route_match match;
     ss_caller caller;
     ss_policy_subject subject;   /* the route's object, loaded and checked before the handler */
+    const char *idem_key;        /* Idempotency-Key of a POST by a signed-in caller (http/idempotency.h) */
+    char idem_scope[65], idem_body[65];
+    long long forget_users[8];   /* users whose cached snapshot is dropped after the commit */
+    int nforget;
 
     /* reply */
     int status;
@@ -88,6 +92,12 @@ int ss_reply_list(ss_req *req, json_t *items, const char *next_cursor);
 /* The i-th `{param}` of the matched route. */
 long long ss_req_param(const ss_req *req, int i);
 
+/* Drops user_id's cached roles snapshot once the request's changes are committed (at once for
+ * a request that is not a write). Call it after changing a user's roles or volunteer status. */
+void ss_req_forget_user(ss_req *req, long long user_id);
+/* Runs the drops queued by ss_req_forget_user (the pipeline calls it after the commit). */
+void ss_req_forget_flush(ss_req *req);
+
 /* Hands json's reference to the request: released when the reply is written. Returns json. */
 json_t *ss_req_own(ss_req *req, json_t *json);
 /* Replies with body as JSON (steals the reference). Returns 0. */
@@ -98,6 +108,9 @@ int ss_reply_empty(ss_req *req, int status);
 int ss_reply_raw(ss_req *req, int status, const char *content_type, const char *body, size_t len);
 /* Chooses a specific contract code for the error reply; returns the matching ss_err. */
 int ss_reply_error(ss_req *req, const char *code);
+/* The same for a code on a route where the contract gives it another status than its default
+ * (http/errors.c "variants"); returns the ss_err of status. */
+int ss_reply_error_status(ss_req *req, const char *code, int status);
 /* 422 validation_failed with fields {"name": "why"} (steals fields). Returns SS_EINVALID. */
 int ss_reply_invalid(ss_req *req, json_t *fields);
 /* Adds a reply header (name and value must be safe: no CR/LF). */

@@ -18,6 +18,7 @@ typedef enum {
     SS_ACCESS_SIGNED_IN,    /* a valid session */
     SS_ACCESS_VOLUNTEER,    /* a valid session of a registered volunteer (else 403 volunteer_required) */
     SS_ACCESS_ADMIN,        /* a valid session with the admin role */
+    SS_ACCESS_APPROVER,     /* a valid session of an admin or of a community admin (of any community) */
 } ss_access;
 
 /* The object a route acts on: its first `{param}` names it. The server loads it and checks

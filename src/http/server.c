@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "http/errors.h"
+#include "http/idempotency.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -92,6 +93,51 @@ static int is_json_type(const char *ct)
     return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+static int is_write(const char *method)
+{
+    return strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0 ||
+           strcmp(method, "DELETE") == 0;
+}
+
+/* Forgets a reply the handler set, before an error is rendered in its place. */
+static void clear_reply(ss_req *req)
+{
+    req->status = 0;
+    req->reply_type = NULL;
+    req->reply_body = NULL;
+    req->reply_len = 0;
+    req->headers_len = 0;
+}
+
+/* A write request is one transaction (store/db.h, request scope): the handler's writes, its
+ * audit rows and notifications, and the Idempotency-Key record are committed together, and
+ * only when the handler replied 2xx; anything else rolls all of it back. A commit whose answer
+ * was lost is 503, unless the key shows it did commit (then its reply is the truth). */
+static int run_write(ss_req *req, const ss_route *route)
+{
+    int rc = ss_idem_begin(req);
+    if (rc == 1) return SS_OK;              /* replayed */
+    if (rc) return rc;
+    ss_db_scope_begin(req->db);
+    rc = route->handler(req);
+    int ok = rc == SS_OK && req->status >= 200 && req->status < 300;
+    if (ok) rc = ss_idem_store(req);
+    if (ok && rc == SS_OK) {
+        rc = ss_db_scope_end(req->db, 1);
+    } else {
+        ss_db_scope_end(req->db, 0);
+        if (ok && rc == SS_ECONFLICT) rc = SS_EUNAVAIL;   /* a twin holds the key: replayed below */
+    }
+    if (rc == SS_EDEADLOCK || rc == SS_ELOCKWAIT) rc = SS_EUNAVAIL;
+    if (rc == SS_OK) ss_req_forget_flush(req);
+    else req->nforget = 0;
+    if (rc != SS_OK) {
+        if (ok) clear_reply(req);
+        rc = ss_idem_recover(req, rc);
+    }
+    return rc;
+}
+
 static int dispatch(ss_req *req, FCGX_Request *fr)
 {
     int rc = read_body(req, fr);
@@ -121,6 +167,8 @@ static int dispatch(ss_req *req, FCGX_Request *fr)
         if (rc) return rc;
     }
     if (route->access == SS_ACCESS_ADMIN && !req->caller.user.is_admin) return SS_EFORBIDDEN;
+    if (route->access == SS_ACCESS_APPROVER && !req->caller.user.is_admin && req->caller.user.ncommunities == 0)
+        return SS_EFORBIDDEN;
     if (route->access == SS_ACCESS_VOLUNTEER && !req->caller.user.is_volunteer)
         return ss_reply_error(req, "volunteer_required");
     if (route->subject != SS_SUBJECT_NONE) {
@@ -129,7 +177,12 @@ static int dispatch(ss_req *req, FCGX_Request *fr)
         if (rc == SS_ECONFLICT) return ss_reply_error(req, "org_not_filed");
         if (rc) return rc;
     }
-    return route->handler(req);
+    if (!is_write(req->method)) {
+        rc = route->handler(req);
+        ss_req_forget_flush(req);
+        return rc;
+    }
+    return run_write(req, route);
 }
 
 static void write_reply(ss_req *req, FCGX_Request *fr)

@@ -10,18 +10,20 @@
 
 #define CONTEST_COLS                                                                                          \
     "id, COALESCE(community_id, 0), title, budget_cents, votes_per_user_per_day, UNIX_TIMESTAMP(submit_until), " \
-    "UNIX_TIMESTAMP(vote_from), UNIX_TIMESTAMP(vote_until), UNIX_TIMESTAMP(created_at)"
+    "UNIX_TIMESTAMP(vote_from), UNIX_TIMESTAMP(vote_until), UNIX_TIMESTAMP(created_at), "          \
+    "ROUND(expert_weight * 1000)"
 static ss_sql q_contest_insert = SS_SQL(
     "INSERT INTO contests (title, community_id, budget_cents, votes_per_user_per_day, submit_until, vote_from, "
-    "vote_until, created_by, created_at) VALUES (?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, "
-    "UTC_TIMESTAMP())");
+    "vote_until, created_by, created_at, expert_weight) VALUES (?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), "
+    "FROM_UNIXTIME(?), ?, UTC_TIMESTAMP(), ? / 1000)");
 static ss_sql q_contest_get = SS_SQL("SELECT " CONTEST_COLS " FROM contests WHERE id = ?");
 static ss_sql q_contest_list = SS_SQL("SELECT " CONTEST_COLS " FROM contests WHERE id < ? ORDER BY id DESC LIMIT ?");
 
 #define PROJECT_COLS                                                                                    \
     "p.id, p.contest_id, p.org_id, p.budget_cents, "                                                     \
     "(SELECT COALESCE(SUM(t.votes), 0) FROM contest_tally_slots t WHERE t.project_id = p.id), "        \
-    "p.title, p.summary, p.status, o.name, p.reject_reason, UNIX_TIMESTAMP(p.created_at)"
+    "p.title, p.summary, p.status, o.name, p.reject_reason, UNIX_TIMESTAMP(p.created_at), p.review_sum, "  \
+    "p.review_count"
 static ss_sql q_project_insert = SS_SQL(
     "INSERT INTO contest_projects (contest_id, org_id, title, summary, budget_cents, submitted_by, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())");
@@ -37,8 +39,6 @@ static ss_sql q_project_decide = SS_SQL(
 static ss_sql q_slots_create = SS_SQL(
     "INSERT IGNORE INTO contest_tally_slots (project_id, slot, votes) VALUES (?, 0, 0)");
 
-static ss_sql q_vote_replay = SS_SQL(
-    "SELECT votes_left, project_id FROM contest_votes WHERE user_id = ? AND contest_id = ? AND idempotency_key = ?");
 /* Takes one unit of the day's quota while under the limit, in one round trip: affected rows
  * are 1 for the day's first vote, 2 for a later one (LAST_INSERT_ID then holds the new count),
  * 0 when the limit is reached. */
@@ -47,8 +47,8 @@ static ss_sql q_quota_take = SS_SQL(
     "ON DUPLICATE KEY UPDATE used = IF(used < ?, LAST_INSERT_ID(used + 1), used)");
 /* Stores the vote if the project is an approved one of this contest (else no row). */
 static ss_sql q_vote_insert = SS_SQL(
-    "INSERT INTO contest_votes (contest_id, project_id, user_id, vote_day, votes_left, idempotency_key, client_addr, "
-    "created_at) SELECT p.contest_id, p.id, ?, ?, ?, ?, ?, FROM_UNIXTIME(?) FROM contest_projects p "
+    "INSERT INTO contest_votes (contest_id, project_id, user_id, vote_day, votes_left, client_addr, "
+    "created_at) SELECT p.contest_id, p.id, ?, ?, ?, ?, FROM_UNIXTIME(?) FROM contest_projects p "
     "WHERE p.id = ? AND p.contest_id = ? AND p.status = 'approved'");
 /* An upsert, so the number of slots can change without losing a vote. */
 static ss_sql q_tally_add = SS_SQL(
@@ -77,8 +77,9 @@ int ss_store_contest_create(ss_db *db, ss_arena *a, const ss_contest *c, long lo
                      SS_DB_I(c->submit_until),
                      SS_DB_I(c->vote_from),
                      SS_DB_I(c->vote_until),
-                     SS_DB_I(created_by)};
-    int rc = ss_db_exec(db, &q_contest_insert, p, 8, &res, a);
+                     SS_DB_I(created_by),
+                     SS_DB_I(c->expert_weight_milli)};
+    int rc = ss_db_exec(db, &q_contest_insert, p, 9, &res, a);
     if (rc == SS_OK) *id = (long long)res.insert_id;
     return rc;
 }
@@ -88,7 +89,8 @@ static ss_contest contest_from_row(char **r)
     return (ss_contest){.id = ss_db_int(r[0]), .community_id = ss_db_int(r[1]), .title = r[2],
                         .budget_cents = ss_db_int(r[3]), .votes_per_user_per_day = (long)ss_db_int(r[4]),
                         .submit_until = (time_t)ss_db_int(r[5]), .vote_from = (time_t)ss_db_int(r[6]),
-                        .vote_until = (time_t)ss_db_int(r[7]), .created_at = (time_t)ss_db_int(r[8])};
+                        .vote_until = (time_t)ss_db_int(r[7]), .created_at = (time_t)ss_db_int(r[8]),
+                        .expert_weight_milli = (int)ss_db_int(r[9])};
 }
 
 int ss_store_contest_get(ss_db *db, ss_arena *a, long long id, ss_contest *out)
@@ -129,7 +131,8 @@ static ss_project project_from_row(char **r)
 {
     return (ss_project){.id = ss_db_int(r[0]), .contest_id = ss_db_int(r[1]), .org_id = ss_db_int(r[2]),
                         .budget_cents = ss_db_int(r[3]), .votes = ss_db_int(r[4]), .title = r[5], .summary = r[6],
-                        .status = r[7], .org_name = r[8], .reject_reason = r[9], .created_at = (time_t)ss_db_int(r[10])};
+                        .status = r[7], .org_name = r[8], .reject_reason = r[9], .created_at = (time_t)ss_db_int(r[10]),
+                        .review_sum = ss_db_int(r[11]), .review_count = ss_db_int(r[12])};
 }
 
 int ss_store_project_get(ss_db *db, ss_arena *a, long long id, ss_project *out)
@@ -190,34 +193,14 @@ typedef struct {
     ss_arena *a;
     const ss_vote_request *v;
     long votes_left;
-    int replayed;
 } vote_ctx;
-
-/* Looks up the vote an Idempotency-Key already made. The same key for another project is
- * not a retry but a client bug: SS_ECONFLICT. */
-static int replay(ss_db *db, ss_arena *a, const ss_vote_request *v, long *left, int *found)
-{
-    ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(v->user_id), SS_DB_I(v->contest_id), SS_DB_S(v->idempotency_key)};
-    int rc = ss_db_exec(db, &q_vote_replay, p, 3, &res, a);
-    if (rc) return rc;
-    *found = res.nrows > 0;
-    if (!*found) return SS_OK;
-    if (ss_db_int(res.rows[0][1]) != v->project_id) return SS_ECONFLICT;
-    *left = (long)ss_db_int(res.rows[0][0]);
-    return SS_OK;
-}
 
 static int vote_tx(ss_db *db, void *arg)
 {
     vote_ctx *c = arg;
     const ss_vote_request *v = c->v;
     ss_db_result res;
-    int rc, found = 0;
-    if (v->idempotency_key && ((rc = replay(db, c->a, v, &c->votes_left, &found)) || found)) {
-        c->replayed = found;
-        return rc;
-    }
+    int rc;
     /* the daily quota: one row per (contest, user, day), taken only while under the limit;
      * its row lock serialises one person's parallel votes, and nobody else's */
     ss_db_val pt[] = {SS_DB_I(v->contest_id), SS_DB_I(v->user_id), SS_DB_S(v->day), SS_DB_I(v->limit)};
@@ -225,10 +208,9 @@ static int vote_tx(ss_db *db, void *arg)
     if (res.affected == 0) return SS_ELIMIT;
     long used = res.affected == 1 ? 1 : (long)res.insert_id;
     c->votes_left = v->limit - used;
-    ss_db_val pv[] = {SS_DB_I(v->user_id),       SS_DB_S(v->day),         SS_DB_I(c->votes_left),
-                      SS_DB_S(v->idempotency_key), SS_DB_S(v->client_addr), SS_DB_I(v->now),
-                      SS_DB_I(v->project_id),    SS_DB_I(v->contest_id)};
-    if ((rc = ss_db_exec(db, &q_vote_insert, pv, 8, &res, c->a))) return rc;
+    ss_db_val pv[] = {SS_DB_I(v->user_id),   SS_DB_S(v->day),        SS_DB_I(c->votes_left), SS_DB_S(v->client_addr),
+                      SS_DB_I(v->now),       SS_DB_I(v->project_id), SS_DB_I(v->contest_id)};
+    if ((rc = ss_db_exec(db, &q_vote_insert, pv, 7, &res, c->a))) return rc;
     if (res.affected == 0) return SS_ENOTFOUND;   /* rolls the quota back with it */
     unsigned char r;
     ss_random_bytes(&r, 1);
@@ -236,21 +218,11 @@ static int vote_tx(ss_db *db, void *arg)
     return ss_db_exec(db, &q_tally_add, ps, 2, NULL, c->a);
 }
 
-int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_left, int *replayed)
+int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_left)
 {
-    vote_ctx c = {a, v, 0, 0};
+    vote_ctx c = {a, v, 0};
     int rc = ss_db_tx(db, vote_tx, &c);
-    if ((rc == SS_ECONFLICT || rc == SS_ELIMIT) && v->idempotency_key) {
-        /* a parallel request with the same key committed first (and perhaps took the day's
-         * last vote, so this one saw the limit): answer as it did */
-        int found = 0, first = rc;
-        if ((rc = replay(db, a, v, &c.votes_left, &found)) == SS_OK && !found) rc = first;
-        c.replayed = found;
-    }
-    if (rc == SS_OK) {
-        *votes_left = c.votes_left;
-        *replayed = c.replayed;
-    }
+    if (rc == SS_OK) *votes_left = c.votes_left;
     return rc;
 }
 
@@ -306,4 +278,78 @@ int ss_store_project_votable(ss_db *db, ss_arena *a, long long contest_id, long 
     ss_db_val p[] = {SS_DB_I(project_id), SS_DB_I(contest_id)};
     int rc = ss_db_exec(db, &q_project_votable, p, 2, &res, a);
     return rc ? rc : res.nrows ? SS_OK : SS_ENOTFOUND;
+}
+
+static ss_sql q_reviewer_add = SS_SQL(
+    "INSERT IGNORE INTO contest_reviewers (contest_id, user_id, added_by, added_at) VALUES (?, ?, ?, UTC_TIMESTAMP())");
+static ss_sql q_reviewer_is = SS_SQL("SELECT 1 FROM contest_reviewers WHERE contest_id = ? AND user_id = ?");
+static ss_sql q_review_lock = SS_SQL(
+    "SELECT score FROM contest_reviews WHERE project_id = ? AND reviewer_id = ? FOR UPDATE");
+static ss_sql q_review_insert = SS_SQL(
+    "INSERT INTO contest_reviews (project_id, reviewer_id, score, comment, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())");
+static ss_sql q_review_update = SS_SQL(
+    "UPDATE contest_reviews SET score = ?, comment = ?, updated_at = UTC_TIMESTAMP() "
+    "WHERE project_id = ? AND reviewer_id = ?");
+static ss_sql q_review_sum = SS_SQL(
+    "UPDATE contest_projects SET review_sum = review_sum + ? - ?, review_count = review_count + ? WHERE id = ?");
+
+int ss_store_reviewer_add(ss_db *db, ss_arena *a, long long contest_id, long long user_id, long long by_user,
+                          int *created)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(contest_id), SS_DB_I(user_id), SS_DB_I(by_user)};
+    int rc = ss_db_exec(db, &q_reviewer_add, p, 3, &res, a);
+    if (rc == SS_OK) *created = res.affected == 1;
+    return rc;
+}
+
+int ss_store_reviewer_is(ss_db *db, ss_arena *a, long long contest_id, long long user_id, int *yes)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(contest_id), SS_DB_I(user_id)};
+    int rc = ss_db_exec(db, &q_reviewer_is, p, 2, &res, a);
+    if (rc == SS_OK) *yes = res.nrows > 0;
+    return rc;
+}
+
+typedef struct {
+    ss_arena *a;
+    long long project_id, reviewer_id;
+    int score, created;
+    const char *comment;
+} review_ctx;
+
+/* The review row under its lock decides whether this is a first review or an edit; the
+ * project's sum and count move by the difference. */
+static int review_tx(ss_db *db, void *arg)
+{
+    review_ctx *c = arg;
+    ss_db_result res;
+    ss_db_val k[] = {SS_DB_I(c->project_id), SS_DB_I(c->reviewer_id)};
+    int rc = ss_db_exec(db, &q_review_lock, k, 2, &res, c->a);
+    if (rc) return rc;
+    long long old = 0;
+    if (res.nrows == 0) {
+        ss_db_val p[] = {SS_DB_I(c->project_id), SS_DB_I(c->reviewer_id), SS_DB_I(c->score), SS_DB_S(c->comment)};
+        rc = ss_db_exec(db, &q_review_insert, p, 4, NULL, c->a);
+        c->created = 1;
+    } else {
+        old = ss_db_int(res.rows[0][0]);
+        ss_db_val p[] = {SS_DB_I(c->score), SS_DB_S(c->comment), SS_DB_I(c->project_id), SS_DB_I(c->reviewer_id)};
+        rc = ss_db_exec(db, &q_review_update, p, 4, NULL, c->a);
+        c->created = 0;
+    }
+    if (rc) return rc;
+    ss_db_val u[] = {SS_DB_I(c->score), SS_DB_I(old), SS_DB_I(c->created), SS_DB_I(c->project_id)};
+    return ss_db_exec(db, &q_review_sum, u, 4, NULL, c->a);
+}
+
+int ss_store_review_put(ss_db *db, ss_arena *a, long long project_id, long long reviewer_id, int score,
+                        const char *comment, int *created)
+{
+    review_ctx c = {a, project_id, reviewer_id, score, 0, comment};
+    int rc = ss_db_tx(db, review_tx, &c);
+    if (rc == SS_OK) *created = c.created;
+    return rc;
 }

@@ -14,12 +14,14 @@ typedef struct ss_contest {
     long long budget_cents;
     long votes_per_user_per_day;
     time_t submit_until, vote_from, vote_until, created_at;
+    int expert_weight_milli;             /* expert_weight * 1000, 0..1000 */
 } ss_contest;
 
 typedef struct ss_project {
     long long id, contest_id, org_id, budget_cents, votes;
     const char *title, *summary, *status, *org_name, *reject_reason;
     time_t created_at;
+    long long review_sum, review_count;  /* expert reviews, kept by their transactions */
 } ss_project;
 
 int ss_store_contest_create(ss_db *db, ss_arena *a, const ss_contest *c, long long created_by, long long *id);
@@ -39,16 +41,14 @@ typedef struct ss_vote_request {
     long long contest_id, project_id, user_id;
     long limit;                          /* votes per user per day */
     const char *day;                     /* Shanghai calendar day, "YYYY-MM-DD" */
-    const char *idempotency_key;         /* NULL: none */
     const char *client_addr;
     time_t now;
 } ss_vote_request;
 
-/* Stores one vote durably, or replays the first reply for a repeated idempotency key.
- * Returns 0 with *votes_left (and *replayed); SS_ENOTFOUND: no approved project of this
- * contest; SS_ELIMIT: the daily limit is used up; SS_ECONFLICT: the key was used for another
- * project in this contest; or a db error. */
-int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_left, int *replayed);
+/* Stores one vote (a retry with an Idempotency-Key is answered before this, by the request
+ * pipeline: http/idempotency.h). Returns 0 with *votes_left; SS_ENOTFOUND: no approved
+ * project of this contest; SS_ELIMIT: the daily limit is used up; or a db error. */
+int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_left);
 
 typedef struct ss_recount_row {
     long long project_id, counted, tallied;
@@ -61,5 +61,14 @@ int ss_store_contest_recount(ss_db *db, ss_arena *a, long long contest_id, ss_re
 /* SS_OK if project_id is an approved project of contest_id (one that may get votes), else
  * SS_ENOTFOUND. The vote itself checks again inside its transaction. */
 int ss_store_project_votable(ss_db *db, ss_arena *a, long long contest_id, long long project_id);
+/* Names user_id a reviewer of the contest; *created 0 when they already were. SS_ENOTFOUND: no
+ * such user. */
+int ss_store_reviewer_add(ss_db *db, ss_arena *a, long long contest_id, long long user_id, long long by_user,
+                          int *created);
+int ss_store_reviewer_is(ss_db *db, ss_arena *a, long long contest_id, long long user_id, int *yes);
+/* Stores or replaces the reviewer's review of the project and moves the project's review_sum and
+ * review_count in the same transaction; *created tells a first review from an edit. */
+int ss_store_review_put(ss_db *db, ss_arena *a, long long project_id, long long reviewer_id, int score,
+                        const char *comment, int *created);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "util/status.h"
@@ -19,12 +20,18 @@
 #define MAX_PARAMS 32
 #define TX_RETRIES 5
 
+/* MariaDB 10.11's "idle client timed out" (4031); the Connector/C header we build against is
+ * older and gives 4031 another name, so it is spelled out here. */
+#define SS_ER_CLIENT_INTERACTION_TIMEOUT 4031
+
 struct ss_db {
     ss_db_opts opts;
     MYSQL *conn;
     MYSQL_STMT *stmts[MAX_STMTS];
     int in_tx;
     unsigned int last_errno;   /* of the last failure, to decide whether a retry is safe */
+    /* the request scope (db.h): armed, its transaction open, its transaction lost */
+    int scope, scope_open, scope_lost;
 };
 
 static int next_slot;
@@ -49,6 +56,8 @@ static void drop(ss_db *db)
     if (db->conn) mysql_close(db->conn);
     db->conn = NULL;
     db->in_tx = 0;
+    if (db->scope_open) db->scope_lost = 1;   /* the request's writes are gone with the connection */
+    db->scope_open = 0;
 }
 
 void ss_db_free(ss_db *db)
@@ -90,13 +99,15 @@ static int classify(ss_db *db, unsigned int err, const char *msg, const char *sq
     db->last_errno = err;
     switch (err) {
     case ER_DUP_ENTRY:
-    case 4025:                   /* ER_CONSTRAINT_FAILED: a CHECK constraint */
+    case ER_CONSTRAINT_FAILED:   /* a CHECK constraint */
         return SS_ECONFLICT;
     case ER_NO_REFERENCED_ROW_2: /* a foreign key names a row that does not exist */
         return SS_ENOTFOUND;
-    case ER_LOCK_DEADLOCK:
-    case ER_LOCK_WAIT_TIMEOUT:
+    case ER_LOCK_DEADLOCK:       /* deadlock, or Galera certification failure: all rolled back */
         return SS_EDEADLOCK;
+    case ER_LOCK_WAIT_TIMEOUT:   /* only the statement was rolled back; it already waited */
+        SS_WARN("db", "msg=\"lock wait timeout\" sql=\"%.80s\"", sql);
+        return SS_ELOCKWAIT;
     case CR_SERVER_GONE_ERROR:
     case CR_SERVER_LOST:
     case CR_CONNECTION_ERROR:
@@ -104,7 +115,7 @@ static int classify(ss_db *db, unsigned int err, const char *msg, const char *sq
     case ER_CONNECTION_KILLED:
     case ER_SERVER_SHUTDOWN:
     case ER_UNKNOWN_COM_ERROR:   /* 1047: Galera node not ready */
-    case 4031:                   /* ER_CLIENT_INTERACTION_TIMEOUT */
+    case SS_ER_CLIENT_INTERACTION_TIMEOUT:
         SS_WARN("db", "msg=\"connection lost\" errno=%u error=\"%s\"", err, msg);
         drop(db);
         return SS_EUNAVAIL;
@@ -261,18 +272,32 @@ fail:;
     return classify(db, e, msg, q->text);
 }
 
+static int simple(ss_db *db, const char *sql);
+static int scope_open_tx(ss_db *db);
+
+/* A statement that only reads and takes no locks: safe to repeat, and it does not need the
+ * request's transaction. */
+static int plain_read(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\n' || *sql == '(') sql++;
+    return strncasecmp(sql, "SELECT", 6) == 0 && !strcasestr(sql, " FOR UPDATE") &&
+           !strcasestr(sql, " LOCK IN SHARE MODE") && !strcasestr(sql, " FOR SHARE");
+}
+
 int ss_db_exec(ss_db *db, ss_sql *q, const ss_db_val *params, int nparams, ss_db_result *res, ss_arena *a)
 {
+    int reads_only = plain_read(q->text), rc;
+    if (db->scope && db->scope_lost) return SS_EUNAVAIL;
+    if (db->scope && !db->in_tx && !reads_only && (rc = scope_open_tx(db))) return rc;
     int had_conn = db->conn != NULL, in_tx = db->in_tx;
     db->last_errno = 0;
-    int rc = exec_once(db, q, params, nparams, res, a);
+    rc = exec_once(db, q, params, nparams, res, a);
     /* A connection idle since the server restarted fails on first use; one fresh try outside
      * a transaction is safe when the statement never reached the server ("gone away"), or
      * when it only reads. A write whose connection was lost mid-way may have happened: it is
      * not repeated, and the caller answers 503 (the client's retry is idempotent where it
      * matters: sign-ups, votes with a key, check-ins). */
     int never_sent = db->last_errno == CR_SERVER_GONE_ERROR;
-    int reads_only = strncmp(q->text, "SELECT", 6) == 0;
     if (rc == SS_EUNAVAIL && had_conn && !in_tx && (never_sent || reads_only))
         rc = exec_once(db, q, params, nparams, res, a);
     return rc;
@@ -287,8 +312,47 @@ static int simple(ss_db *db, const char *sql)
     return SS_OK;
 }
 
+/* Opens the request scope's transaction. A connection that died while idle fails on its first
+ * statement without having sent it, so one fresh try is safe. */
+static int scope_open_tx(ss_db *db)
+{
+    if (db->scope_lost) return SS_EUNAVAIL;
+    int rc = simple(db, "START TRANSACTION");
+    if (rc == SS_EUNAVAIL) rc = simple(db, "START TRANSACTION");
+    if (rc) return rc;
+    db->in_tx = db->scope_open = 1;
+    return SS_OK;
+}
+
+/* ss_db_tx inside a request scope (see db.h). */
+static int scope_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx)
+{
+    int rc = SS_EDEADLOCK;
+    for (int attempt = 0; attempt < TX_RETRIES && rc == SS_EDEADLOCK; attempt++) {
+        if (attempt) usleep((useconds_t)(1000 * attempt + rand() % 1000));
+        int fresh = !db->scope_open;   /* nothing of the request written yet */
+        if (fresh ? (rc = scope_open_tx(db)) : (rc = simple(db, "SAVEPOINT ss_tx"))) return rc;
+        rc = fn(db, ctx);
+        if (rc == SS_OK) return SS_OK;          /* stays open: the scope's end commits */
+        if (!db->conn) return rc;               /* connection lost: drop() marked the scope lost */
+        if (fresh) {
+            simple(db, "ROLLBACK");
+            db->in_tx = db->scope_open = 0;
+        } else if (rc == SS_EDEADLOCK) {
+            /* the server rolled back the whole request's transaction: it cannot be resumed */
+            db->in_tx = db->scope_open = 0;
+            db->scope_lost = 1;
+            return rc;
+        } else {
+            simple(db, "ROLLBACK TO SAVEPOINT ss_tx");
+        }
+    }
+    return rc;
+}
+
 int ss_db_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx)
 {
+    if (db->scope) return scope_tx(db, fn, ctx);
     int rc = SS_EDEADLOCK;
     for (int attempt = 0; attempt < TX_RETRIES && rc == SS_EDEADLOCK; attempt++) {
         if (attempt) usleep((useconds_t)(1000 * attempt + rand() % 1000));  /* back off, desynchronise */
@@ -302,6 +366,30 @@ int ss_db_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx)
         db->in_tx = 0;
     }
     return rc;
+}
+
+void ss_db_scope_begin(ss_db *db)
+{
+    db->scope = 1;
+    db->scope_open = db->scope_lost = 0;
+}
+
+int ss_db_scope_end(ss_db *db, int commit)
+{
+    int rc = SS_OK;
+    if (db->scope_open) {
+        if (commit) rc = simple(db, "COMMIT");
+        if ((!commit || rc) && db->conn) simple(db, "ROLLBACK");
+    } else if (commit && db->scope_lost) {
+        rc = SS_EUNAVAIL;
+    }
+    db->scope = db->scope_open = db->scope_lost = db->in_tx = 0;
+    return rc;
+}
+
+int ss_db_scope_dirty(const ss_db *db)
+{
+    return db->scope_open;
 }
 
 int ss_db_ping(ss_db *db)

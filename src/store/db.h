@@ -58,19 +58,36 @@ void ss_db_thread_init(void);
 void ss_db_thread_end(void);
 
 /* Runs q with params. res may be NULL for statements without a result. Returns 0;
- * SS_ECONFLICT on a duplicate key; SS_EDEADLOCK on deadlock or lock wait timeout;
- * SS_EUNAVAIL if the server is unreachable (the connection is dropped); SS_EINTERNAL for
- * any other error (logged, it is a bug). */
+ * SS_ECONFLICT on a duplicate key or a failed CHECK; SS_ENOTFOUND for a foreign key naming no
+ * row; SS_EDEADLOCK on a deadlock or Galera certification failure (the whole transaction was
+ * rolled back); SS_ELOCKWAIT on a lock wait timeout (only the statement was); SS_EUNAVAIL if
+ * the server is unreachable (the connection is dropped); SS_EINTERNAL for any other error
+ * (logged, it is a bug). Inside a request scope (below), the first statement that is not a
+ * plain read opens the request's transaction. */
 int ss_db_exec(ss_db *db, ss_sql *q, const ss_db_val *params, int nparams, ss_db_result *res, ss_arena *a);
 
-/* Runs fn(db, ctx) inside a transaction, committing if it returns 0 and rolling back
- * otherwise; on SS_EDEADLOCK the whole transaction is retried up to 5 times. Returns fn's
- * result or the commit's. */
+/* Runs fn(db, ctx) atomically: its writes all happen or none do (rolled back when fn fails).
+ * Outside a request scope it is its own transaction, committed when fn returns 0; on
+ * SS_EDEADLOCK it is retried up to 5 times. Inside a request scope it joins the request's
+ * transaction, which the scope's end commits; when fn fails, only fn's writes are undone (a
+ * savepoint), and a deadlock is retried only if nothing else of the request was written yet
+ * (a deadlock undoes the whole transaction). Returns fn's result, the commit's, or a db error. */
 int ss_db_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx);
 
 /* q's slot in the statement caches, assigned once on first use (thread-safe, one per
  * statement); 0 when the cache is full (more distinct statements than it holds). */
 int ss_db_slot(ss_sql *q);
+
+/* The request scope: every write of one HTTP request in ONE transaction, so a change, its
+ * audit rows, its notifications and its idempotency record are stored together or not at all.
+ * ss_db_scope_begin arms it (nothing is sent); the transaction opens at the first write.
+ * ss_db_scope_end commits (commit != 0) or rolls back, and disarms the scope. Returns 0, or
+ * for a commit: SS_EDEADLOCK (certification failed: nothing stored), SS_EUNAVAIL (the
+ * connection was lost before or during COMMIT: the outcome is unknown), SS_EINTERNAL. */
+void ss_db_scope_begin(ss_db *db);
+int ss_db_scope_end(ss_db *db, int commit);
+/* Returns 1 if the request's transaction has written something (is open). */
+int ss_db_scope_dirty(const ss_db *db);
 
 /* Round trip to the server. Returns 0 or SS_EUNAVAIL. */
 int ss_db_ping(ss_db *db);

@@ -97,6 +97,19 @@ int ss_b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t ou
     return 0;
 }
 
+void ss_sha256_hex(const void *msg, size_t len, char out[65])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char md[32];
+    unsigned int n = 32;
+    EVP_Digest(msg, len, md, &n, EVP_sha256(), NULL);
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+}
+
 void ss_hmac_sha256(const unsigned char *key, size_t keylen, const void *msg, size_t len, unsigned char out[32])
 {
     unsigned int n = 32;

@@ -23,6 +23,8 @@ int ss_const_eq(const void *a, const void *b, size_t n);
 int ss_b64url_encode(const unsigned char *in, size_t n, char *out, size_t outcap);
 int ss_b64url_decode(const char *in, size_t inlen, unsigned char *out, size_t outcap, size_t *outlen);
 
+/* SHA-256 of msg as 64 lowercase hex digits and a NUL into out. */
+void ss_sha256_hex(const void *msg, size_t len, char out[65]);
 void ss_hmac_sha256(const unsigned char *key, size_t keylen, const void *msg, size_t len, unsigned char out[32]);
 
 #define SS_FIELD_MAX_RETIRED 8

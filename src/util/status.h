@@ -20,6 +20,7 @@ typedef enum {
     SS_EUNAVAIL = -11,   /* 503 unavailable: a dependency is down or unreachable */
     SS_EDEADLOCK = -12,  /* transaction lost a deadlock / certification: retry it */
     SS_EINTERNAL = -13,  /* 500 internal: a bug, never the caller's fault */
+    SS_ELOCKWAIT = -14,  /* 503: a row lock was not granted in time (not retried: it already waited) */
 } ss_err;
 
 #endif

@@ -92,7 +92,8 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 
 static void clear_headers(api_response *r)
 {
-    char **all[] = {&r->request_id, &r->content_type, &r->allow, &r->www_authenticate, &r->retry_after};
+    char **all[] = {&r->request_id, &r->content_type, &r->allow, &r->www_authenticate, &r->retry_after,
+                    &r->idempotent_replayed, &r->cors_origin};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         free(*all[i]);
         *all[i] = NULL;
@@ -119,6 +120,8 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
         {"allow", offsetof(api_response, allow)},
         {"www-authenticate", offsetof(api_response, www_authenticate)},
         {"retry-after", offsetof(api_response, retry_after)},
+        {"idempotent-replayed", offsetof(api_response, idempotent_replayed)},
+        {"access-control-allow-origin", offsetof(api_response, cors_origin)},
     };
     const char *colon = memchr(ptr, ':', n);
     if (!colon) return n;
@@ -503,6 +506,45 @@ int api_grant(const char *root, const char *state, const char *openid, const cha
     char extra[32] = "";
     if (community) snprintf(extra, sizeof extra, " %lld", community);
     return api_ctl(root, state, "grant %s %s%s", openid, role, extra);
+}
+
+char *api_sql(const char *state, int *status, const char *fmt, ...)
+{
+    char sql[4096], path[PATH_MAX + 64], cmd[PATH_MAX + 256], text[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    /* the statement goes through a file, so no quoting of it reaches the shell */
+    snprintf(path, sizeof path, "%s/sql.%d.tmp", state, (int)getpid());
+    FILE *f = fopen(path, "w");
+    if (!f) return NULL;
+    fputs(sql, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "mariadb --socket='%s/mysql/run/mysqld.sock' -uroot -N -B sanshe <'%s' 2>&1", state,
+             path);
+    FILE *out = popen(cmd, "r");
+    if (!out) {
+        unlink(path);
+        return NULL;
+    }
+    size_t len = 0, cap = 256;
+    char *buf = malloc(cap);
+    if (!buf) abort();
+    buf[0] = '\0';
+    while (fgets(text, sizeof text, out)) {
+        size_t n = strlen(text);
+        while (len + n + 1 > cap) {
+            cap *= 2;
+            if (!(buf = realloc(buf, cap))) abort();
+        }
+        memcpy(buf + len, text, n + 1);
+        len += n;
+    }
+    int st = pclose(out);
+    unlink(path);
+    if (status) *status = st;
+    return buf;
 }
 
 api_recount api_ctl_recount(const char *root, const char *state, long long contest)

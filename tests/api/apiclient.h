@@ -20,6 +20,8 @@ typedef struct api_response {
     char *allow;              /* Allow */
     char *www_authenticate;   /* WWW-Authenticate */
     char *retry_after;        /* Retry-After */
+    char *idempotent_replayed;/* Idempotent-Replayed */
+    char *cors_origin;        /* Access-Control-Allow-Origin */
     int request_id_count;     /* how many X-Request-Id lines the final reply had */
 } api_response;
 
@@ -122,6 +124,11 @@ int api_sanshe_up(const char *root, const char *state, const char *env);
 
 /* `sanshe ctl grant <openid> <role> [community]` (community 0: none), as api_ctl. */
 int api_grant(const char *root, const char *state, const char *openid, const char *role, long long community);
+
+/* Runs one SQL statement as MariaDB's root on the stack in state (database sanshe) and returns
+ * what it printed, tab-separated rows without column names (malloc'd; NULL if it could not be
+ * run). *status gets the client's exit status (0: success) when status is not NULL. */
+char *api_sql(const char *state, int *status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* `sanshe ctl recount <contest>`, stdout and stderr together. */
 typedef struct api_recount {

@@ -115,17 +115,18 @@ static const struct role_def {
     const char *name;
     enum org_role home;
     int volunteer, cadmin, admin;   /* registered volunteer; admin of the subjects' community; admin */
+    int cadmin_any;                 /* administers some community (an APPROVER route's test) */
 } roles[NROLES] = {
-    [R_ANON] = {"anonymous", OR_NONE, 0, 0, 0},
-    [R_RESIDENT] = {"resident", OR_NONE, 0, 0, 0},
-    [R_VOLUNTEER] = {"volunteer", OR_NONE, 1, 0, 0},
-    [R_MEMBER] = {"member", OR_MEMBER, 0, 0, 0},
-    [R_SW] = {"social worker", OR_SW, 0, 0, 0},
-    [R_LEADER] = {"leader", OR_LEADER, 0, 0, 0},
-    [R_OLEADER] = {"other org's leader", OR_NONE, 0, 0, 0},
-    [R_CADMIN] = {"community admin", OR_NONE, 0, 1, 0},
-    [R_OCADMIN] = {"other community's admin", OR_NONE, 0, 0, 0},
-    [R_ADMIN] = {"admin", OR_NONE, 0, 0, 1},
+    [R_ANON] = {"anonymous", OR_NONE, 0, 0, 0, 0},
+    [R_RESIDENT] = {"resident", OR_NONE, 0, 0, 0, 0},
+    [R_VOLUNTEER] = {"volunteer", OR_NONE, 1, 0, 0, 0},
+    [R_MEMBER] = {"member", OR_MEMBER, 0, 0, 0, 0},
+    [R_SW] = {"social worker", OR_SW, 0, 0, 0, 0},
+    [R_LEADER] = {"leader", OR_LEADER, 0, 0, 0, 0},
+    [R_OLEADER] = {"other org's leader", OR_NONE, 0, 0, 0, 0},
+    [R_CADMIN] = {"community admin", OR_NONE, 0, 1, 0, 1},
+    [R_OCADMIN] = {"other community's admin", OR_NONE, 0, 0, 0, 1},
+    [R_ADMIN] = {"admin", OR_NONE, 0, 0, 1, 0},
 };
 
 static user users[NROLES];   /* users[R_ANON] stays empty */
@@ -137,6 +138,7 @@ static struct {
     long long act_org;        /* filed, staffed: the org of every activity subject */
     long long contest;        /* submissions and voting both open */
     long long approved;       /* an approved project of `contest` */
+    long long need, sproject, resource, consultation;   /* of the community; the service project of act_org */
     char volunteer_idno[19];  /* R_VOLUNTEER's ID number */
 } W;
 
@@ -162,13 +164,27 @@ static const char *const state_names[NSTATES] = {"-", "filed org", "pending org"
 #define COMMUNITY_BODY "{\"name\":\"MX $N\",\"street\":\"Huaihai Rd\",\"district\":\"Xuhui\",\"kind\":\"urban\"}"
 #define VOLUNTEER_BODY "{\"real_name\":\"张志愿\",\"phone\":\"13800138000\",\"id_number\":\"$V\",\"skills\":[\"first aid\"]}"
 #define PROJECT_BODY "{\"org_id\":$S,\"title\":\"MX $N\",\"summary\":\"A garden.\",\"budget_cents\":5000}"
+#define SPROJECT_BODY                                                                                        \
+    "{\"org_id\":$S,\"community_id\":$C,\"title\":\"MX $N\",\"summary\":\"meals\",\"kind\":\"purchase\","     \
+    "\"budget_cents\":5000,\"starts_on\":\"2026-01-01\",\"ends_on\":\"2026-12-31\",\"need_ids\":[]}"
+#define CONSULTATION_BODY                                                                                     \
+    "{\"community_id\":$C,\"title\":\"MX $N\",\"body\":\"Where to park?\",\"options\":[\"north\",\"south\"]," \
+    "\"closes_at\":\"$W\"}"
 #define SCAN_BODY "{\"token\":\"forged.token\",\"lat\":31.230416,\"lng\":121.473701}"
 
-enum id_kind { ID_SUBJECT, ID_CONTEST, ID_PROJECT };   /* a route's {id}: its subject (if any), a contest, a project */
+/* a route's {id}: its subject (if any), a contest, a contest project, a need, a service project, a
+ * consultation, the community, the social worker (a user) */
+enum id_kind { ID_SUBJECT, ID_CONTEST, ID_PROJECT, ID_NEED, ID_SPROJECT, ID_CONSULTATION, ID_COMMUNITY, ID_SW };
 enum {
     F_NEW_SESSION = 1,   /* the call ends the session: use a fresh one of the same user */
     F_BODY_ORG = 4,      /* the body's org_id is checked with the leader rule (a hidden org: 422) */
 };
+
+/* Role masks for `checks` below. */
+#define ONLY(r) (1u << (r))
+#define NOBODY (1u << 31)                                            /* nobody in this world */
+#define COMMUNITY_STAFF (ONLY(R_SW) | ONLY(R_LEADER) | ONLY(R_OLEADER) | ONLY(R_CADMIN) | ONLY(R_ADMIN))
+#define COMMUNITY_ADMINS (ONLY(R_CADMIN) | ONLY(R_ADMIN))
 
 static const struct body_entry {
     const char *method, *pattern;
@@ -218,8 +234,79 @@ static const struct body_entry {
     {"POST", API "/contest-projects/{id}/approve", NULL, ID_PROJECT, 0},
     {"POST", API "/contest-projects/{id}/reject", "{\"reason\":\"out of scope\"}", ID_PROJECT, 0},
     {"POST", API "/contests/{id}/votes", "{\"project_id\":$P}", ID_CONTEST, 0},
+    {"GET", API "/audit", NULL, ID_SUBJECT, 0},
+    /* needs, service projects, resources */
+    {"POST", API "/needs", "{\"community_id\":$C,\"category\":\"elderly\",\"title\":\"MX $N\",\"description\":\"meals\"}",
+     ID_SUBJECT, 0},
+    {"GET", API "/needs", NULL, ID_SUBJECT, 0},
+    {"GET", API "/needs/{id}", NULL, ID_NEED, 0},
+    {"POST", API "/needs/{id}/support", NULL, ID_NEED, 0},
+    {"POST", API "/needs/{id}/triage", "{\"status\":\"accepted\",\"note\":\"seen\"}", ID_NEED, 0},
+    {"POST", API "/service-projects", SPROJECT_BODY, ID_SUBJECT, F_BODY_ORG},
+    {"GET", API "/service-projects", NULL, ID_SUBJECT, 0},
+    {"GET", API "/service-projects/{id}", NULL, ID_SPROJECT, 0},
+    {"POST", API "/service-projects/{id}/approve", NULL, ID_SPROJECT, 0},
+    {"POST", API "/service-projects/{id}/start", NULL, ID_SPROJECT, 0},
+    {"POST", API "/service-projects/{id}/complete", NULL, ID_SPROJECT, 0},
+    {"POST", API "/service-projects/{id}/evaluate", "{\"score\":80,\"report\":\"fine\"}", ID_SPROJECT, 0},
+    {"POST", API "/service-projects/{id}/resources", "{\"resource_id\":$R,\"note\":\"weekends\"}", ID_SPROJECT, 0},
+    {"POST", API "/activities/{id}/project", "{\"project_id\":$J}", ID_SUBJECT, 0},
+    {"POST", API "/resources",
+     "{\"community_id\":$C,\"kind\":\"venue\",\"provider\":\"Committee\",\"description\":\"hall\",\"quantity\":1}",
+     ID_SUBJECT, 0},
+    {"GET", API "/resources", NULL, ID_SUBJECT, 0},
+    /* ratings: the activity of the matrix is tomorrow (409 activity_not_ended for everyone) */
+    {"POST", API "/activities/{id}/ratings", "{\"score\":5}", ID_SUBJECT, 0},
+    {"GET", API "/orgs/{id}/ratings", NULL, ID_SUBJECT, 0},
+    {"GET", API "/social-workers/{user_id}/ratings", NULL, ID_SW, 0},
+    /* consultation: convened by the community's admin; nobody here lives in the community */
+    {"POST", API "/consultations", CONSULTATION_BODY, ID_SUBJECT, 0},
+    {"GET", API "/consultations", NULL, ID_SUBJECT, 0},
+    {"GET", API "/consultations/{id}", NULL, ID_CONSULTATION, 0},
+    {"POST", API "/consultations/{id}/comments", "{\"body\":\"agree\"}", ID_CONSULTATION, 0},
+    {"POST", API "/consultations/{id}/ballots", "{\"option\":0}", ID_CONSULTATION, 0},
+    {"POST", API "/consultations/{id}/resolve", "{\"decision\":\"north\"}", ID_CONSULTATION, 0},
+    {"POST", API "/consultations/{id}/publicize", NULL, ID_CONSULTATION, 0},
+    {"POST", API "/consultations/{id}/feedback", "{\"body\":\"done\"}", ID_CONSULTATION, 0},
+    /* expert review: the admin is the contest's reviewer */
+    {"POST", API "/contests/{id}/reviewers", "{\"user_id\":$U}", ID_CONTEST, 0},
+    {"POST", API "/contest-projects/{id}/reviews", "{\"score\":70}", ID_PROJECT, 0},
+    /* dashboards */
+    {"GET", API "/stats/communities/{id}", NULL, ID_COMMUNITY, 0},
+    {"GET", API "/stats", NULL, ID_SUBJECT, 0},
 };
 #define NBODIES (sizeof bodies / sizeof bodies[0])
+
+/* Roles a handler lets through on top of the route's access and rule (allow: a mask of ONLY(role)),
+ * refusing the others with `deny` (NULL: forbidden). */
+static const struct handler_check {
+    const char *method, *pattern;
+    unsigned allow;
+    const char *deny;
+} checks[] = {
+    {"POST", API "/needs/{id}/triage", COMMUNITY_STAFF, NULL},
+    {"POST", API "/service-projects/{id}/approve", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/service-projects/{id}/start", ONLY(R_LEADER), NULL},
+    {"POST", API "/service-projects/{id}/complete", ONLY(R_LEADER), NULL},
+    {"POST", API "/service-projects/{id}/evaluate", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/service-projects/{id}/resources", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/resources", COMMUNITY_STAFF, NULL},
+    {"POST", API "/consultations", COMMUNITY_STAFF, NULL},
+    {"POST", API "/consultations/{id}/comments", NOBODY, "not_a_resident_here"},
+    {"POST", API "/consultations/{id}/ballots", NOBODY, "not_a_resident_here"},
+    {"POST", API "/consultations/{id}/resolve", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/consultations/{id}/publicize", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/consultations/{id}/feedback", COMMUNITY_ADMINS, NULL},
+    {"POST", API "/contest-projects/{id}/reviews", ONLY(R_ADMIN), "not_a_reviewer"},
+    {"GET", API "/stats/communities/{id}", COMMUNITY_ADMINS, NULL},
+};
+
+static const struct handler_check *check_for(const char *method, const char *pattern)
+{
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
+        if (strcmp(checks[i].method, method) == 0 && strcmp(checks[i].pattern, pattern) == 0) return &checks[i];
+    return NULL;
+}
 
 static const struct body_entry *body_for(const char *method, const char *pattern)
 {
@@ -245,6 +332,8 @@ static char *expand(const char *tpl, enum role ro, long long org)
         case 'U': snprintf(v, sizeof v, "%lld", target.id); break;
         case 'S': snprintf(v, sizeof v, "%lld", org); break;
         case 'P': snprintf(v, sizeof v, "%lld", W.approved); break;
+        case 'R': snprintf(v, sizeof v, "%lld", W.resource); break;
+        case 'J': snprintf(v, sizeof v, "%lld", W.sproject); break;
         case 'V': snprintf(v, sizeof v, "%s", W.volunteer_idno); break;
         case 'O':
             if (ro == R_ANON) snprintf(v, sizeof v, "mxanon_%s", run_tag);
@@ -367,6 +456,18 @@ static int group_setup(void **state)
     W.act_org = org_make(&users[R_LEADER], 1);
     W.contest = contest_make();
     W.approved = project_make(W.contest, 1);
+    char extra[64];
+    snprintf(extra, sizeof extra, "{\"user_id\":%lld}", users[R_ADMIN].id);
+    want(201, req("POST", users[R_ADMIN].token, extra, API "/contests/%lld/reviewers", W.contest));
+    W.need = create("{\"community_id\":$C,\"category\":\"elderly\",\"title\":\"MX $N\",\"description\":\"meals\"}",
+                    NULL, &users[R_RESIDENT], API "/needs", 0);
+    body = expand(SPROJECT_BODY, R_LEADER, W.act_org);
+    W.sproject = jid(want(201, req("POST", users[R_LEADER].token, body, API "/service-projects")), "id");
+    free(body);
+    W.resource = create("{\"community_id\":$C,\"kind\":\"goods\",\"provider\":\"Shop\",\"description\":\"rice\","
+                        "\"quantity\":10}",
+                        NULL, &users[R_CADMIN], API "/resources", 0);
+    W.consultation = create(CONSULTATION_BODY, NULL, &users[R_CADMIN], API "/consultations", 0);
     return 0;
 }
 
@@ -390,6 +491,7 @@ typedef struct {
  * and the facts of auth/policy.h), computed from how this test built the world. */
 typedef struct {
     int authed, admin, cadmin, volunteer;        /* the caller; cadmin: of the object's community */
+    int cadmin_any;                              /* the caller administers some community */
     int public_visible, owner;                   /* the object; owner: the caller filed this org */
     enum org_role role;                          /* the caller's role in the object's org */
 } facts;
@@ -400,6 +502,7 @@ static facts facts_of(enum role ro, enum state st)
     int org = st == ST_FILED || st == ST_PENDING;
     return (facts){
         .authed = ro != R_ANON, .admin = d->admin, .cadmin = d->cadmin, .volunteer = d->volunteer,
+        .cadmin_any = d->cadmin_any,
         .public_visible = st == ST_FILED || st == ST_PUBLISHED,
         .owner = org && ro == R_LEADER,          /* the leader files every org; activities have no filer */
         .role = st == ST_PENDING ? OR_NONE : d->home,   /* nobody holds a role in an org not yet filed */
@@ -408,7 +511,8 @@ static facts facts_of(enum role ro, enum state st)
 
 /* The contract of router.h, auth/policy.h and the server's dispatch, in order:
  *  1. a route that is not public needs a session: 401 unauthorized;
- *  2. an ADMIN route needs the admin role: 403 forbidden; a VOLUNTEER route a registered
+ *  2. an ADMIN route needs the admin role: 403 forbidden; an APPROVER route an admin or a
+ *     community admin of any community; a VOLUNTEER route a registered
  *     volunteer: 403 volunteer_required;
  *  3. a route with a subject: the caller sees the object if it is public (a filed org; a published
  *     activity of a filed org), if they hold any role in its org, administer its community (an
@@ -422,6 +526,7 @@ static expect derive(ss_access access, int has_subject, ss_rule rule, const fact
 {
     if (access != SS_ACCESS_PUBLIC && !f->authed) return (expect){401, "unauthorized"};
     if (access == SS_ACCESS_ADMIN && !f->admin) return (expect){403, "forbidden"};
+    if (access == SS_ACCESS_APPROVER && !f->admin && !f->cadmin_any) return (expect){403, "forbidden"};
     if (access == SS_ACCESS_VOLUNTEER && !f->volunteer) return (expect){403, "volunteer_required"};
     if (!has_subject) return (expect){0, NULL};
     enum org_role role = f->authed ? f->role : OR_NONE;
@@ -447,6 +552,8 @@ static expect expected(const ss_route *rt, const struct body_entry *b, enum role
         if (e.status == 404) e = (expect){422, "validation_failed"};
         if (e.status) return e;
     }
+    const struct handler_check *c = check_for(rt->method, rt->pattern);
+    if (c && !(c->allow & ONLY(ro))) return (expect){403, c->deny ? c->deny : "forbidden"};
     return e;
 }
 
@@ -561,6 +668,11 @@ static int cell(const ss_route *rt, const struct body_entry *b, enum role ro, en
     long long subject = st == ST_NONE ? 0 : object_of(st), id = subject;
     if (rt->subject == SS_SUBJECT_NONE) {
         if (b->id == ID_CONTEST) id = W.contest;
+        else if (b->id == ID_NEED) id = W.need;
+        else if (b->id == ID_SPROJECT) id = W.sproject;
+        else if (b->id == ID_CONSULTATION) id = W.consultation;
+        else if (b->id == ID_COMMUNITY) id = W.community;
+        else if (b->id == ID_SW) id = users[R_SW].id;
         else if (b->id == ID_PROJECT) {
             if (!project.id || project.dirty) project.id = project_make(W.contest, 0), project.dirty = 0;
             id = project.id;

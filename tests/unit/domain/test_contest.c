@@ -83,9 +83,51 @@ static void funding_exact_budget(void **state)
     ss_contest_rank(rows, 0, 500);   /* no projects: nothing happens */
 }
 
+static void composite_score(void **state)
+{
+    (void)state;
+    assert_true(ss_expert_score(0, 0) == 0.0);
+    assert_true(ss_expert_score(170, 2) == 85.0);
+    /* weight 0: votes only; weight 1: experts only */
+    assert_true(ss_contest_composite(0.0, 90.0, 50, 100) == 50.0);
+    assert_true(ss_contest_composite(1.0, 90.0, 50, 100) == 90.0);
+    assert_true(ss_contest_composite(0.4, 80.0, 100, 100) == 0.4 * 80.0 + 0.6 * 100.0);
+    assert_true(ss_contest_composite(0.5, 60.0, 0, 0) == 30.0);       /* nobody voted: share 0 */
+    assert_true(ss_contest_composite(2.0, 60.0, 1, 2) == 60.0);       /* clamped */
+    assert_true(ss_contest_composite(-1.0, 60.0, 1, 2) == 50.0);
+}
+
+static void composite_ranking(void **state)
+{
+    (void)state;
+    ss_composite_row rows[] = {
+        {.project_id = 1, .votes = 100, .review_sum = 100, .review_count = 2, .budget_cents = 50},   /* 50: 0.5*50+0.5*100=75 */
+        {.project_id = 2, .votes = 40, .review_sum = 190, .review_count = 2, .budget_cents = 50},    /* 95: 47.5+20=67.5 */
+        {.project_id = 3, .votes = 90, .review_sum = 0, .review_count = 0, .budget_cents = 50},      /* 0: 45 */
+        {.project_id = 4, .votes = 0, .review_sum = 180, .review_count = 2, .budget_cents = 50},     /* 90: 45 */
+    };
+    ss_contest_rank_composite(rows, 4, 0.5, 120);
+    assert_int_equal(rows[0].project_id, 1);
+    assert_true(rows[0].composite == 75.0);
+    assert_int_equal(rows[1].project_id, 2);
+    assert_true(rows[1].expert_score == 95.0);
+    assert_int_equal(rows[2].project_id, 3);   /* tie at 45: more votes first */
+    assert_int_equal(rows[3].project_id, 4);
+    assert_true(rows[0].funded && rows[1].funded);
+    assert_false(rows[2].funded || rows[3].funded);   /* 20 left */
+    /* weight 0 is the old ranking by votes */
+    ss_contest_rank_composite(rows, 4, 0.0, 1000);
+    assert_int_equal(rows[0].project_id, 1);
+    assert_int_equal(rows[1].project_id, 3);
+    assert_int_equal(rows[2].project_id, 2);
+    assert_int_equal(rows[3].project_id, 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(composite_score),
+        cmocka_unit_test(composite_ranking),
         cmocka_unit_test(vote_day_is_shanghai_calendar_day),
         cmocka_unit_test(contest_times),
         cmocka_unit_test(rank_by_votes_then_id),

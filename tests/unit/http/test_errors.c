@@ -48,12 +48,14 @@ static void test_deadlock_is_unavailable(void **state)
     (void)state;
     /* Retries exhausted: the caller may try again, so 503, not 500. */
     expect_generic(SS_EDEADLOCK, 503, "unavailable");
+    /* A lock wait that timed out already waited: not retried, but the client may retry. */
+    expect_generic(SS_ELOCKWAIT, 503, "unavailable");
 }
 
 static void test_unknown_is_internal(void **state)
 {
     (void)state;
-    expect_generic(-14, 500, "internal");
+    expect_generic(-15, 500, "internal");
     expect_generic(-1000, 500, "internal");
     expect_generic(1, 500, "internal");
     expect_generic(404, 500, "internal");
@@ -183,6 +185,23 @@ static void test_status_round_trip(void **state)
     assert_int_equal(ss_error_from_status(500), SS_EINTERNAL);
 }
 
+/* A code with a second status on some routes: found by status, the default unchanged. */
+static void test_code_with_two_statuses(void **state)
+{
+    (void)state;
+    const ss_error_def *d = ss_error_find_status("not_a_participant", 403);
+    assert_non_null(d);
+    assert_string_equal(d->code, "not_a_participant");
+    assert_int_equal(d->status, 403);
+    const ss_error_def *dflt = ss_error_find("not_a_participant");
+    if (dflt) assert_int_equal(dflt->status, 409);   /* the corrections' default, where defined */
+    assert_null(ss_error_find_status("not_a_participant", 418));
+    d = ss_error_find_status("already_rated", 409);
+    assert_non_null(d);
+    assert_ptr_equal(d, ss_error_find("already_rated"));
+    assert_null(ss_error_find_status("no_such_code", 409));
+}
+
 static void test_strerror(void **state)
 {
     (void)state;
@@ -244,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_find_agrees_with_for),
         cmocka_unit_test(test_every_entry),
         cmocka_unit_test(test_codes_unique),
+        cmocka_unit_test(test_code_with_two_statuses),
         cmocka_unit_test(test_status_round_trip),
         cmocka_unit_test(test_strerror),
     };

@@ -1,0 +1,30 @@
+/* Stored first replies of requests that carried an Idempotency-Key (table idempotency_keys).
+ * A record is written inside the request's transaction, so it exists exactly when the
+ * request's effect was committed. */
+#ifndef SS_STORE_IDEMPOTENCY_H
+#define SS_STORE_IDEMPOTENCY_H
+
+#include <time.h>
+
+#include "store/db.h"
+
+typedef struct ss_idem_record {
+    int status;
+    const char *content_type;     /* NULL for an empty reply */
+    const char *reply;            /* arena */
+    size_t reply_len;
+    char body_hash[65];           /* hex SHA-256 of the first request's body */
+} ss_idem_record;
+
+/* Looks up (user_id, scope_hex, key). Returns 0 and fills *out (strings in a), SS_ENOTFOUND,
+ * or a db error. */
+int ss_store_idem_get(ss_db *db, ss_arena *a, long long user_id, const char *scope_hex, const char *key,
+                      ss_idem_record *out);
+/* Inserts the record. Returns 0, SS_ECONFLICT if the key is taken (a parallel twin), or a db
+ * error. */
+int ss_store_idem_put(ss_db *db, long long user_id, const char *scope_hex, const char *key,
+                      const ss_idem_record *rec, time_t now);
+/* Deletes up to 500 records created before `before`. Returns 0 or a db error. */
+int ss_store_idem_purge(ss_db *db, time_t before);
+
+#endif
