@@ -290,8 +290,8 @@ test_systemd_unit() {
 test_repository_stands_alone() {
     local rc=0 hits f link target
     local -a files
-    mapfile -t files < <(find "$ROOT" \( -path "$ROOT/var" -o -path "$ROOT/build*" -o -path "$ROOT/.git" \
-        -o -path "$ROOT/tools/node_modules" -o -path "$ROOT/autom4te.cache" -o -path "$ROOT/m4" \) -prune -o \
+    mapfile -t files < <(find "$ROOT" \( -path "$ROOT/var" -o -path "$ROOT/build*" -o -name .git \
+        -o -name node_modules -o -path "$ROOT/autom4te.cache" -o -path "$ROOT/m4" \) -prune -o \
         -type f \( -name '*.[ch]' -o -name '*.md' -o -name '*.sh' -o -name '*.sql' -o -name '*.yaml' -o -name '*.in' \
         -o -name '*.conf' -o -name '*.example' -o -name '*.service' -o -name '*.lua' -o -name '*.am' -o -name '*.ac' \
         -o -name sanshe -o -name run -o -name run-all \) -print)

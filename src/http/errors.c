@@ -50,7 +50,7 @@ static const ss_error_def defs[] = {
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
-/* A code the contract gives another status on some routes (API.md): not_a_participant is 409 for a
+/* A code the contract gives another status on some routes (openapi.yaml): not_a_participant is 409 for a
  * service-time correction (defs above, where it is the default) and 403 for a rating. Reached only
  * through ss_error_find_status / ss_reply_error_status, so the default never changes. */
 static const ss_error_def variants[] = {
@@ -166,6 +166,16 @@ static const struct { const char *en, *zh; } reasons[] = {
     {"must be in the future and no later than ends_at", "必须是将来的时间，且不晚于 ends_at。"},
     {"must be after vote_from", "必须晚于 vote_from。"},
     {"must be no later than vote_until", "不能晚于 vote_until。"},
+    {"2 to 10 options", "须有 2 至 10 个选项。"},
+    {"at most 20 needs", "最多 20 项需求。"},
+    {"before starts_on", "早于 starts_on。"},
+    {"must be an array of need ids", "必须是需求 id 的数组。"},
+    {"must be before 2038", "必须早于 2038 年。"},
+    {"must differ", "不能相同。"},
+    {"no such need", "需求不存在。"},
+    {"no such need in this community", "本社区没有该需求。"},
+    {"no such project of this organization", "本组织没有该项目。"},
+    {"no such resource in the project's community", "项目所在社区没有该资源。"},
 };
 
 const char *ss_field_reason_zh(const char *en, char *buf, size_t len)

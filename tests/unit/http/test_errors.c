@@ -236,7 +236,10 @@ static void test_field_reasons_zh(void **state)
         "required: the code from wx.login, 1 to 128 characters", "must be no more than 24 hours in the past",
         "must be after starts_at", "must be in the future", "an activity lasts at most 31 days",
         "must be in the future and no later than ends_at", "must be after vote_from",
-        "must be no later than vote_until",
+        "must be no later than vote_until", "2 to 10 options", "at most 20 needs", "before starts_on",
+        "must be an array of need ids", "must be before 2038", "must differ", "no such need",
+        "no such need in this community", "no such project of this organization",
+        "no such resource in the project's community",
     };
     char buf[512];
     for (size_t i = 0; i < sizeof used / sizeof used[0]; i++) {
