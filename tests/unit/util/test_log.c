@@ -57,8 +57,9 @@ static int parse(const char *line, char keys[][32], int max, const char *want, c
         }
         v[n] = '\0';
         if (want && strcmp(keys[nk], want) == 0) {
-            strncpy(val, v, vcap - 1);
-            val[vcap - 1] = '\0';
+            size_t m = strlen(v) < vcap ? strlen(v) : vcap - 1;
+            memcpy(val, v, m);
+            val[m] = '\0';
         }
         nk++;
     }
