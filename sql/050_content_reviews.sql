@@ -5,10 +5,11 @@
 ALTER TABLE activities ADD COLUMN content_status ENUM('visible', 'review', 'rejected') NOT NULL DEFAULT 'visible';
 ALTER TABLE organizations ADD COLUMN content_status ENUM('visible', 'review', 'rejected') NOT NULL DEFAULT 'visible';
 ALTER TABLE needs ADD COLUMN content_status ENUM('visible', 'review', 'rejected') NOT NULL DEFAULT 'visible';
+ALTER TABLE consultation_comments ADD COLUMN content_status ENUM('visible', 'review', 'rejected') NOT NULL DEFAULT 'visible';
 
 CREATE TABLE content_reviews (
     id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-    object_type ENUM('activity', 'org', 'need') NOT NULL,
+    object_type ENUM('activity', 'org', 'need', 'consultation_comment') NOT NULL,
     object_id BIGINT UNSIGNED NOT NULL,
     community_id BIGINT UNSIGNED NOT NULL,
     reason VARCHAR(32) NOT NULL,            -- 'review' (WeChat's suggestion) or 'unchecked' (WeChat unreachable)

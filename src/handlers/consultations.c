@@ -10,6 +10,7 @@
 
 #include "handlers/handlers.h"
 #include "http/audit.h"
+#include "http/content.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -126,13 +127,19 @@ static int consultation_get(ss_req *req)
 {
     ss_consultation c;
     ss_consult_comment *cm;
-    int n, rc = ss_store_consultation_get(req->db, req->arena, ss_req_param(req, 0), &c);
-    if (rc || (rc = ss_store_comment_list(req->db, req->arena, c.id, COMMENTS_SHOWN, &cm, &n))) return rc;
+    int n, staff = 0, rc = ss_store_consultation_get(req->db, req->arena, ss_req_param(req, 0), &c);
+    if (rc) return rc;
+    /* comments held for content review: their authors and the community's staff see them */
+    if (req->caller.authenticated && (rc = ss_handler_community_staff(req, c.community_id, &staff))) return rc;
+    if ((rc = ss_store_comment_list(req->db, req->arena, c.id, req->caller.authenticated ? req->caller.user_id : 0,
+                                    staff, COMMENTS_SHOWN, &cm, &n)))
+        return rc;
     json_t *v = view_consultation(req, &c, 1), *arr = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:o}", "id", (json_int_t)cm[i].id, "user_id",
+        json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:s, s:o, s:s}", "id", (json_int_t)cm[i].id, "user_id",
                                              (json_int_t)cm[i].user_id, "nickname", cm[i].nickname, "body",
-                                             cm[i].body, "created_at", ss_json_time(cm[i].created_at)));
+                                             cm[i].body, "created_at", ss_json_time(cm[i].created_at),
+                                             "content_status", cm[i].content_status));
     json_object_set_new(v, "comments", arr);
     return ss_reply_json(req, 200, v);
 }
@@ -156,11 +163,15 @@ static int comment_create(ss_req *req)
     if (rc || (rc = ss_v_body(&v, req, NULL))) return rc;
     const char *body = ss_v_string(&v, "body", 1, 1, 2000);
     if ((rc = ss_v_finish(&v))) return rc;
+    int review;
+    const char *const texts[] = {body};
+    if ((rc = ss_content_check(req, SS_CONTENT_COMMENT, texts, 1, &review))) return rc;
     rc = ss_store_comment_add(req->db, req->arena, c.id, req->caller.user_id, body, &id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
-    if (rc) return rc;
-    return ss_reply_json(req, 201, json_pack("{s:I, s:I, s:s, s:o}", "id", (json_int_t)id, "consultation_id",
-                                             (json_int_t)c.id, "body", body, "created_at", ss_json_time(req->now)));
+    if (rc || (rc = ss_content_hold(req, review, "consultation_comment", id, c.community_id))) return rc;
+    return ss_reply_json(req, 201, json_pack("{s:I, s:I, s:s, s:o, s:s}", "id", (json_int_t)id, "consultation_id",
+                                             (json_int_t)c.id, "body", body, "created_at", ss_json_time(req->now),
+                                             "content_status", review ? "review" : "visible"));
 }
 
 /* {option: index} by a resident, once, while deliberating and open -> 201 {option, ballots} */

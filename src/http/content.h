@@ -22,7 +22,7 @@ enum { SS_CONTENT_OK = 0, SS_CONTENT_REVIEW = 1, SS_CONTENT_UNCHECKED = 2 };
 int ss_content_check(ss_req *req, int scene, const char *const *texts, int n, int *review);
 
 /* After storing an object whose check gave review != SS_CONTENT_OK: hides it (object_type
- * "activity", "org" or "need") and queues it for staff of community_id. review SS_CONTENT_OK does nothing.
+ * "activity", "org", "need" or "consultation_comment") and queues it for staff of community_id. review SS_CONTENT_OK does nothing.
  * Returns 0 or a db error. */
 int ss_content_hold(ss_req *req, int review, const char *object_type, long long object_id, long long community_id);
 

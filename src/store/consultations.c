@@ -33,8 +33,9 @@ static ss_sql q_ballots_bump = SS_SQL("UPDATE consultations SET ballots = ballot
 static ss_sql q_comment = SS_SQL(
     "INSERT INTO consultation_comments (consultation_id, user_id, body, created_at) VALUES (?, ?, ?, UTC_TIMESTAMP())");
 static ss_sql q_comments = SS_SQL(
-    "SELECT * FROM (SELECT k.id, k.user_id, u.nickname, k.body, UNIX_TIMESTAMP(k.created_at) "
+    "SELECT * FROM (SELECT k.id, k.user_id, u.nickname, k.body, UNIX_TIMESTAMP(k.created_at), k.content_status "
     "FROM consultation_comments k JOIN users u ON u.id = k.user_id WHERE k.consultation_id = ? "
+    "AND (k.content_status = 'visible' OR ? = 1 OR k.user_id = ?) "
     "ORDER BY k.id DESC LIMIT ?) t ORDER BY id");
 static ss_sql q_lock = SS_SQL("SELECT stage FROM consultations WHERE id = ? FOR UPDATE");
 static ss_sql q_resolve = SS_SQL(
@@ -158,16 +159,17 @@ int ss_store_comment_add(ss_db *db, ss_arena *a, long long id, long long user_id
     return SS_OK;
 }
 
-int ss_store_comment_list(ss_db *db, ss_arena *a, long long id, int limit, ss_consult_comment **out, int *n)
+int ss_store_comment_list(ss_db *db, ss_arena *a, long long id, long long viewer_id, int held_too, int limit,
+                          ss_consult_comment **out, int *n)
 {
     ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(id), SS_DB_I(limit)};
-    int rc = ss_db_exec(db, &q_comments, p, 2, &res, a);
+    ss_db_val p[] = {SS_DB_I(id), SS_DB_I(held_too ? 1 : 0), SS_DB_I(viewer_id), SS_DB_I(limit)};
+    int rc = ss_db_exec(db, &q_comments, p, 4, &res, a);
     if (rc) return rc;
     ss_consult_comment *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
     for (int i = 0; i < res.nrows; i++) {
         char **r = res.rows[i];
-        items[i] = (ss_consult_comment){ss_db_int(r[0]), ss_db_int(r[1]), r[2], r[3], (time_t)ss_db_int(r[4])};
+        items[i] = (ss_consult_comment){ss_db_int(r[0]), ss_db_int(r[1]), r[2], r[3], (time_t)ss_db_int(r[4]), r[5]};
     }
     *out = items;
     *n = res.nrows;

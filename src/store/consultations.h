@@ -22,6 +22,7 @@ typedef struct ss_consult_comment {
     long long id, user_id;
     const char *nickname, *body;
     time_t created_at;
+    const char *content_status;   /* "visible", or "review"/"rejected": shown to its author and staff only */
 } ss_consult_comment;
 
 int ss_store_consultation_create(ss_db *db, ss_arena *a, const ss_consultation *c, long long *id);
@@ -38,7 +39,8 @@ int ss_store_ballot_cast(ss_db *db, ss_arena *a, long long id, long long user_id
 /* Adds a comment while deliberating. SS_ECONFLICT: no longer deliberating. */
 int ss_store_comment_add(ss_db *db, ss_arena *a, long long id, long long user_id, const char *body, long long *cid);
 /* The latest comments (up to limit), oldest first. */
-int ss_store_comment_list(ss_db *db, ss_arena *a, long long id, int limit, ss_consult_comment **out, int *n);
+int ss_store_comment_list(ss_db *db, ss_arena *a, long long id, long long viewer_id, int held_too, int limit,
+                          ss_consult_comment **out, int *n);
 /* Moves the stage from `from` to `to` under the row's lock, storing text in the stage's column
  * (decision for resolved, feedback for feedback). SS_ECONFLICT: not in `from`. */
 int ss_store_consultation_advance(ss_db *db, ss_arena *a, long long id, const char *from, const char *to,

@@ -11,6 +11,8 @@ static ss_sql q_hold_activity = SS_SQL("UPDATE activities SET content_status = '
 static ss_sql q_show_activity = SS_SQL("UPDATE activities SET content_status = ? WHERE id = ?");
 static ss_sql q_hold_need = SS_SQL("UPDATE needs SET content_status = 'review' WHERE id = ?");
 static ss_sql q_show_need = SS_SQL("UPDATE needs SET content_status = ? WHERE id = ?");
+static ss_sql q_hold_comment = SS_SQL("UPDATE consultation_comments SET content_status = 'review' WHERE id = ?");
+static ss_sql q_show_comment = SS_SQL("UPDATE consultation_comments SET content_status = ? WHERE id = ?");
 static ss_sql q_hold_org = SS_SQL("UPDATE organizations SET content_status = 'review' WHERE id = ?");
 static ss_sql q_show_org = SS_SQL("UPDATE organizations SET content_status = ? WHERE id = ?");
 static ss_sql q_insert = SS_SQL(
@@ -21,7 +23,9 @@ static ss_sql q_insert = SS_SQL(
     "UNIX_TIMESTAMP(r.created_at), r.decided_by, COALESCE(UNIX_TIMESTAMP(r.decided_at), 0), "                    \
     "COALESCE((SELECT a.title FROM activities a WHERE r.object_type = 'activity' AND a.id = r.object_id), "      \
     "(SELECT o.name FROM organizations o WHERE r.object_type = 'org' AND o.id = r.object_id), "                 \
-    "(SELECT n.title FROM needs n WHERE r.object_type = 'need' AND n.id = r.object_id))"
+    "(SELECT n.title FROM needs n WHERE r.object_type = 'need' AND n.id = r.object_id), "                         \
+    "(SELECT LEFT(k.body, 100) FROM consultation_comments k WHERE r.object_type = 'consultation_comment' "          \
+    "AND k.id = r.object_id))"
 /* community list as a comma-separated string: FIND_IN_SET keeps the statement prepared once */
 static ss_sql q_list = SS_SQL(
     "SELECT " REVIEW_COLS " FROM content_reviews r WHERE r.status = ? "
@@ -52,6 +56,7 @@ int ss_store_content_hold(ss_db *db, ss_arena *a, const char *object_type, long 
     ss_sql *hold = strcmp(object_type, "activity") == 0 ? &q_hold_activity
                    : strcmp(object_type, "org") == 0    ? &q_hold_org
                    : strcmp(object_type, "need") == 0   ? &q_hold_need
+                   : strcmp(object_type, "consultation_comment") == 0 ? &q_hold_comment
                                                         : NULL;
     if (!hold) return SS_EINVALID;
     ss_db_val ph[] = {SS_DB_I(object_id)};
@@ -134,6 +139,7 @@ static int decide_tx(ss_db *db, void *arg)
     ss_sql *show = strcmp(type, "activity") == 0 ? &q_show_activity
                    : strcmp(type, "org") == 0    ? &q_show_org
                    : strcmp(type, "need") == 0   ? &q_show_need
+                   : strcmp(type, "consultation_comment") == 0 ? &q_show_comment
                                                  : NULL;
     if (!show) return SS_EINVALID;
     ss_db_val ps[] = {SS_DB_S(c->pass ? "visible" : "rejected"), SS_DB_I(object_id)};

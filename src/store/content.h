@@ -16,7 +16,8 @@ typedef struct ss_content_review {
 
 /* The openid of user_id (for WeChat's check), arena; SS_ENOTFOUND. */
 int ss_store_user_openid(ss_db *db, ss_arena *a, long long user_id, const char **openid);
-/* Hides object (object_type "activity", "org" or "need") until a person passes it and queues it with reason.
+/* Hides object (object_type "activity", "org", "need" or
+ * "consultation_comment") until a person passes it and queues it with reason.
  * Returns 0, SS_EINVALID for an unknown object_type, or a db error. */
 int ss_store_content_hold(ss_db *db, ss_arena *a, const char *object_type, long long object_id,
                           long long community_id, const char *reason, long long created_by, long long *review_id);

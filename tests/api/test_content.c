@@ -411,6 +411,56 @@ TEST(test_need_risky_and_review)
     assert_true(listed(NULL, "id", need, path));
 }
 
+/* 1 when GET /consultations/{id} as token shows comment */
+static int comment_shown(const char *token, long long consultation, long long comment)
+{
+    api_response *r = want(200, req("GET", token, NULL, API "/consultations/%lld", consultation));
+    json_t *it;
+    size_t i;
+    json_array_foreach(jarr(r, "comments"), i, it) if (api_mint(it, "id") == comment) return 1;
+    return 0;
+}
+
+TEST(test_comment_risky_and_review)
+{
+    char closes[40];
+    api_fmt_time(time(NULL) + 7 * DAY, closes, sizeof closes);
+    long long cons = jint(want(201, req("POST", W.cadmin.token,
+                                        J(json_pack("{s:I, s:s, s:s, s:[s, s], s:s}", "community_id",
+                                                    (json_int_t)W.community, "title", "Bikes", "body",
+                                                    "Where should bikes park?", "options", "North", "South",
+                                                    "closes_at", closes)),
+                                        API "/consultations")),
+                          "id");
+    int status = -1;
+    free(api_sql(state_dir, &status, "UPDATE users SET home_community_id = %lld WHERE id = %lld", W.community,
+                 W.resident.id));
+    assert_int_equal(status, 0);
+
+    char risky[96];
+    snprintf(risky, sizeof risky, "违禁测试 %s", run_tag);
+    assert_api_error(req("POST", W.resident.token, J(json_pack("{s:s}", "body", risky)),
+                         API "/consultations/%lld/comments", cons),
+                     422, "content_risky");
+    char *out = api_sql(state_dir, &status, "SELECT COUNT(*) FROM consultation_comments WHERE body = '%s'", risky);
+    assert_non_null(out);
+    assert_int_equal(strtoll(out, NULL, 10), 0);
+    free(out);
+
+    api_response *r = want(201, req("POST", W.resident.token, "{\"body\":\"待审测试 north\"}",
+                                    API "/consultations/%lld/comments", cons));
+    long long comment = jint(r, "id");
+    assert_string_equal(jstr(r, "content_status"), "review");
+    assert_false(comment_shown(NULL, cons, comment));
+    assert_false(comment_shown(W.ocadmin.token, cons, comment));   /* another community's admin */
+    assert_true(comment_shown(W.resident.token, cons, comment));   /* its author */
+    assert_true(comment_shown(W.cadmin.token, cons, comment));     /* the community's admin */
+    long long item = queue_item_of(W.cadmin.token, "consultation_comment", comment);
+    assert_true(item > 0);
+    want(200, req("POST", W.cadmin.token, NULL, API "/content-reviews/%lld/pass", item));
+    assert_true(comment_shown(NULL, cons, comment));
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static long long community_new(const char *what)
@@ -476,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_review_rejected_stays_hidden), cmocka_unit_test(test_edit_sent_to_review_hides),
         cmocka_unit_test(test_wechat_down_waits_in_review),  cmocka_unit_test(test_token_shared_by_workers),
         cmocka_unit_test(test_org_risky_and_review),         cmocka_unit_test(test_need_risky_and_review),
+        cmocka_unit_test(test_comment_risky_and_review),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
