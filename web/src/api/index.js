@@ -114,24 +114,34 @@ export const api = {
   publishActivity: (id) => post(`/api/v1/activities/${id}/publish`),
   cancelActivity: (id) => post(`/api/v1/activities/${id}/cancel`),
   roster: (id, query) => get(`/api/v1/activities/${id}/signups`, query),
-  checkinCode: (id) => get(`/api/v1/activities/${id}/checkin-code`),
+  // purpose: 'checkin' (default) or 'checkout'
+  checkinCode: (id, purpose) => get(`/api/v1/activities/${id}/checkin-code`, { purpose }),
   // the QR code as an image Blob (the SVG needs the bearer token, so no plain <img src>)
-  checkinCodeSvg: (id) =>
-    request('GET', `/api/v1/activities/${id}/checkin-code.svg`, { raw: true }).then((r) => r.blob()),
+  checkinCodeSvg: (id, purpose) =>
+    request('GET', `/api/v1/activities/${id}/checkin-code.svg`, { query: { purpose }, raw: true }).then((r) => r.blob()),
 
   // service records
   ledger: (id, query) => get(`/api/v1/activities/${id}/service-records`, query),
   correctRecord: (id, body, key) => post(`/api/v1/activities/${id}/service-records`, body, key),
+  corrections: (query) => get('/api/v1/service-corrections', query),
+  approveCorrection: (id, note, key) => post(`/api/v1/service-corrections/${id}/approve`, note ? { note } : {}, key),
+  rejectCorrection: (id, note, key) => post(`/api/v1/service-corrections/${id}/reject`, note ? { note } : {}, key),
 
   // contests
   contests: (query) => get('/api/v1/contests', query),
   contest: (id) => get(`/api/v1/contests/${id}`),
   createContest: (body, key) => post('/api/v1/contests', body, key),
-  contestProjects: (id) => get(`/api/v1/contests/${id}/projects`),
+  contestProjects: (id, query) => get(`/api/v1/contests/${id}/projects`, query),
   submitProject: (id, body, key) => post(`/api/v1/contests/${id}/projects`, body, key),
   approveProject: (id) => post(`/api/v1/contest-projects/${id}/approve`),
   rejectProject: (id, reason) => post(`/api/v1/contest-projects/${id}/reject`, { reason }),
   contestResults: (id) => get(`/api/v1/contests/${id}/results`),
+
+  // the dashboard (?format=csv gives the same figures as CSV: fetched with the token, saved as a file)
+  stats: (query) => get('/api/v1/stats', query),
+  communityStats: (id, query) => get(`/api/v1/stats/communities/${id}`, query),
+  statsCsv: (path, query) =>
+    request('GET', path, { query: { ...query, format: 'csv' }, raw: true }).then((r) => r.blob()),
 
   // audit
   audit: (query) => get('/api/v1/audit', query),

@@ -14,6 +14,7 @@ import records from '../views/records/routes.js'
 import contests from '../views/contests/routes.js'
 import communities from '../views/communities/routes.js'
 import audit from '../views/audit/routes.js'
+import dashboard from '../views/dashboard/routes.js'
 
 export const routes = [
   ...auth,
@@ -25,6 +26,7 @@ export const routes = [
   ...contests,
   ...communities,
   ...audit,
+  ...dashboard,
 ]
 
 export const router = createRouter({
