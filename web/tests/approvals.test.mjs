@@ -109,10 +109,13 @@ test('a correction proposed by a social worker is approved by the leader (two-pe
   const { org } = await filedOrg(admin, leader, 'K')
   const worker = await person('qworker')
   ok(await api('POST', `/api/v1/orgs/${org}/members`, leader.token, { user_id: worker.id, role: 'social_worker' }), 201)
-  const act = await publishedActivity(leader, org)
+  // an activity that ends in a few seconds: corrections are for ended activities
+  const endsAt = Date.now() + 8000
+  const act = await publishedActivity(leader, org, { ends_at: new Date(endsAt).toISOString().replace(/\.\d+Z$/, 'Z') })
   const vol = await volunteer('qvol')
   ok(await api('POST', `/api/v1/activities/${act.id}/signups`, vol.token, {}), 201)
-  const proposal = ok(await api('POST', `/api/v1/activities/${act.id}/service-records`, worker.token, { user_id: vol.id, minutes: 45, reason: '忘记签退' }), 201)
+  await new Promise((r) => setTimeout(r, Math.max(0, endsAt - Date.now() + 1500)))
+  const proposal = ok(await api('POST', `/api/v1/activities/${act.id}/service-records`, worker.token, { user_id: vol.id, minutes: 8, reason: '忘记签退' }), 201)
   assert.equal(proposal.status, 'pending')
 
   const page = await b.page()
@@ -129,7 +132,7 @@ test('a correction proposed by a social worker is approved by the leader (two-pe
   await page.waitForURL('**/approvals/corrections')
   const row = page.locator('[data-test=corrections] .el-table__row', { hasText: '忘记签退' })
   await row.waitFor()
-  assert.match(await row.innerText(), /45/)
+  assert.match(await row.innerText(), /\b8\b/)
   await shot(page, '34-correction-queue')
   await row.getByRole('button', { name: '批准' }).click()
   const dialog = page.getByRole('dialog')
