@@ -106,11 +106,19 @@ export const api = {
   approveOrg: (id) => post(`/api/v1/orgs/${id}/approve`),
   rejectOrg: (id, reason) => post(`/api/v1/orgs/${id}/reject`, { reason }),
   addMember: (id, body, key) => post(`/api/v1/orgs/${id}/members`, body, key),
+  members: (id, query) => get(`/api/v1/orgs/${id}/members`, query),
+  removeMember: (id, userId) => request('DELETE', `/api/v1/orgs/${id}/members/${userId}`),
+  createInvite: (id, role, key) => post(`/api/v1/orgs/${id}/invites`, { role }, key),
+  transferOrg: (id, userId, key) => post(`/api/v1/orgs/${id}/transfer`, { user_id: userId }, key),
+  orgActivities: (id, query) => get(`/api/v1/orgs/${id}/activities`, query),
+  // an image the API serves behind the token (an invite's svg_url) as a Blob
+  imageBlob: (path) => request('GET', path, { raw: true }).then((r) => r.blob()),
 
   // activities
   activities: (query) => get('/api/v1/activities', query),
   activity: (id) => get(`/api/v1/activities/${id}`),
   createActivity: (orgId, body, key) => post(`/api/v1/orgs/${orgId}/activities`, body, key),
+  updateActivity: (id, body) => request('PATCH', `/api/v1/activities/${id}`, { body }),
   publishActivity: (id) => post(`/api/v1/activities/${id}/publish`),
   cancelActivity: (id) => post(`/api/v1/activities/${id}/cancel`),
   roster: (id, query) => get(`/api/v1/activities/${id}/signups`, query),
