@@ -145,6 +145,16 @@ export const api = {
   rejectProject: (id, reason) => post(`/api/v1/contest-projects/${id}/reject`, { reason }),
   contestResults: (id) => get(`/api/v1/contests/${id}/results`),
 
+  // needs, service projects and resources
+  needs: (query) => get('/api/v1/needs', query),
+  triageNeed: (id, body, key) => post(`/api/v1/needs/${id}/triage`, body, key),
+  serviceProjects: (query) => get('/api/v1/service-projects', query),
+  serviceProject: (id) => get(`/api/v1/service-projects/${id}`),
+  // step: approve, start, complete or evaluate (evaluate carries {score, report})
+  serviceProjectStep: (id, step, body, key) => post(`/api/v1/service-projects/${id}/${step}`, body, key),
+  resources: (query) => get('/api/v1/resources', query),
+  matchResource: (id, body, key) => post(`/api/v1/service-projects/${id}/resources`, body, key),
+
   // the dashboard (?format=csv gives the same figures as CSV: fetched with the token, saved as a file)
   stats: (query) => get('/api/v1/stats', query),
   communityStats: (id, query) => get(`/api/v1/stats/communities/${id}`, query),

@@ -15,6 +15,8 @@ import contests from '../views/contests/routes.js'
 import communities from '../views/communities/routes.js'
 import audit from '../views/audit/routes.js'
 import dashboard from '../views/dashboard/routes.js'
+import needs from '../views/needs/routes.js'
+import services from '../views/services/routes.js'
 
 export const routes = [
   ...auth,
@@ -27,6 +29,8 @@ export const routes = [
   ...communities,
   ...audit,
   ...dashboard,
+  ...needs,
+  ...services,
 ]
 
 export const router = createRouter({
