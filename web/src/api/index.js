@@ -155,6 +155,12 @@ export const api = {
   resources: (query) => get('/api/v1/resources', query),
   matchResource: (id, body, key) => post(`/api/v1/service-projects/${id}/resources`, body, key),
 
+  // consultations: step is resolve ({decision}), publicize or feedback ({body})
+  consultations: (query) => get('/api/v1/consultations', query),
+  consultation: (id) => get(`/api/v1/consultations/${id}`),
+  createConsultation: (body, key) => post('/api/v1/consultations', body, key),
+  consultationStep: (id, step, body, key) => post(`/api/v1/consultations/${id}/${step}`, body, key),
+
   // the dashboard (?format=csv gives the same figures as CSV: fetched with the token, saved as a file)
   stats: (query) => get('/api/v1/stats', query),
   communityStats: (id, query) => get(`/api/v1/stats/communities/${id}`, query),

@@ -16,6 +16,7 @@ import { ElInputNumber } from 'element-plus/es/components/input-number/index.mjs
 import { ElMenu, ElMenuItem } from 'element-plus/es/components/menu/index.mjs'
 import { ElRadio, ElRadioButton, ElRadioGroup } from 'element-plus/es/components/radio/index.mjs'
 import { ElOption, ElSelect } from 'element-plus/es/components/select/index.mjs'
+import { ElStep, ElSteps } from 'element-plus/es/components/steps/index.mjs'
 import { ElSkeleton } from 'element-plus/es/components/skeleton/index.mjs'
 import { ElSwitch } from 'element-plus/es/components/switch/index.mjs'
 import { ElTable, ElTableColumn } from 'element-plus/es/components/table/index.mjs'
@@ -48,6 +49,8 @@ export const components = [
   ElRadioGroup,
   ElSelect,
   ElSkeleton,
+  ElStep,
+  ElSteps,
   ElSwitch,
   ElTabPane,
   ElTable,

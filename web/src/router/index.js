@@ -17,6 +17,7 @@ import audit from '../views/audit/routes.js'
 import dashboard from '../views/dashboard/routes.js'
 import needs from '../views/needs/routes.js'
 import services from '../views/services/routes.js'
+import consultations from '../views/consultations/routes.js'
 
 export const routes = [
   ...auth,
@@ -31,6 +32,7 @@ export const routes = [
   ...dashboard,
   ...needs,
   ...services,
+  ...consultations,
 ]
 
 export const router = createRouter({
