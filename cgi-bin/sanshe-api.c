@@ -52,9 +52,9 @@ static void *worker_main(void *arg)
 
     ss_db_thread_init();
     ss_db_opts dbo = {cfg->mysql_socket, cfg->mysql_user, cfg->mysql_password, cfg->mysql_database,
-                      cfg->mysql_timeout_s, cfg->mysql_hosts};
+                      cfg->mysql_timeout_s, cfg->mysql_hosts, cfg->mysql_host, cfg->mysql_port};
     ss_cache_opts co = {cfg->redis_socket, cfg->redis_timeout_ms, cfg->redis_sentinels, cfg->redis_master_name,
-                        cfg->redis_password};
+                        cfg->redis_password, cfg->redis_host, cfg->redis_port};
     w->db = ss_db_create(&dbo);
     w->cache = ss_cache_create(&co);
     w->arena = ss_arena_create(16384);

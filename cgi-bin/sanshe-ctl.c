@@ -148,10 +148,10 @@ int main(int argc, char **argv)
     ss_log_level = SS_LOG_WARN;
     ss_db_thread_init();
     ss_db_opts o = {cfg.mysql_socket, cfg.mysql_user, cfg.mysql_password, cfg.mysql_database, cfg.mysql_timeout_s,
-                    cfg.mysql_hosts};
+                    cfg.mysql_hosts, cfg.mysql_host, cfg.mysql_port};
     ss_db *db = ss_db_create(&o);
     ss_cache_opts co = {cfg.redis_socket, cfg.redis_timeout_ms, cfg.redis_sentinels, cfg.redis_master_name,
-                        cfg.redis_password};
+                        cfg.redis_password, cfg.redis_host, cfg.redis_port};
     ss_cache *cache = ss_cache_create(&co);
     ss_arena *a = ss_arena_create(8192);
     if (strcmp(argv[2], "grant") == 0)

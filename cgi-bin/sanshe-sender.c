@@ -197,7 +197,7 @@ int main(int argc, char **argv)
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) goto out_cfg;
     ss_db_thread_init();
     ss_db_opts o = {cfg.mysql_socket, cfg.mysql_user, cfg.mysql_password, cfg.mysql_database, cfg.mysql_timeout_s,
-                    cfg.mysql_hosts};
+                    cfg.mysql_hosts, cfg.mysql_host, cfg.mysql_port};
     sender s = {.cfg = &cfg,
                 .wx = {cfg.wx_base_url, cfg.wx_appid, cfg.wx_secret, cfg.wx_connect_timeout_ms, cfg.wx_timeout_ms, 1},
                 .db = ss_db_create(&o),

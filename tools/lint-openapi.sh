@@ -2,7 +2,11 @@
 # Lints openapi.yaml with Redocly CLI (recommended ruleset, tuned in redocly.yaml) and exits
 # with its status. Installs the pinned CLI from tools/package-lock.json with `npm ci` when
 # tools/node_modules is missing or older than the lockfile, and installs Debian's nodejs
-# and npm first if npm is missing (needs root). Usage: tools/lint-openapi.sh
+# and npm first if node or npm is missing (needs root; ./sanshe up installs them too).
+# The pinned tree must accept Debian 12's own Node.js 18.20.4 and npm 9.2.0: check-engines.js
+# checks the lockfile before anything is installed, and .npmrc (engine-strict) makes `npm ci`
+# fail rather than warn on a package whose engines refuse the running Node.js or npm.
+# Usage: tools/lint-openapi.sh
 set -euo pipefail
 
 tools_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -10,12 +14,12 @@ cd "$tools_dir"
 
 log() { printf 'lint-openapi: %s\n' "$*" >&2; }
 
-if ! command -v npm >/dev/null 2>&1; then
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     if [ "$(id -u)" -ne 0 ]; then
-        log "npm is missing; run as root to install it, or: apt-get install nodejs npm"
+        log "node or npm is missing; run as root to install it, or: apt-get install nodejs npm"
         exit 1
     fi
-    log "npm is missing; installing nodejs and npm with apt-get"
+    log "node or npm is missing; installing nodejs and npm with apt-get"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
     apt-get install -y -q --no-install-recommends nodejs npm
@@ -28,6 +32,10 @@ if [ "$node_major" -lt 18 ] || { [ "$node_major" -eq 18 ] && [ "$node_minor" -lt
     log "Node.js $(node --version) is too old; 18.17 or later is needed"
     exit 1
 fi
+
+# Debian 12's Node.js and npm must be able to install the pinned tree (issue: a newer
+# package once wanted npm >= 9.5 and Node >= 20.16).
+node check-engines.js package-lock.json 18.20.4 9.2.0
 
 # npm writes node_modules/.package-lock.json on every install; older than the lockfile
 # means the lockfile changed since the last install.

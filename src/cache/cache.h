@@ -18,6 +18,8 @@ typedef struct ss_cache_opts {
      * unix_socket when not empty (hiredis 0.14 has no Sentinel support: cache/redis.c follows
      * the Sentinel client protocol). password is sent with AUTH to a master reached over TCP. */
     const char *sentinels, *master_name, *password;
+    const char *host;   /* not NULL or "": connect over TCP to host:port instead of the socket */
+    int port;
 } ss_cache_opts;
 
 /* Creates a handle; connects lazily. Free with ss_cache_free (accepts NULL). */

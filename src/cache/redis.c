@@ -131,7 +131,9 @@ static int connect_cache(ss_cache *c)
         c->ctx = connect_via_sentinels(&c->opts, tv);
         return c->ctx ? SS_OK : SS_EUNAVAIL;
     }
-    redisContext *ctx = redisConnectUnixWithTimeout(c->opts.unix_socket, tv);
+    int tcp = c->opts.host && c->opts.host[0];   /* Redis on another host, else the unix socket */
+    redisContext *ctx = tcp ? redisConnectWithTimeout(c->opts.host, c->opts.port, tv)
+                            : redisConnectUnixWithTimeout(c->opts.unix_socket, tv);
     if (!ctx || ctx->err) {
         SS_WARN("cache", "msg=\"connect failed\" error=\"%s\"", ctx ? ctx->errstr : "out of memory");
         if (ctx) redisFree(ctx);
@@ -140,6 +142,16 @@ static int connect_cache(ss_cache *c)
     if (redisSetTimeout(ctx, tv) != REDIS_OK) {
         redisFree(ctx);
         return SS_EUNAVAIL;
+    }
+    if (tcp && c->opts.password && *c->opts.password) {   /* over the network, Redis asks who we are */
+        const char *auth[] = {"AUTH", c->opts.password};
+        redisReply *ar = ask(ctx, REDIS_REPLY_STATUS, "OK", 2, auth);
+        if (!ar) {
+            SS_WARN("cache", "msg=\"AUTH refused\" addr=%s:%d", c->opts.host, c->opts.port);
+            redisFree(ctx);
+            return SS_EUNAVAIL;
+        }
+        freeReplyObject(ar);
     }
     c->ctx = ctx;
     return SS_OK;

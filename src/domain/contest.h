@@ -33,7 +33,7 @@ typedef struct ss_result_row {
  * does not fit ends the funding (rank is never skipped for a cheaper project). */
 void ss_contest_rank(ss_result_row *rows, int n, long long budget_cents);
 
-/* Expert review (API.md "Contests: expert review and composite results"). A project's
+/* Expert review (openapi.yaml, the contest results). A project's
  * expert_score is the mean of its reviews (review_sum / review_count, kept by the reviews'
  * transactions); its vote share is 100 * votes / max_votes over the contest's approved
  * projects (0 when nobody voted). composite = w * expert_score + (1 - w) * vote share, with w

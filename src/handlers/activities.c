@@ -1,5 +1,6 @@
 /* Activities (活动): create as draft (the org's leader or social workers), publish, cancel,
  * list published ones with filters and cursor pagination, show one with its seat counts. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,14 +105,17 @@ static int activity_publish(ss_req *req) { return transition(req, "published"); 
 static int activity_cancel(ss_req *req) { return transition(req, "cancelled"); }
 
 /* Cursor "<starts_at unix>.<id>": the last item of the previous page. */
+/* "<starts_at>.<id>" as next_cursor wrote it; a number out of range (overflowing, or a time
+ * the store cannot hold) is not a cursor: 400, never an empty page or a 500. */
 static int parse_cursor(const char *s, time_t *starts, long long *id)
 {
     char *end;
+    errno = 0;
     long long t = strtoll(s, &end, 10);
-    if (end == s || *end != '.' || t < 0) return -1;
+    if (end == s || *end != '.' || errno || !ss_time_storable((time_t)t)) return -1;
     const char *p = end + 1;
     long long i = strtoll(p, &end, 10);
-    if (end == p || *end || i < 0) return -1;
+    if (end == p || *end || errno || i < 0) return -1;
     *starts = (time_t)t;
     *id = i;
     return 0;
@@ -123,7 +127,7 @@ static int activity_list(ss_req *req)
     int limit, n, rc;
     ss_activity_filter f = {.now = req->now};
     if ((rc = ss_req_limit(req, &limit)) ||
-        (rc = ss_req_query_int(req, "community_id", 0, INT64_MAX, 0, &f.community_id)))
+        (rc = ss_req_query_int(req, "community_id", 1, INT64_MAX, 0, &f.community_id)))   /* 0: 400, as documented */
         return rc;
     f.limit = limit;
     const char *category, *from, *to, *cursor;
@@ -138,8 +142,11 @@ static int activity_list(ss_req *req)
             if (strcmp(*c, category) == 0) f.category = *c;
         if (!f.category) ss_v_fail(&v, "category", "must be one of: relief, consultation, safety, culture, other");
     }
-    if (from && ss_time_parse(from, &f.from) != 0) ss_v_fail(&v, "from", "must be an RFC 3339 date-time");
-    if (to && ss_time_parse(to, &f.to) != 0) ss_v_fail(&v, "to", "must be an RFC 3339 date-time");
+    /* filters past what the store holds are malformed (400), not an empty page */
+    if (from && (ss_time_parse(from, &f.from) != 0 || !ss_time_storable(f.from)))
+        ss_v_fail(&v, "from", "must be an RFC 3339 date-time between 1970-01-01T00:00:00Z and 2037-12-31T23:59:59Z");
+    if (to && (ss_time_parse(to, &f.to) != 0 || !ss_time_storable(f.to)))
+        ss_v_fail(&v, "to", "must be an RFC 3339 date-time between 1970-01-01T00:00:00Z and 2037-12-31T23:59:59Z");
     if (cursor && parse_cursor(cursor, &f.after_starts, &f.after_id) != 0) ss_v_fail(&v, "cursor", "not a cursor");
     if (json_object_size(v.fields)) {
         ss_v_finish(&v);
@@ -256,6 +263,8 @@ static int activity_patch(ss_req *req)
         if (!json_is_null(minutes))
             e->service_minutes = (long)ss_v_int(&v, "service_minutes", 1, 1, SS_SERVICE_MINUTES_MAX, 0, NULL);
     }
+    e->min_attendance_pct =
+        (int)ss_v_int(&v, "min_attendance_pct", 0, 0, 100, SS_MIN_ATTENDANCE_DEFAULT, &e->set_min_attendance);
     json_t *loc = ss_v_object(&v, "location", 0);
     if (loc) {   /* a place is replaced whole */
         ss_v_nested(&lv, &v, loc, "location");

@@ -38,7 +38,9 @@ static int org_create(ss_req *req)
     o.stage = "startup";
     o.status = "pending";
     o.created_at = req->now;
-    if ((rc = ss_store_org_create(req->db, req->arena, &o, &o.id))) return rc;
+    rc = ss_store_org_create(req->db, req->arena, &o, &o.id);
+    if (rc == SS_ECONFLICT) return ss_reply_error(req, "name_taken");   /* unique within the community */
+    if (rc) return rc;
     return ss_reply_json(req, 201, ss_view_org(&o));
 }
 
@@ -55,7 +57,7 @@ static int org_list(ss_req *req)
     const char *status;
     ss_org *items;
     if ((rc = ss_req_limit(req, &limit)) || (rc = ss_req_query_int(req, "cursor", 0, INT64_MAX, 0, &after)) ||
-        (rc = ss_req_query_int(req, "community_id", 0, INT64_MAX, 0, &community)) ||
+        (rc = ss_req_query_int(req, "community_id", 1, INT64_MAX, 0, &community)) ||   /* 0 is no community: 400 */
         (rc = ss_req_query_enum(req, "status", org_statuses, &status)))
         return rc;
     const char *known = status ? status : "filed";

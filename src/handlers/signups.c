@@ -16,8 +16,13 @@ static int rate_limit(ss_req *req)
 {
     char who[32];
     snprintf(who, sizeof who, "%lld", req->caller.user_id);
-    int rc = ss_rate_allow(req->cache, "signup-user", who, req->app->cfg->signup_rate_user_per_s, 1, req->now);
-    if (rc == SS_ELIMIT) ss_reply_header(req, "Retry-After", "1");
+    int window = req->app->cfg->signup_rate_window_s;
+    int rc = ss_rate_allow(req->cache, "signup-user", who, req->app->cfg->signup_rate_user_per_s, window, req->now);
+    if (rc == SS_ELIMIT) {   /* the current window ends in this many seconds */
+        char retry[16];
+        snprintf(retry, sizeof retry, "%d", window - (int)(req->now % window));
+        ss_reply_header(req, "Retry-After", retry);
+    }
     return rc;
 }
 

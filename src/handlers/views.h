@@ -11,6 +11,7 @@
 #include "store/users.h"
 #include "store/volunteers.h"
 #include "util/crypto.h"
+#include "util/jsoncheck.h"
 
 /* {id, nickname, roles: [...], community_admin_of: [...]} */
 json_t *ss_view_user(const ss_user *u);

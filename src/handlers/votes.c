@@ -18,11 +18,17 @@ static int rate_limit(ss_req *req)
 {
     char who[32];
     snprintf(who, sizeof who, "%lld", req->caller.user_id);
-    int rc = ss_rate_allow(req->cache, "vote-user", who, req->app->cfg->vote_rate_user_per_s, 1, req->now);
+    int window = req->app->cfg->vote_rate_window_s;
+    int rc = ss_rate_allow(req->cache, "vote-user", who, req->app->cfg->vote_rate_user_per_s, window, req->now);
     if (rc == SS_OK && req->remote_addr)
-        rc = ss_rate_allow(req->cache, "vote-addr", req->remote_addr, req->app->cfg->vote_rate_addr_per_s, 1, req->now);
+        rc = ss_rate_allow(req->cache, "vote-addr", req->remote_addr, req->app->cfg->vote_rate_addr_per_s, window,
+                           req->now);
     if (rc == SS_EUNAVAIL) ss_metrics_dep_error(SS_DEP_REDIS);
-    if (rc == SS_ELIMIT) ss_reply_header(req, "Retry-After", "1");
+    if (rc == SS_ELIMIT) {   /* the current window ends in this many seconds */
+        char retry[16];
+        snprintf(retry, sizeof retry, "%d", window - (int)(req->now % window));
+        ss_reply_header(req, "Retry-After", retry);
+    }
     return rc;
 }
 
@@ -39,6 +45,9 @@ static int vote(ss_req *req)
     if ((rc = ss_store_contest_get(req->db, req->arena, ss_req_param(req, 0), &c))) return rc;
     if ((rc = rate_limit(req))) return rc;
     if (!ss_voting_open(req->now, c.vote_from, c.vote_until)) return ss_reply_error(req, "voting_closed");
+    /* an unknown project is 404 before the daily limit can answer 429 (the quota is taken
+     * first inside the vote's transaction) */
+    if ((rc = ss_store_project_votable(req->db, req->arena, c.id, project_id))) return rc;
 
     char day[11];
     ss_vote_day(req->now, day);

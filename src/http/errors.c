@@ -2,6 +2,7 @@
  * Add a contract code here, and only here. */
 #include "http/errors.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const ss_error_def defs[] = {
@@ -37,6 +38,7 @@ static const ss_error_def defs[] = {
     {"vote_limit_reached", 429, "You have used all of today's votes in this contest.", "您今天在本次评选中的投票次数已用完。"},
     {"idempotency_key_reused", 409, "This Idempotency-Key was already used for a different request.", "该幂等键已用于另一个请求。"},
     {"voting_closed", 409, "Voting is not open for this contest now.", "当前不在投票时间内。"},
+    {"name_taken", 409, "An organization of this community already has this name.", "本社区已有同名组织。"},
     {"submission_closed", 409, "Project submission for this contest has closed.", "本次创投项目申报已截止。"},
     {"not_checked_in", 409, "Check in before checking out.", "请先签到再签退。"},
     {"self_credit_forbidden", 403, "Nobody may credit or approve service time for themselves.",
@@ -69,7 +71,7 @@ static const ss_error_def defs[] = {
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
-/* A code the contract gives another status on some routes (API.md): not_a_participant is 409 for a
+/* A code the contract gives another status on some routes (openapi.yaml): not_a_participant is 409 for a
  * service-time correction (defs above, where it is the default) and 403 for a rating. Reached only
  * through ss_error_find_status / ss_reply_error_status, so the default never changes. */
 static const ss_error_def variants[] = {
@@ -138,4 +140,92 @@ const char *ss_strerror(int err)
     if (err == SS_EDEADLOCK) return "deadlock";
     if (err == SS_ELOCKWAIT) return "lock_wait_timeout";
     return ss_error_for(err)->code;
+}
+
+/* Reasons inside error.fields, in Chinese. Exact reasons first, then patterns with numbers
+ * or lists in them (the numbers and lists are kept). A reason missing here falls back to a
+ * generic Chinese sentence with the English after it, so a reply is never English only;
+ * tests/unit/http/test_errors checks every reason the handlers use is in this table. */
+static const struct { const char *en, *zh; } reasons[] = {
+    {"required", "必填。"},
+    {"must be a string", "必须是字符串。"},
+    {"must be an integer", "必须是整数。"},
+    {"must be a number", "必须是数字。"},
+    {"must be true or false", "必须是 true 或 false。"},
+    {"must be an object", "必须是对象。"},
+    {"must be an RFC 3339 date-time string", "必须是 RFC 3339 格式的日期时间字符串。"},
+    {"must be an RFC 3339 date-time with offset, e.g. 2026-11-21T09:00:00+08:00",
+     "必须是带时区偏移的 RFC 3339 日期时间，例如 2026-11-21T09:00:00+08:00。"},
+    {"must be an RFC 3339 date-time between 1970-01-01T00:00:00Z and 2037-12-31T23:59:59Z",
+     "必须是 1970-01-01T00:00:00Z 至 2037-12-31T23:59:59Z 之间的 RFC 3339 日期时间。"},
+    {"must be between 1970-01-01T00:00:00Z and 2037-12-31T23:59:59Z",
+     "必须在 1970-01-01T00:00:00Z 至 2037-12-31T23:59:59Z 之间。"},
+    {"must not contain control characters", "不能包含控制字符。"},
+    {"must not be empty", "不能为空（首尾空白不计）。"},
+    {"is not correctly percent-encoded", "百分号编码不正确。"},
+    {"not a cursor", "不是有效的分页游标。"},
+    {"no such community", "社区不存在。"},
+    {"no such organization", "组织不存在。"},
+    {"no such user", "用户不存在。"},
+    {"this contest is for organizations of another community", "本次创投仅限其他社区的组织参加。"},
+    {"must be an array of strings", "必须是字符串数组。"},
+    {"at most 20 skills", "最多 20 项技能。"},
+    {"each skill is 1 to 20 characters", "每项技能为 1 至 20 个字符。"},
+    {"2 to 30 letters, as on the ID card", "2 至 30 个字，与身份证一致。"},
+    {"must be a mainland mobile number (11 digits, 1[3-9]...)", "必须是中国大陆手机号（11 位，以 13–19 开头）。"},
+    {"must be an 18-digit resident ID number with a valid birth date and check digit",
+     "必须是 18 位居民身份证号，出生日期和校验位须有效。"},
+    {"a correction changes something: not 0", "更正的分钟数不能为 0。"},
+    {"this person neither signed up for nor checked in to the activity", "此人既未报名也未签到该活动。"},
+    {"would make the person's minutes for this activity negative", "会使此人在该活动的服务时长为负。"},
+    {"1 to 64 characters: letters, digits, - _ . :", "1 至 64 个字符：字母、数字及 - _ . :。"},
+    {"required: the code from wx.login, 1 to 128 characters", "必填：wx.login 返回的 code，1 至 128 个字符。"},
+    {"must be no more than 24 hours in the past", "不能早于 24 小时前。"},
+    {"must be after starts_at", "必须晚于 starts_at。"},
+    {"must be in the future", "必须是将来的时间。"},
+    {"an activity lasts at most 31 days", "活动最长 31 天。"},
+    {"must be in the future and no later than ends_at", "必须是将来的时间，且不晚于 ends_at。"},
+    {"must be after vote_from", "必须晚于 vote_from。"},
+    {"must be no later than vote_until", "不能晚于 vote_until。"},
+    {"2 to 10 options", "须有 2 至 10 个选项。"},
+    {"at most 20 needs", "最多 20 项需求。"},
+    {"before starts_on", "早于 starts_on。"},
+    {"must be an array of need ids", "必须是需求 id 的数组。"},
+    {"must be before 2038", "必须早于 2038 年。"},
+    {"must differ", "不能相同。"},
+    {"no such need", "需求不存在。"},
+    {"no such need in this community", "本社区没有该需求。"},
+    {"no such project of this organization", "本组织没有该项目。"},
+    {"no such resource in the project's community", "项目所在社区没有该资源。"},
+};
+
+const char *ss_field_reason_zh(const char *en, char *buf, size_t len)
+{
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+        if (strcmp(reasons[i].en, en) == 0) return reasons[i].zh;
+    long long a, b;
+    char tail;
+    if (sscanf(en, "must be between %lld and %lld%c", &a, &b, &tail) == 2) {
+        snprintf(buf, len, "必须在 %lld 至 %lld 之间。", a, b);
+        return buf;
+    }
+    double x, y;
+    if (sscanf(en, "must be between %lg and %lg%c", &x, &y, &tail) == 2) {
+        snprintf(buf, len, "必须在 %g 至 %g 之间。", x, y);
+        return buf;
+    }
+    if (sscanf(en, "must be %lld to %lld characters%c", &a, &b, &tail) == 2) {
+        snprintf(buf, len, "长度须为 %lld 至 %lld 个字符。", a, b);
+        return buf;
+    }
+    if (sscanf(en, "must be exactly %lld characters%c", &a, &tail) == 1) {
+        snprintf(buf, len, "长度须为 %lld 个字符。", a);
+        return buf;
+    }
+    if (strncmp(en, "must be one of: ", 16) == 0) {
+        snprintf(buf, len, "必须是以下之一：%s。", en + 16);
+        return buf;
+    }
+    snprintf(buf, len, "不符合要求（%s）。", en);
+    return buf;
 }

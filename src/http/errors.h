@@ -3,6 +3,8 @@
 #ifndef SS_HTTP_ERRORS_H
 #define SS_HTTP_ERRORS_H
 
+#include <stddef.h>
+
 #include "util/status.h"
 
 typedef struct ss_error_def {
@@ -21,6 +23,9 @@ const ss_error_def *ss_error_find_status(const char *code, int status);
 const ss_error_def *ss_error_for(int err);
 /* Returns the ss_err that carries an HTTP status (for handlers that set a specific code). */
 int ss_error_from_status(int status);
+/* The Chinese of a reason inside error.fields (the English the handlers write): a fixed
+ * string, or one written into buf (len bytes) for reasons with numbers or lists. */
+const char *ss_field_reason_zh(const char *en, char *buf, size_t len);
 /* Returns a short name of an ss_err for logs. */
 const char *ss_strerror(int err);
 

@@ -185,11 +185,25 @@ void ss_req_forget_flush(ss_req *req)
     req->nforget = 0;
 }
 
+int ss_json_strict = SS_JSON_STRICT_DEFAULT;
+
+/* A NULL body (a json_pack misuse upstream) or one json_dumps refuses is a bug in this
+ * request's handler: it answers 500 for this request only, never aborts the process (the
+ * misuse itself is logged by jsoncheck.h). Reals are written with 12 significant digits,
+ * so a coordinate rounded to 6 decimals reads 30.6598, not 30.659800000000001. */
 int ss_reply_json(ss_req *req, int status, json_t *body)
 {
+    if (!body) {
+        SS_ERROR("http", "msg=\"json_misuse: reply body is NULL\" status=%d", status);
+        if (ss_json_strict) abort();
+        return SS_EINTERNAL;
+    }
     char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(body);
-    if (!text) ss_fatal_oom(0);
+    if (!text) {
+        SS_ERROR("http", "msg=\"json_misuse: reply body could not be written\" status=%d", status);
+        return SS_EINTERNAL;
+    }
     ss_arena_on_reset(req->arena, free_cb, text);
     return ss_reply_raw(req, status, "application/json; charset=utf-8", text, strlen(text));
 }
@@ -239,9 +253,24 @@ void ss_reply_render_error(ss_req *req, int rc)
     if (!d) d = ss_error_for(rc);
     json_t *err = json_pack("{s:s, s:s}", "code", d->code, "message", req->zh ? d->zh : d->en);
     if (!err) ss_fatal_oom(0);
-    if (req->err_fields && json_object_size(req->err_fields) > 0)
-        json_object_set(err, "fields", req->err_fields);
-    ss_reply_json(req, d->status, json_pack("{s:o}", "error", err));
+    if (req->err_fields && json_object_size(req->err_fields) > 0) {
+        if (req->zh) {   /* field reasons follow Accept-Language like the message */
+            json_t *zh = json_object(), *why;
+            const char *name;
+            char buf[512];
+            json_object_foreach(req->err_fields, name, why) {
+                const char *en = json_string_value(why);
+                json_object_set_new(zh, name, en ? json_string(ss_field_reason_zh(en, buf, sizeof buf)) : json_incref(why));
+            }
+            json_object_set_new(err, "fields", zh);
+        } else {
+            json_object_set(err, "fields", req->err_fields);
+        }
+    }
+    if (ss_reply_json(req, d->status, json_pack("{s:o}", "error", err)) != SS_OK) {
+        static const char fallback[] = "{\"error\":{\"code\":\"internal\",\"message\":\"Something went wrong on our side.\"}}";
+        ss_reply_raw(req, 500, "application/json; charset=utf-8", fallback, sizeof fallback - 1);
+    }
 }
 
 json_t *ss_json_time(time_t t)

@@ -16,6 +16,7 @@
 #include "cache/cache.h"
 #include "http/router.h"
 #include "store/db.h"
+#include "util/jsoncheck.h"
 #include "util/arena.h"
 #include "util/config.h"
 #include "util/crypto.h"

@@ -84,6 +84,25 @@ long ss_utf8_chars(const char *s, size_t len)
     return n;
 }
 
+/* Length in bytes of the white space (ASCII, U+00A0, U+3000 ideographic space) at s. */
+static size_t space_at(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (len >= 1 && (u[0] == ' ' || u[0] == '\t' || u[0] == '\n' || u[0] == '\r')) return 1;
+    if (len >= 2 && u[0] == 0xc2 && u[1] == 0xa0) return 2;
+    if (len >= 3 && u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80) return 3;
+    return 0;
+}
+
+/* Length in bytes of the white space ending s[0..len). */
+static size_t space_before(const char *s, size_t len)
+{
+    if (len >= 1 && space_at(s + len - 1, 1)) return 1;
+    if (len >= 2 && space_at(s + len - 2, 2) == 2) return 2;
+    if (len >= 3 && space_at(s + len - 3, 3) == 3) return 3;
+    return 0;
+}
+
 const char *ss_v_string(ss_v *v, const char *name, int required, size_t min_chars, size_t max_chars)
 {
     json_t *x = get(v, name, required);
@@ -94,16 +113,29 @@ const char *ss_v_string(ss_v *v, const char *name, int required, size_t min_char
     }
     const char *s = json_string_value(x);
     size_t len = json_string_length(x);
-    long n = ss_utf8_chars(s, len);
-    if (n < 0 || strlen(s) != len) {
+    if (strlen(s) != len) {
         ss_v_fail(v, name, "must not contain control characters");
         return NULL;
     }
-    if ((size_t)n < min_chars || (size_t)n > max_chars) {
-        ss_v_fail(v, name, ss_arena_sprintf(v->req->arena, "must be %zu to %zu characters", min_chars, max_chars));
+    /* Text people type is trimmed (API "Text"); what is left is checked and stored. */
+    for (size_t k; (k = space_at(s, len)) > 0;) s += k, len -= k;
+    for (size_t k; (k = space_before(s, len)) > 0;) len -= k;
+    long n = ss_utf8_chars(s, len);
+    if (n < 0) {
+        ss_v_fail(v, name, "must not contain control characters");
         return NULL;
     }
-    return s;
+    if (n == 0 && min_chars > 0) {   /* empty, or nothing but white space */
+        ss_v_fail(v, name, "must not be empty");
+        return NULL;
+    }
+    if ((size_t)n < min_chars || (size_t)n > max_chars) {
+        ss_v_fail(v, name, min_chars == max_chars
+                               ? ss_arena_sprintf(v->req->arena, "must be exactly %zu characters", min_chars)
+                               : ss_arena_sprintf(v->req->arena, "must be %zu to %zu characters", min_chars, max_chars));
+        return NULL;
+    }
+    return ss_arena_strndup(v->req->arena, s, len);
 }
 
 long long ss_v_int(ss_v *v, const char *name, int required, long long min, long long max, long long def,
@@ -164,6 +196,11 @@ time_t ss_v_time(ss_v *v, const char *name, int required, int *present)
     time_t t;
     if (ss_time_parse(json_string_value(x), &t) != 0) {
         ss_v_fail(v, name, "must be an RFC 3339 date-time with offset, e.g. 2026-11-21T09:00:00+08:00");
+        if (present) *present = 0;
+        return 0;
+    }
+    if (!ss_time_storable(t)) {   /* the store cannot hold it (it would be NULL there: a 500) */
+        ss_v_fail(v, name, "must be between 1970-01-01T00:00:00Z and 2037-12-31T23:59:59Z");
         if (present) *present = 0;
         return 0;
     }

@@ -28,7 +28,10 @@ void ss_v_init(ss_v *v, ss_req *req, json_t *obj);
 int ss_v_body(ss_v *v, ss_req *req, json_t **body);
 /* Each reader returns the value, or the default/NULL if absent or bad (noting why).
  * *present (may be NULL) tells whether the field was given at all. Lengths count
- * characters (UTF-8 code points), not bytes; control characters are refused. */
+ * characters (UTF-8 code points), not bytes; control characters are refused. Strings are
+ * trimmed of white space at both ends (ASCII, U+00A0, U+3000) before their length is
+ * checked, and returned trimmed (an arena copy); empty after trimming fails "must not be
+ * empty" when min_chars > 0. */
 const char *ss_v_string(ss_v *v, const char *name, int required, size_t min_chars, size_t max_chars);
 long long ss_v_int(ss_v *v, const char *name, int required, long long min, long long max, long long def,
                    int *present);

@@ -298,6 +298,17 @@ int ss_store_contest_recount(ss_db *db, ss_arena *a, long long contest_id, ss_re
     return rc;
 }
 
+static ss_sql q_project_votable = SS_SQL(
+    "SELECT 1 FROM contest_projects WHERE id = ? AND contest_id = ? AND status = 'approved'");
+
+int ss_store_project_votable(ss_db *db, ss_arena *a, long long contest_id, long long project_id)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(project_id), SS_DB_I(contest_id)};
+    int rc = ss_db_exec(db, &q_project_votable, p, 2, &res, a);
+    return rc ? rc : res.nrows ? SS_OK : SS_ENOTFOUND;
+}
+
 static ss_sql q_reviewer_add = SS_SQL(
     "INSERT IGNORE INTO contest_reviewers (contest_id, user_id, added_by, added_at) VALUES (?, ?, ?, UTC_TIMESTAMP())");
 static ss_sql q_reviewer_is = SS_SQL("SELECT 1 FROM contest_reviewers WHERE contest_id = ? AND user_id = ?");

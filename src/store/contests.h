@@ -65,6 +65,9 @@ typedef struct ss_recount_row {
  * and reports each project's stored count and previous tally. */
 int ss_store_contest_recount(ss_db *db, ss_arena *a, long long contest_id, ss_recount_row **out, int *n);
 
+/* SS_OK if project_id is an approved project of contest_id (one that may get votes), else
+ * SS_ENOTFOUND. The vote itself checks again inside its transaction. */
+int ss_store_project_votable(ss_db *db, ss_arena *a, long long contest_id, long long project_id);
 /* Names user_id a reviewer of the contest; *created 0 when they already were. SS_ENOTFOUND: no
  * such user. */
 int ss_store_reviewer_add(ss_db *db, ss_arena *a, long long contest_id, long long user_id, long long by_user,

@@ -6,6 +6,7 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 #include <errmsg.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +33,9 @@ struct ss_db {
     unsigned int last_errno;   /* of the last failure, to decide whether a retry is safe */
     /* the request scope (db.h): armed, its transaction open, its transaction lost */
     int scope, scope_open, scope_lost;
-    /* a cluster's nodes (opts.hosts), and the one to try first */
-    int nhosts, host;
+    /* a cluster's nodes (opts.hosts) or the one server over TCP (opts.host), the one to try
+     * first, and whether they form a Galera cluster */
+    int nhosts, host, cluster;
     char host_name[MAX_HOSTS][64];
     unsigned int host_port[MAX_HOSTS];
 };
@@ -69,6 +71,12 @@ ss_db *ss_db_create(const ss_db_opts *opts)
     if (opts->hosts && *opts->hosts) {
         db->nhosts = parse_hosts(db, opts->hosts);
         if (db->nhosts == 0) SS_ERROR("db", "msg=\"mysql_hosts is not host:port,...\"");
+        db->cluster = db->nhosts > 0;
+    } else if (opts->host && *opts->host && strlen(opts->host) < sizeof db->host_name[0]) {
+        /* one server over TCP: a list of one, without the cluster's checks */
+        snprintf(db->host_name[0], sizeof db->host_name[0], "%s", opts->host);
+        db->host_port[0] = (unsigned int)opts->port;
+        db->nhosts = 1;
     }
     return db;
 }
@@ -119,9 +127,13 @@ static MYSQL *connect_node(ss_db *db, int i)
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     /* times are stored in UTC; utf8mb4 end to end; on a cluster, reads see every earlier commit */
     mysql_options(m, MYSQL_INIT_COMMAND,
-                  i < 0 ? "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci"
-                        : "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci, "
-                          "SESSION wsrep_sync_wait = 1");
+                  i < 0 || !db->cluster ? "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci"
+                                        : "SET time_zone = '+00:00', NAMES utf8mb4 COLLATE utf8mb4_unicode_ci, "
+                                          "SESSION wsrep_sync_wait = 1");
+    if (i >= 0) {   /* a node over TCP, even when it is named localhost */
+        unsigned int proto = MYSQL_PROTOCOL_TCP;
+        mysql_options(m, MYSQL_OPT_PROTOCOL, &proto);
+    }
     int ok = i < 0 ? mysql_real_connect(m, NULL, db->opts.user, db->opts.password, db->opts.database, 0,
                                         db->opts.unix_socket, 0) != NULL
                    : mysql_real_connect(m, db->host_name[i], db->opts.user, db->opts.password, db->opts.database,
@@ -131,7 +143,7 @@ static MYSQL *connect_node(ss_db *db, int i)
         mysql_close(m);
         return NULL;
     }
-    if (i >= 0 && !node_ready(m)) {
+    if (i >= 0 && db->cluster && !node_ready(m)) {
         SS_WARN("db", "msg=\"node not ready (wsrep_ready OFF)\" node=%s:%u", db->host_name[i], db->host_port[i]);
         mysql_close(m);
         return NULL;
@@ -189,19 +201,34 @@ static int classify(ss_db *db, unsigned int err, const char *msg, const char *sq
     }
 }
 
-static MYSQL_STMT *get_stmt(ss_db *db, ss_sql *q, int *rc)
+/* The slot of q in every connection's statement cache, assigned on q's first use. Many
+ * workers may meet a statement for the first time at once (right after start): the slot is
+ * taken under a lock, so exactly one is used per statement. (A compare-and-set on q->slot
+ * used to let each losing thread waste the counter value it had drawn, and a burst at start
+ * could run the cache out of slots.) Returns the slot, or 0 when the cache is full. */
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int ss_db_slot(ss_sql *q)
 {
     int slot = __atomic_load_n(&q->slot, __ATOMIC_ACQUIRE);
+    if (slot) return slot;
+    pthread_mutex_lock(&slot_lock);
+    slot = q->slot;
+    if (slot == 0 && next_slot + 1 < MAX_STMTS) {
+        slot = ++next_slot;
+        __atomic_store_n(&q->slot, slot, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&slot_lock);
+    return slot;
+}
+
+static MYSQL_STMT *get_stmt(ss_db *db, ss_sql *q, int *rc)
+{
+    int slot = ss_db_slot(q);
     if (slot == 0) {
-        int fresh = __atomic_add_fetch(&next_slot, 1, __ATOMIC_ACQ_REL);
-        int expected = 0;
-        if (fresh >= MAX_STMTS) {
-            SS_ERROR("db", "msg=\"statement cache full\" max=%d", MAX_STMTS);
-            *rc = SS_EINTERNAL;
-            return NULL;
-        }
-        __atomic_compare_exchange_n(&q->slot, &expected, fresh, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-        slot = __atomic_load_n(&q->slot, __ATOMIC_ACQUIRE);
+        SS_ERROR("db", "msg=\"statement cache full\" max=%d", MAX_STMTS);
+        *rc = SS_EINTERNAL;
+        return NULL;
     }
     if (db->stmts[slot]) return db->stmts[slot];
     MYSQL_STMT *st = mysql_stmt_init(db->conn);
@@ -218,6 +245,11 @@ static MYSQL_STMT *get_stmt(ss_db *db, ss_sql *q, int *rc)
     return st;
 }
 
+#define FETCH_TRUNCATED (-2)
+#ifndef SS_DB_MAX_FIELD
+#define SS_DB_MAX_FIELD 0   /* tests set a small cap on a column's buffer to reach truncation */
+#endif
+
 static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, ss_db_result *res, ss_arena *a)
 {
     my_bool update_max = 1;
@@ -232,6 +264,7 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, ss_db_result *res, ss_are
     for (unsigned int c = 0; c < ncols; c++) {
         size_t cap = fields[c].max_length + 1;
         if (cap < 32) cap = 32;   /* numbers converted to text */
+        if (SS_DB_MAX_FIELD > 0 && cap > SS_DB_MAX_FIELD) cap = SS_DB_MAX_FIELD;
         b[c].buffer_type = MYSQL_TYPE_STRING;
         b[c].buffer = ss_arena_alloc(a, cap);
         b[c].buffer_length = cap;
@@ -243,11 +276,20 @@ static int fetch_rows(MYSQL_STMT *st, MYSQL_RES *meta, ss_db_result *res, ss_are
     res->nrows = 0;
     res->rows = ss_arena_alloc(a, (nrows ? nrows : 1) * sizeof(char **));
     int f;
-    while ((f = mysql_stmt_fetch(st)) == 0 || f == MYSQL_DATA_TRUNCATED) {
+    while ((f = mysql_stmt_fetch(st)) == 0) {
         char **row = ss_arena_alloc(a, ncols * sizeof(char *));
         for (unsigned int c = 0; c < ncols; c++)
             row[c] = nulls[c] ? NULL : ss_arena_strndup(a, b[c].buffer, lens[c]);
         res->rows[res->nrows++] = row;
+    }
+    /* A value longer than its buffer (MYSQL_DATA_TRUNCATED) is an error, never a silently
+     * cut value: lens[c] then holds the full length, beyond the buffer's end. */
+    if (f == MYSQL_DATA_TRUNCATED) {
+        for (unsigned int c = 0; c < ncols; c++)
+            if (!nulls[c] && lens[c] >= b[c].buffer_length)
+                SS_ERROR("db", "msg=\"column truncated\" column=%u length=%lu buffer=%lu", c, lens[c],
+                         b[c].buffer_length);
+        return FETCH_TRUNCATED;
     }
     return f == MYSQL_NO_DATA ? 0 : -1;
 }
@@ -287,6 +329,10 @@ static int exec_once(ss_db *db, ss_sql *q, const ss_db_val *params, int nparams,
         if (meta) {
             int frc = fetch_rows(st, meta, res, a);
             mysql_free_result(meta);
+            if (frc == FETCH_TRUNCATED) {
+                mysql_stmt_free_result(st);
+                return SS_EINTERNAL;
+            }
             if (frc != 0) goto fail;
         }
         res->affected = mysql_stmt_affected_rows(st);

@@ -54,6 +54,8 @@ typedef struct ss_db_opts {
      * (wsrep_sync_wait = 1), so a request sees what an earlier one wrote through another node.
      * Connector/C has no multi-host failover of its own. */
     const char *hosts;
+    const char *host;   /* not NULL or "": connect over TCP to host:port instead of the socket */
+    int port;
 } ss_db_opts;
 
 /* Creates a handle; connects lazily. Never fails but for memory (aborts). Free with ss_db_free. */
@@ -79,6 +81,10 @@ int ss_db_exec(ss_db *db, ss_sql *q, const ss_db_val *params, int nparams, ss_db
  * savepoint), and a deadlock is retried only if nothing else of the request was written yet
  * (a deadlock undoes the whole transaction). Returns fn's result, the commit's, or a db error. */
 int ss_db_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx);
+
+/* q's slot in the statement caches, assigned once on first use (thread-safe, one per
+ * statement); 0 when the cache is full (more distinct statements than it holds). */
+int ss_db_slot(ss_sql *q);
 
 /* The request scope: every write of one HTTP request in ONE transaction, so a change, its
  * audit rows, its notifications and its idempotency record are stored together or not at all.

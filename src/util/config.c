@@ -33,6 +33,8 @@ static const option options[] = {
     INT(threads, 1, 256, 8),
     LONG(max_body, 1024, 16777216, 1048576),
     STR(mysql_socket, "var/run/mysqld.sock"),
+    STR(mysql_host, ""),
+    INT(mysql_port, 1, 65535, 3306),
     STR(mysql_user, "sanshe"),
     SECRET(mysql_password),
     STR(mysql_database, "sanshe"),
@@ -42,6 +44,8 @@ static const option options[] = {
     STR(redis_sentinels, ""),
     STR(redis_master_name, "sanshe"),
     SECRET(redis_password),
+    STR(redis_host, ""),
+    INT(redis_port, 1, 65535, 6379),
     INT(redis_timeout_ms, 50, 60000, 1000),
     STR(wx_base_url, "https://api.weixin.qq.com"),
     STR(wx_appid, ""),
@@ -61,6 +65,7 @@ static const option options[] = {
     INT(checkin_window_s, 10, 30, 30),
     INT(vote_rate_user_per_s, 1, 1000, 10),
     INT(signup_rate_user_per_s, 1, 1000, 60),
+    INT(signup_rate_window_s, 1, 86400, 1),
     INT(vote_rate_addr_per_s, 1, 1000000, 1000),
     STR(wx_tpl_reminder, "tpl_activity_reminder"),
     STR(wx_tpl_activity, "tpl_activity_update"),
@@ -71,6 +76,8 @@ static const option options[] = {
     INT(reminder_short_s, 60, 86400, 1800),
     INT(sender_clock_offset_s, -604800, 604800, 0),
     INT(qr_ticket_ttl_s, 10, 120, 120),
+    INT(vote_rate_window_s, 1, 86400, 1),
+    STR(cors_origins, ""),
     STR(time_zone, "Asia/Shanghai"),
     STR(public_url, ""),
     STR(log_level, "info"),
@@ -194,6 +201,40 @@ static int is_hex(const char *s, size_t n)
     return 1;
 }
 
+/* Empty (use the unix socket), a host name, an IPv4 address or an IPv6 address (no port). */
+static int host_valid(const char *h)
+{
+    size_t n = strlen(h);
+    if (n > 253) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)h[i]) && !strchr(".-_:", h[i])) return 0;
+    return 1;
+}
+
+/* "" or origins "http(s)://host[:port]" (no path, no trailing slash) separated by spaces or commas. */
+static int origins_valid(const char *s)
+{
+    while (*s) {
+        while (*s == ' ' || *s == ',') s++;
+        if (!*s) break;
+        const char *p = s;
+        if (strncmp(p, "https://", 8) == 0) p += 8;
+        else if (strncmp(p, "http://", 7) == 0) p += 7;
+        else return 0;
+        const char *host = p;
+        while (isalnum((unsigned char)*p) || *p == '.' || *p == '-') p++;
+        if (p == host) return 0;
+        if (*p == ':') {
+            const char *port = ++p;
+            while (isdigit((unsigned char)*p)) p++;
+            if (p == port || p - port > 5) return 0;
+        }
+        if (*p && *p != ' ' && *p != ',') return 0;
+        s = p;
+    }
+    return 1;
+}
+
 int ss_config_validate(const ss_config *cfg, char *err, size_t errlen)
 {
     if (cfg->reminder_short_s >= cfg->reminder_long_s) {
@@ -222,6 +263,16 @@ int ss_config_validate(const ss_config *cfg, char *err, size_t errlen)
     }
     if (ss_log_level_parse(cfg->log_level) < 0) {
         snprintf(err, errlen, "log_level: one of debug, info, warn, error");
+        return -1;
+    }
+    if (!host_valid(cfg->mysql_host) || !host_valid(cfg->redis_host)) {
+        snprintf(err, errlen, "mysql_host, redis_host: a host name or IP address (no port, no spaces; the port "
+                              "is mysql_port, redis_port)");
+        return -1;
+    }
+    if (!origins_valid(cfg->cors_origins)) {
+        snprintf(err, errlen, "cors_origins: origins like https://console.example.org[:port], separated by spaces "
+                              "or commas");
         return -1;
     }
     if (cfg->socket_path[0] == '\0') {

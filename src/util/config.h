@@ -13,14 +13,18 @@ typedef struct ss_config {
     int threads;
     long max_body;
     /* MariaDB */
-    char *mysql_socket;
+    char *mysql_socket;     /* used when mysql_host is empty */
+    char *mysql_host;       /* MariaDB over TCP (another host): host name or address; "" = socket */
+    int mysql_port;
     char *mysql_user;
     char *mysql_password;   /* secret */
     char *mysql_database;
     int mysql_timeout_s;
     char *mysql_hosts;      /* "host:port,host:port,...": the nodes of a Galera cluster (then not the socket) */
     /* Redis */
-    char *redis_socket;
+    char *redis_socket;     /* used when redis_host is empty */
+    char *redis_host;       /* Redis over TCP: host name or address; "" = socket */
+    int redis_port;
     int redis_timeout_ms;
     char *redis_sentinels;  /* "host:port,...": find the master through these Sentinels (then not the socket) */
     char *redis_master_name;
@@ -44,9 +48,12 @@ typedef struct ss_config {
     char *hash_key;         /* secret: 64 hex digits, keyed hash of ID numbers (uniqueness) */
     char *checkin_key;      /* secret: 64 hex digits, HMAC of rotating check-in codes */
     int checkin_window_s;   /* a check-in code's window; the previous one is accepted too */
-    /* Abuse limits (OWASP API4/API6): per signed-in user and per client address */
+    /* Abuse limits (OWASP API4/API6): per signed-in user and per client address. Each limit
+     * counts requests in fixed windows of *_window_s seconds (1 by default, hence "per_s");
+     * a longer window lets a test (or an operator) make a limit independent of timing. */
     int vote_rate_user_per_s;
     int signup_rate_user_per_s;
+    int signup_rate_window_s;
     int vote_rate_addr_per_s;
     /* Notifications: WeChat subscribe-message templates and the sender program */
     char *wx_tpl_reminder;  /* activity reminders (24 h, 30 min before) */
@@ -59,6 +66,10 @@ typedef struct ss_config {
     int sender_clock_offset_s; /* tests only: the sender's clock runs this far ahead of the machine's */
     /* Console sign-in by QR code */
     int qr_ticket_ttl_s;
+    int vote_rate_window_s;
+    /* Browser origins allowed to call the API (CORS; nginx sends the headers, see
+     * nginx/sanshe.conf.in): "https://host[:port]" separated by spaces or commas, "" none */
+    char *cors_origins;
     /* Presentation and operations */
     char *time_zone;
     char *public_url;       /* "https://host" certificates' verification URLs name; "": the request's Host */

@@ -15,6 +15,12 @@ void ss_time_format(time_t t, char *out);
 /* Parses an RFC 3339 date-time with 'Z' or a ±hh:mm offset (fractions ignored).
  * Returns 0 and sets *out, or -1 for anything else (a date-time without offset included). */
 int ss_time_parse(const char *s, time_t *out);
+/* What the store can hold: MariaDB's FROM_UNIXTIME/TIMESTAMP end in January 2038, and the
+ * contract allows 1970-01-01T00:00:00Z to 2037-12-31T23:59:59Z (API "Times"). */
+#define SS_TIME_MIN ((time_t)0)
+#define SS_TIME_MAX ((time_t)2145916799)
+/* 1 if t is within SS_TIME_MIN..SS_TIME_MAX. */
+static inline int ss_time_storable(time_t t) { return t >= SS_TIME_MIN && t <= SS_TIME_MAX; }
 /* Parses MariaDB's "YYYY-MM-DD HH:MM:SS" as UTC. Returns 0, or -1. */
 int ss_time_parse_db(const char *s, time_t *out);
 /* Writes t as UTC "YYYY-MM-DD HH:MM:SS" (for DATETIME parameters). out holds 20 bytes. */

@@ -480,6 +480,27 @@ int api_ctl(const char *root, const char *state, const char *fmt, ...)
     return rc;
 }
 
+int api_sanshe_up(const char *root, const char *state, const char *env)
+{
+    char cmd[3 * PATH_MAX + 600];
+    snprintf(cmd, sizeof cmd, "%s SANSHE_STATE='%s' '%s/sanshe' up >>'%s/log/test-sanshe-up.log' 2>&1 </dev/null",
+             env ? env : "", state, root, state);
+    int rc = system(cmd);
+    if (rc != 0) {
+        print_error("failed (%d): %s\n", rc, cmd);
+        return -1;
+    }
+    for (int i = 0; i < 200; i++) {
+        api_response *r = api_request("GET", "/healthz", NULL, NULL, NULL);
+        long st = r->status;
+        api_free(r);
+        if (st == 200) return 0;
+        usleep(100000);
+    }
+    print_error("/healthz is not 200 20 s after: %s\n", cmd);
+    return -1;
+}
+
 int api_grant(const char *root, const char *state, const char *openid, const char *role, long long community)
 {
     char extra[32] = "";

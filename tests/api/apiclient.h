@@ -115,6 +115,13 @@ int api_stack_setup(char *root, size_t root_len, const char **state);
  * discarded; returns system()'s status (0: success), printing the command when it is not 0. */
 int api_ctl(const char *root, const char *state, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Runs `<env> SANSHE_STATE='<state>' '<root>/sanshe' up` (env: "NAME=value ..." or "", no single
+ * quotes) with its output appended to <state>/log/test-sanshe-up.log, then waits up to 20 s for
+ * GET /healthz to answer 200. The SANSHE_PORT, SANSHE_WX_PORT and SANSHE_DEMO of this process
+ * are passed on. Restarts the app when the config it writes changes (tests use it to run the
+ * app with other limits, then again with env "" to restore the defaults). Returns 0 when up. */
+int api_sanshe_up(const char *root, const char *state, const char *env);
+
 /* `sanshe ctl grant <openid> <role> [community]` (community 0: none), as api_ctl. */
 int api_grant(const char *root, const char *state, const char *openid, const char *role, long long community);
 

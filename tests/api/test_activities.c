@@ -102,7 +102,8 @@ static long long community_new(const char *what)
 static long long org_new(const user *filer, long long community, const char *what, int approve)
 {
     char name[96];
-    snprintf(name, sizeof name, "%s %s", what, run_tag);
+    static int made;   /* names are unique within a community (409 name_taken): number them */
+    snprintf(name, sizeof name, "%s %s #%d", what, run_tag, ++made);
     long long id = jint(want(201, req("POST", filer->token,
                                        J(json_pack("{s:s, s:I, s:s}", "name", name, "community_id",
                                                  (json_int_t)community, "kind", "association")),

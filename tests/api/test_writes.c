@@ -277,8 +277,8 @@ TEST(test_user_snapshot_generation)
     if (access(conf, R_OK) != 0) snprintf(conf, sizeof conf, "%s/sanshe.conf", state_dir);
     ss_config cfg;
     if (ss_config_load(&cfg, conf, err, sizeof err) != 0) fail_msg("%s: %s", conf, err);
-    ss_cache *c = ss_cache_create(&(ss_cache_opts){cfg.redis_socket, 2000, cfg.redis_sentinels,
-                                                   cfg.redis_master_name, cfg.redis_password});
+    ss_cache *c = ss_cache_create(&(ss_cache_opts){cfg.redis_socket, 2000, cfg.redis_sentinels, cfg.redis_master_name,
+                                                   cfg.redis_password, cfg.redis_host, cfg.redis_port});
     ss_arena *a = ss_arena_create(4096);
     long long uid = 900000000000LL + (long long)getpid();
     char *blob = NULL;

@@ -330,6 +330,8 @@ static void handle_jscode2session(FCGX_Request *req, const char *qs, const char 
 	} else if (strcmp(arg, "slow") == 0 || strcmp(arg, "hang") == 0) {
 		bool slow = arg[0] == 's';
 
+		/* tests wait for this line to know a sign-in is inside the app, waiting on us */
+		fprintf(stderr, "fakewx: waiting code=test:%s\n", arg);
 		if (sleep_interruptible(slow ? 1500 : 20000) != 0) {
 			errcode = -1;
 			send_wx_error(req, errcode, "system error");

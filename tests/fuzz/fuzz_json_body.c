@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         arena = ss_arena_create(16384);
         ss_config_defaults(&cfg);
-        ss_db_opts dbo = {"/nonexistent/mysqld.sock", "x", "x", "x", 1};
-        ss_cache_opts co = {"/nonexistent/redis.sock", 50};
+        ss_db_opts dbo = {.unix_socket = "/nonexistent/mysqld.sock", .user = "x", .password = "x", .database = "x", .timeout_s = 1};
+        ss_cache_opts co = {.unix_socket = "/nonexistent/redis.sock", .timeout_ms = 50};
         db = ss_db_create(&dbo);
         cache = ss_cache_create(&co);
         app.cfg = &cfg;

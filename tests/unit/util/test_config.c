@@ -478,6 +478,66 @@ static void test_validate_socket_path(void **state)
     expect_invalid("socket_path", "", "socket_path");
 }
 
+/* MariaDB and Redis on other hosts: host and port options, sockets by default. */
+static void test_tcp_hosts(void **state)
+{
+    (void)state;
+    ss_config cfg;
+    char err[256] = "";
+    valid_config(&cfg);
+    assert_string_equal(cfg.mysql_host, "");   /* default: the unix sockets */
+    assert_string_equal(cfg.redis_host, "");
+    assert_int_equal(cfg.mysql_port, 3306);
+    assert_int_equal(cfg.redis_port, 6379);
+    char *path = write_temp("mysql_host = db1.internal\nmysql_port = 3307\nredis_host = 10.0.0.7\n"
+                            "redis_port = 6380\n");
+    assert_int_equal(ss_config_load_file(&cfg, path, err, sizeof err), 0);
+    drop_temp(path);
+    assert_string_equal(cfg.mysql_host, "db1.internal");
+    assert_int_equal(cfg.mysql_port, 3307);
+    assert_string_equal(cfg.redis_host, "10.0.0.7");
+    assert_int_equal(cfg.redis_port, 6380);
+    assert_int_equal(ss_config_validate(&cfg, err, sizeof err), 0);
+    assert_int_equal(ss_config_set(&cfg, "redis_host", "fd00::7", err, sizeof err), 0);   /* IPv6 */
+    assert_int_equal(ss_config_validate(&cfg, err, sizeof err), 0);
+    /* ports are bounded */
+    assert_int_equal(ss_config_set(&cfg, "mysql_port", "0", err, sizeof err), -1);
+    assert_non_null(strstr(err, "mysql_port"));
+    assert_int_equal(ss_config_set(&cfg, "redis_port", "65536", err, sizeof err), -1);
+    assert_non_null(strstr(err, "redis_port"));
+    ss_config_dispose(&cfg);
+    /* the environment works for them as for every option */
+    setenv("SANSHE_REDIS_HOST", "cache.internal", 1);
+    setenv("SANSHE_REDIS_PORT", "7000", 1);
+    valid_config(&cfg);
+    assert_int_equal(ss_config_load_env(&cfg, err, sizeof err), 0);
+    assert_string_equal(cfg.redis_host, "cache.internal");
+    assert_int_equal(cfg.redis_port, 7000);
+    ss_config_dispose(&cfg);
+    /* a port inside the host, or spaces, are refused with a message naming the options */
+    expect_invalid("mysql_host", "db1.internal 3306", "mysql_host");
+    expect_invalid("redis_host", "redis://cache", "redis_host");
+}
+
+/* CORS origins: scheme and host (and port), nothing else. */
+static void test_cors_origins(void **state)
+{
+    (void)state;
+    ss_config cfg;
+    char err[256] = "";
+    valid_config(&cfg);
+    assert_string_equal(cfg.cors_origins, "");
+    assert_int_equal(ss_config_set(&cfg, "cors_origins", "https://console.example.org, http://127.0.0.1:5173", err,
+                                   sizeof err), 0);
+    assert_int_equal(ss_config_validate(&cfg, err, sizeof err), 0);
+    ss_config_dispose(&cfg);
+    expect_invalid("cors_origins", "*", "cors_origins");
+    expect_invalid("cors_origins", "console.example.org", "cors_origins");
+    expect_invalid("cors_origins", "https://console.example.org/", "cors_origins");
+    expect_invalid("cors_origins", "https://a.example https://b.example/path", "cors_origins");
+    expect_invalid("cors_origins", "https://a.example:123456", "cors_origins");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -504,6 +564,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_validate_wx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_log_level, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate_socket_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tcp_hosts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cors_origins, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
