@@ -81,7 +81,7 @@ test('a consultation is convened, voted on and taken through its stages', async 
   await page.locator('[data-test=give-feedback]').click()
   await page.locator('[data-test=consultation-stage]', { hasText: '已反馈' }).waitFor()
   await page.locator('[data-test=feedback]', { hasText: '已于本月完成摇号' }).waitFor()
-  assert.equal(await page.locator('[data-test=consultation-stages] .el-step__head.is-success').count(), 3)
+  assert.equal(await page.locator('[data-test=consultation-stages] .el-step__head.is-success').count(), 4)
   await shot(page, '71-consultation-feedback')
   const after = ok(await api('GET', `/api/v1/consultations/${id}`, null), 200)
   assert.equal(after.stage, 'feedback')
