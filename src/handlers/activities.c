@@ -270,6 +270,8 @@ static int activity_patch(ss_req *req)
         if (!json_is_null(minutes))
             e->service_minutes = (long)ss_v_int(&v, "service_minutes", 1, 1, SS_SERVICE_MINUTES_MAX, 0, NULL);
     }
+    e->min_attendance_pct =
+        (int)ss_v_int(&v, "min_attendance_pct", 0, 0, 100, SS_MIN_ATTENDANCE_DEFAULT, &e->set_min_attendance);
     json_t *loc = ss_v_object(&v, "location", 0);
     if (loc) {   /* a place is replaced whole */
         ss_v_nested(&lv, &v, loc, "location");

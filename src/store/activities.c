@@ -365,8 +365,8 @@ static ss_sql q_update = SS_SQL(
     "ends_at = COALESCE(FROM_UNIXTIME(?), ends_at), signup_deadline = IF(?, FROM_UNIXTIME(?), signup_deadline), "
     "capacity = COALESCE(?, capacity), walk_in = COALESCE(?, walk_in), "
     "service_minutes = IF(?, ?, service_minutes), location_name = COALESCE(?, location_name), "
-    "lat = COALESCE(?, lat), lng = COALESCE(?, lng), radius_m = COALESCE(?, radius_m), revision = revision + 1 "
-    "WHERE id = ?");
+    "lat = COALESCE(?, lat), lng = COALESCE(?, lng), radius_m = COALESCE(?, radius_m), "
+    "min_attendance_pct = COALESCE(?, min_attendance_pct), revision = revision + 1 WHERE id = ?");
 static ss_sql q_revision = SS_SQL("SELECT revision FROM activities WHERE id = ?");
 
 #define OPT_I(set, v) ((set) ? SS_DB_I(v) : SS_DB_NUL)
@@ -420,8 +420,9 @@ static int update_tx(ss_db *db, void *arg)
                      e->set_location ? SS_DB_T(lat) : SS_DB_NUL,
                      e->set_location ? SS_DB_T(lng) : SS_DB_NUL,
                      OPT_I(e->set_location, e->radius_m),
+                     OPT_I(e->set_min_attendance, e->min_attendance_pct),
                      SS_DB_I(id)};
-    if ((rc = ss_db_exec(db, &q_update, p, 16, NULL, a))) return rc;
+    if ((rc = ss_db_exec(db, &q_update, p, 17, NULL, a))) return rc;
     if ((rc = ss_db_exec(db, &q_revision, pl, 1, &res, a))) return rc;
     *c->revision = res.nrows ? ss_db_int(res.rows[0][0]) : 0;
     /* more seats: the waitlist moves up now, in order, as if people had left */

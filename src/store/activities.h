@@ -100,7 +100,8 @@ int ss_store_signup_leave(ss_db *db, ss_arena *a, long long activity_id, long lo
 typedef struct ss_activity_edit {
     const char *title, *description, *category, *location_name;
     time_t starts_at, ends_at, signup_deadline;    /* deadline: with set_deadline; 0 clears it */
-    int set_deadline, set_capacity, set_walk_in, set_service_minutes, set_location;
+    int set_deadline, set_capacity, set_walk_in, set_service_minutes, set_location, set_min_attendance;
+    int min_attendance_pct;                        /* with set_min_attendance: 0..100 */
     long capacity, service_minutes;                /* service_minutes 0 clears it */
     int walk_in;
     double lat, lng;

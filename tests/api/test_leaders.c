@@ -574,6 +574,8 @@ TEST(test_activity_patch)
                        422, "ends_at");
     assert_field_error(req("PATCH", W.leader.token, "{\"capacity\":0}", API "/activities/%lld", act), 422, "capacity");
     assert_field_error(req("PATCH", W.leader.token, "{\"title\":7}", API "/activities/%lld", act), 400, "title");
+    assert_field_error(req("PATCH", W.leader.token, "{\"min_attendance_pct\":101}", API "/activities/%lld", act), 422,
+                       "min_attendance_pct");
     api_response *r = want(200, req("GET", NULL, NULL, API "/activities/%lld", act));
     assert_int_equal(jint(r, "capacity"), 1);
     assert_string_equal(jstr(r, "status"), "published");
@@ -613,6 +615,11 @@ TEST(test_activity_patch)
     assert_string_equal(jstr(r, "status"), "draft");
     free(a.token);
     free(b.token);
+    /* the minimum attendance is editable like every create field */
+    assert_int_equal(jint(want(200, req("PATCH", W.leader.token, "{\"min_attendance_pct\":80}",
+                                        API "/activities/%lld", draft)),
+                          "min_attendance_pct"),
+                     80);
 }
 
 TEST(test_waitlist_promotion_notice)

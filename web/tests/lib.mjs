@@ -74,6 +74,12 @@ export function stackUp() {
   execFileSync(join(ROOT, 'sanshe'), ['up'], { env: stackEnv(), stdio: 'pipe' })
 }
 
+// The demo data (sql/demo/, each file applied once) on the stack under test: `sanshe up`
+// with SANSHE_DEMO=1 (the test stack starts without it). Returns at once if it is there.
+export function loadDemo() {
+  execFileSync(join(ROOT, 'sanshe'), ['up'], { env: { ...stackEnv(), SANSHE_DEMO: '1' }, stdio: 'pipe' })
+}
+
 // A valid resident ID number (GB 11643 check character), different each call.
 let idSeq = 0
 export function idNumber() {
@@ -100,6 +106,18 @@ export async function filedOrg(admin, leader, tag) {
   const o = ok(await api('POST', '/api/v1/orgs', leader.token, { name: `测试服务社${tag}${RUN}`, community_id: c.id, kind: 'association', summary: '浏览器测试' }), 201)
   ok(await api('POST', `/api/v1/orgs/${o.id}/approve`, admin.token, {}), 200)
   return { community: c.id, org: o.id }
+}
+
+// A published activity of `org` (made through the API), running from 10 minutes ago for two
+// hours: {id, location}.
+export async function publishedActivity(leader, org, extra = {}) {
+  const iso = (min) => new Date(Date.now() + min * 60000).toISOString().replace(/\.\d+Z$/, 'Z')
+  const a = ok(await api('POST', `/api/v1/orgs/${org}/activities`, leader.token, {
+    title: `测试活动${RUN}`, description: '浏览器测试', category: 'culture', starts_at: iso(-10), ends_at: iso(120),
+    capacity: 20, location: { name: '活动室', lat: 31.2304, lng: 121.4737, radius_m: 200 }, ...extra,
+  }), 201)
+  ok(await api('POST', `/api/v1/activities/${a.id}/publish`, leader.token, {}), 200)
+  return { id: a.id, location: { lat: 31.2304, lng: 121.4737 } }
 }
 
 // Shanghai wall-clock time "YYYY-MM-DD HH:mm:ss", minutes from now (what the date picker takes)

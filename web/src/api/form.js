@@ -11,6 +11,7 @@ import { t } from '../strings.js'
 export function useForm() {
   const errors = reactive({})
   const busy = ref(false)
+  const error = ref(null) // the last ApiError, for a page that puts a conflict beside a field
   const key = ref(newIdempotencyKey())
 
   function clear() {
@@ -19,12 +20,14 @@ export function useForm() {
 
   async function run(fn) {
     clear()
+    error.value = null
     busy.value = true
     try {
       const out = await fn(key.value)
       key.value = newIdempotencyKey()
       return out
     } catch (e) {
+      if (e instanceof ApiError) error.value = e
       showError(e, errors)
       return undefined
     } finally {
@@ -32,7 +35,7 @@ export function useForm() {
     }
   }
 
-  return { errors, busy, run, clear }
+  return { errors, busy, error, run, clear }
 }
 
 // showError(e, errors?): field reasons into `errors` when there are any, else one message.

@@ -106,32 +106,66 @@ export const api = {
   approveOrg: (id) => post(`/api/v1/orgs/${id}/approve`),
   rejectOrg: (id, reason) => post(`/api/v1/orgs/${id}/reject`, { reason }),
   addMember: (id, body, key) => post(`/api/v1/orgs/${id}/members`, body, key),
+  members: (id, query) => get(`/api/v1/orgs/${id}/members`, query),
+  removeMember: (id, userId) => request('DELETE', `/api/v1/orgs/${id}/members/${userId}`),
+  createInvite: (id, role, key) => post(`/api/v1/orgs/${id}/invites`, { role }, key),
+  transferOrg: (id, userId, key) => post(`/api/v1/orgs/${id}/transfer`, { user_id: userId }, key),
+  orgActivities: (id, query) => get(`/api/v1/orgs/${id}/activities`, query),
+  // an image the API serves behind the token (an invite's svg_url) as a Blob
+  imageBlob: (path) => request('GET', path, { raw: true }).then((r) => r.blob()),
 
   // activities
   activities: (query) => get('/api/v1/activities', query),
   activity: (id) => get(`/api/v1/activities/${id}`),
   createActivity: (orgId, body, key) => post(`/api/v1/orgs/${orgId}/activities`, body, key),
+  updateActivity: (id, body) => request('PATCH', `/api/v1/activities/${id}`, { body }),
   publishActivity: (id) => post(`/api/v1/activities/${id}/publish`),
   cancelActivity: (id) => post(`/api/v1/activities/${id}/cancel`),
   roster: (id, query) => get(`/api/v1/activities/${id}/signups`, query),
-  checkinCode: (id) => get(`/api/v1/activities/${id}/checkin-code`),
+  // purpose: 'checkin' (default) or 'checkout'
+  checkinCode: (id, purpose) => get(`/api/v1/activities/${id}/checkin-code`, { purpose }),
   // the QR code as an image Blob (the SVG needs the bearer token, so no plain <img src>)
-  checkinCodeSvg: (id) =>
-    request('GET', `/api/v1/activities/${id}/checkin-code.svg`, { raw: true }).then((r) => r.blob()),
+  checkinCodeSvg: (id, purpose) =>
+    request('GET', `/api/v1/activities/${id}/checkin-code.svg`, { query: { purpose }, raw: true }).then((r) => r.blob()),
 
   // service records
   ledger: (id, query) => get(`/api/v1/activities/${id}/service-records`, query),
   correctRecord: (id, body, key) => post(`/api/v1/activities/${id}/service-records`, body, key),
+  corrections: (query) => get('/api/v1/service-corrections', query),
+  approveCorrection: (id, note, key) => post(`/api/v1/service-corrections/${id}/approve`, note ? { note } : {}, key),
+  rejectCorrection: (id, note, key) => post(`/api/v1/service-corrections/${id}/reject`, note ? { note } : {}, key),
 
   // contests
   contests: (query) => get('/api/v1/contests', query),
   contest: (id) => get(`/api/v1/contests/${id}`),
   createContest: (body, key) => post('/api/v1/contests', body, key),
-  contestProjects: (id) => get(`/api/v1/contests/${id}/projects`),
+  contestProjects: (id, query) => get(`/api/v1/contests/${id}/projects`, query),
   submitProject: (id, body, key) => post(`/api/v1/contests/${id}/projects`, body, key),
   approveProject: (id) => post(`/api/v1/contest-projects/${id}/approve`),
   rejectProject: (id, reason) => post(`/api/v1/contest-projects/${id}/reject`, { reason }),
   contestResults: (id) => get(`/api/v1/contests/${id}/results`),
+
+  // needs, service projects and resources
+  needs: (query) => get('/api/v1/needs', query),
+  triageNeed: (id, body, key) => post(`/api/v1/needs/${id}/triage`, body, key),
+  serviceProjects: (query) => get('/api/v1/service-projects', query),
+  serviceProject: (id) => get(`/api/v1/service-projects/${id}`),
+  // step: approve, start, complete or evaluate (evaluate carries {score, report})
+  serviceProjectStep: (id, step, body, key) => post(`/api/v1/service-projects/${id}/${step}`, body, key),
+  resources: (query) => get('/api/v1/resources', query),
+  matchResource: (id, body, key) => post(`/api/v1/service-projects/${id}/resources`, body, key),
+
+  // consultations: step is resolve ({decision}), publicize or feedback ({body})
+  consultations: (query) => get('/api/v1/consultations', query),
+  consultation: (id) => get(`/api/v1/consultations/${id}`),
+  createConsultation: (body, key) => post('/api/v1/consultations', body, key),
+  consultationStep: (id, step, body, key) => post(`/api/v1/consultations/${id}/${step}`, body, key),
+
+  // the dashboard (?format=csv gives the same figures as CSV: fetched with the token, saved as a file)
+  stats: (query) => get('/api/v1/stats', query),
+  communityStats: (id, query) => get(`/api/v1/stats/communities/${id}`, query),
+  statsCsv: (path, query) =>
+    request('GET', path, { query: { ...query, format: 'csv' }, raw: true }).then((r) => r.blob()),
 
   // audit
   audit: (query) => get('/api/v1/audit', query),

@@ -14,8 +14,9 @@ import { ElForm, ElFormItem } from 'element-plus/es/components/form/index.mjs'
 import { ElInput } from 'element-plus/es/components/input/index.mjs'
 import { ElInputNumber } from 'element-plus/es/components/input-number/index.mjs'
 import { ElMenu, ElMenuItem } from 'element-plus/es/components/menu/index.mjs'
-import { ElRadio, ElRadioGroup } from 'element-plus/es/components/radio/index.mjs'
+import { ElRadio, ElRadioButton, ElRadioGroup } from 'element-plus/es/components/radio/index.mjs'
 import { ElOption, ElSelect } from 'element-plus/es/components/select/index.mjs'
+import { ElStep, ElSteps } from 'element-plus/es/components/steps/index.mjs'
 import { ElSkeleton } from 'element-plus/es/components/skeleton/index.mjs'
 import { ElSwitch } from 'element-plus/es/components/switch/index.mjs'
 import { ElTable, ElTableColumn } from 'element-plus/es/components/table/index.mjs'
@@ -44,9 +45,12 @@ export const components = [
   ElMenuItem,
   ElOption,
   ElRadio,
+  ElRadioButton,
   ElRadioGroup,
   ElSelect,
   ElSkeleton,
+  ElStep,
+  ElSteps,
   ElSwitch,
   ElTabPane,
   ElTable,

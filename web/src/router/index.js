@@ -14,6 +14,10 @@ import records from '../views/records/routes.js'
 import contests from '../views/contests/routes.js'
 import communities from '../views/communities/routes.js'
 import audit from '../views/audit/routes.js'
+import dashboard from '../views/dashboard/routes.js'
+import needs from '../views/needs/routes.js'
+import services from '../views/services/routes.js'
+import consultations from '../views/consultations/routes.js'
 
 export const routes = [
   ...auth,
@@ -25,6 +29,10 @@ export const routes = [
   ...contests,
   ...communities,
   ...audit,
+  ...dashboard,
+  ...needs,
+  ...services,
+  ...consultations,
 ]
 
 export const router = createRouter({

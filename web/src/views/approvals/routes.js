@@ -1,6 +1,6 @@
-// Approval queues. Today the API decides filings by number (POST /api/v1/orgs/{id}/approve,
-// /reject); the queues listed with ?status= (filings, contest projects, corrections, content
-// under review) slot in here as more routes when their API lands.
+// Approval queues: filings (GET /api/v1/orgs?status=pending), contest projects
+// (GET /api/v1/contests/{id}/projects?status=submitted) and service-time corrections
+// (GET /api/v1/service-corrections?status=pending). Content under review slots in here.
 import { t } from '../../strings.js'
 
 const approver = (me) => me.roles.includes('admin') || me.roles.includes('community_admin')
@@ -12,4 +12,6 @@ export default [
     component: () => import('./FilingApprovalPage.vue'),
     meta: { nav: { title: t.nav.approvals, order: 20, when: approver } },
   },
+  { path: '/approvals/projects', component: () => import('./ProjectQueuePage.vue') },
+  { path: '/approvals/corrections', component: () => import('./CorrectionQueuePage.vue') },
 ]

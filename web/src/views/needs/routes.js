@@ -1,0 +1,4 @@
+// Residents' needs (GET /api/v1/needs), triaged by community staff.
+import { t } from '../../strings.js'
+
+export default [{ path: '/needs', component: () => import('./NeedsPage.vue'), meta: { nav: { title: t.nav.needs, order: 25 } } }]

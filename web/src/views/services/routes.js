@@ -1,0 +1,7 @@
+// Service projects (GET /api/v1/service-projects) with their lifecycle and resources.
+import { t } from '../../strings.js'
+
+export default [
+  { path: '/services', component: () => import('./ServiceListPage.vue'), meta: { nav: { title: t.nav.services, order: 26 } } },
+  { path: '/services/:id(\\d+)', component: () => import('./ServicePage.vue'), props: true },
+]
