@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "http/errors.h"
 #include "http/idempotency.h"
@@ -93,6 +94,8 @@ static int is_json_type(const char *ct)
     return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
+#define WRITE_ATTEMPTS 3
+
 static int is_write(const char *method)
 {
     return strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0 ||
@@ -118,15 +121,29 @@ static int run_write(ss_req *req, const ss_route *route)
     int rc = ss_idem_begin(req);
     if (rc == 1) return SS_OK;              /* replayed */
     if (rc) return rc;
-    ss_db_scope_begin(req->db);
-    rc = route->handler(req);
-    int ok = rc == SS_OK && req->status >= 200 && req->status < 300;
-    if (ok) rc = ss_idem_store(req);
-    if (ok && rc == SS_OK) {
-        rc = ss_db_scope_end(req->db, 1);
-    } else {
-        ss_db_scope_end(req->db, 0);
-        if (ok && rc == SS_ECONFLICT) rc = SS_EUNAVAIL;   /* a twin holds the key: replayed below */
+    int ok = 0;
+    /* A deadlock or a Galera certification failure (also at COMMIT) undid the whole
+     * transaction and nothing is stored: the request runs again from the start, a few times,
+     * as the client's retry would. */
+    for (int attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+        if (attempt) {
+            clear_reply(req);
+            req->err_code = NULL;
+            req->err_fields = NULL;
+            req->nforget = 0;
+            usleep((useconds_t)(2000 * attempt + rand() % 2000));
+        }
+        ss_db_scope_begin(req->db);
+        rc = route->handler(req);
+        ok = rc == SS_OK && req->status >= 200 && req->status < 300;
+        if (ok) rc = ss_idem_store(req);
+        if (ok && rc == SS_OK) {
+            rc = ss_db_scope_end(req->db, 1);
+        } else {
+            ss_db_scope_end(req->db, 0);
+            if (ok && rc == SS_ECONFLICT) rc = SS_EUNAVAIL;   /* a twin holds the key: replayed below */
+        }
+        if (rc != SS_EDEADLOCK) break;
     }
     if (rc == SS_EDEADLOCK || rc == SS_ELOCKWAIT) rc = SS_EUNAVAIL;
     if (rc == SS_OK) ss_req_forget_flush(req);

@@ -159,8 +159,11 @@ static int connect_db(ss_db *db)
         db->conn = connect_node(db, -1);
         return db->conn ? SS_OK : SS_EUNAVAIL;
     }
-    for (int k = 0; k < db->nhosts; k++) {   /* the preferred node first, then the others in turn */
-        int i = (db->host + k) % db->nhosts;
+    /* Always the list's order: every connection of every app host writes through the first
+     * node that is ready, so writes never race on two nodes (a certification conflict) just
+     * because one connection timed out under load while the others stayed. A node that is
+     * down refuses at once, and the next is tried. */
+    for (int i = 0; i < db->nhosts; i++) {
         if ((db->conn = connect_node(db, i)) != NULL) {
             db->host = i;
             return SS_OK;
@@ -193,7 +196,6 @@ static int classify(ss_db *db, unsigned int err, const char *msg, const char *sq
     case SS_ER_CLIENT_INTERACTION_TIMEOUT:
         SS_WARN("db", "msg=\"connection lost\" errno=%u error=\"%s\"", err, msg);
         drop(db);
-        if (db->nhosts) db->host = (db->host + 1) % db->nhosts;   /* try another node first */
         return SS_EUNAVAIL;
     default:
         SS_ERROR("db", "msg=\"statement failed\" errno=%u error=\"%s\" sql=\"%.80s\"", err, msg, sql);

@@ -49,8 +49,8 @@ typedef struct ss_db_opts {
     /* "host:port,host:port,...": the nodes of a Galera cluster, used instead of unix_socket when
      * not empty. A connection goes to the first node of the list that is ready (wsrep_ready),
      * so every app host writes through one node while it lives (no certification conflicts on
-     * hot rows such as a vote tally), and moves to the next node when its node is lost or not
-     * ready (1047). Reads wait for the node to have applied every earlier commit of the cluster
+     * hot rows such as a vote tally), and reconnects to the first ready node again when its
+     * node is lost or not ready (1047). Reads wait for the node to have applied every earlier commit of the cluster
      * (wsrep_sync_wait = 1), so a request sees what an earlier one wrote through another node.
      * Connector/C has no multi-host failover of its own. */
     const char *hosts;
