@@ -4,13 +4,19 @@
  *   sanshe-ctl <config> grant <openid> admin
  *   sanshe-ctl <config> grant <openid> community_admin <community_id>
  *   sanshe-ctl <config> revoke <openid> admin | community_admin <community_id>
- *   sanshe-ctl <config> recount <contest_id>     rebuild vote tallies from stored votes */
+ *   sanshe-ctl <config> recount <contest_id>     rebuild vote tallies from stored votes
+ *   sanshe-ctl <config> sessions <openid-prefix> <from> <to> [ttl_s]
+ *                                                signs in users <prefix><from>..<prefix><to> (creating
+ *                                                them) and prints one session token per line; the
+ *                                                benchmark seeds thousands of callers this way */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/errors.h"
 #include "store/contests.h"
+#include "auth/jwt.h"
+#include "cache/cache.h"
 #include "auth/caller.h"
 #include "store/users.h"
 #include "util/arena.h"
@@ -23,7 +29,8 @@ static int usage(void)
                     "       sanshe ctl grant <openid> community_admin <community_id>\n"
                     "       sanshe ctl revoke <openid> admin\n"
                     "       sanshe ctl revoke <openid> community_admin <community_id>\n"
-                    "       sanshe ctl recount <contest_id>\n");
+                    "       sanshe ctl recount <contest_id>\n"
+                    "       sanshe ctl sessions <openid-prefix> <from> <to> [ttl_s]\n");
     return 2;
 }
 
@@ -134,6 +141,58 @@ static int recount(ss_db *db, ss_arena *a, int argc, char **argv)
     return 0;
 }
 
+typedef struct {
+    const char *prefix;
+    long long from, to;
+    long long *ids;
+    ss_arena *a;
+} bulk_login;
+
+static int bulk_login_tx(ss_db *db, void *ctx)
+{
+    bulk_login *b = ctx;
+    char openid[160];
+    for (long long i = b->from; i <= b->to; i++) {
+        snprintf(openid, sizeof openid, "%s%lld", b->prefix, i);
+        int rc = ss_store_user_login(db, b->a, openid, NULL, &b->ids[i - b->from]);
+        if (rc) return rc;
+    }
+    return SS_OK;
+}
+
+/* The same sign-in as POST /auth/wx-login without WeChat: users found or created in one
+ * transaction, then a session each (the WeChat session_key is "ctl"). */
+static int sessions(const ss_config *cfg, ss_db *db, ss_cache *cache, ss_arena *a, int argc, char **argv)
+{
+    char *end;
+    if (argc < 3 || argc > 4 || !valid_openid(argv[0]) || strlen(argv[0]) > 100) return usage();
+    long long from = strtoll(argv[1], &end, 10);
+    if (from < 0 || *end) return usage();
+    long long to = strtoll(argv[2], &end, 10);
+    if (to < from || to - from >= 1000000 || *end) return usage();
+    long ttl = argc == 4 ? strtol(argv[3], &end, 10) : cfg->session_ttl_s;
+    if (ttl <= 0 || ttl > 30L * 86400 || (argc == 4 && *end)) return usage();
+    bulk_login b = {argv[0], from, to, ss_arena_alloc(a, (size_t)(to - from + 1) * sizeof(long long)), a};
+    int rc = ss_db_tx(db, bulk_login_tx, &b);
+    if (rc) {
+        fprintf(stderr, "sanshe ctl: creating users failed (%s)\n", ss_strerror(rc));
+        return 1;
+    }
+    ss_jwt_keys keys = {(const unsigned char *)cfg->jwt_key, strlen(cfg->jwt_key), cfg->jwt_issuer, cfg->jwt_audience};
+    time_t now = time(NULL);
+    for (long long i = 0; i <= to - from; i++) {
+        char sid[SS_SID_LEN + 1], *token = NULL;
+        if ((rc = ss_session_create(cache, b.ids[i], "ctl", (int)ttl, sid)) ||
+            (rc = ss_jwt_sign(&keys, b.ids[i], sid, now, (int)ttl, &token))) {
+            fprintf(stderr, "sanshe ctl: session failed (%s)\n", ss_strerror(rc));
+            return 1;
+        }
+        printf("%s\n", token);
+        free(token);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     ss_config cfg;
@@ -151,7 +210,7 @@ int main(int argc, char **argv)
                     cfg.mysql_hosts, cfg.mysql_host, cfg.mysql_port};
     ss_db *db = ss_db_create(&o);
     ss_cache_opts co = {cfg.redis_socket, cfg.redis_timeout_ms, cfg.redis_sentinels, cfg.redis_master_name,
-                        cfg.redis_password, cfg.redis_host, cfg.redis_port};
+                        cfg.redis_password, cfg.redis_host, cfg.redis_port, NULL};
     ss_cache *cache = ss_cache_create(&co);
     ss_arena *a = ss_arena_create(8192);
     if (strcmp(argv[2], "grant") == 0)
@@ -160,6 +219,8 @@ int main(int argc, char **argv)
         rc = revoke(db, cache, a, argc - 3, argv + 3);
     else if (strcmp(argv[2], "recount") == 0)
         rc = recount(db, a, argc - 3, argv + 3);
+    else if (strcmp(argv[2], "sessions") == 0)
+        rc = sessions(&cfg, db, cache, a, argc - 3, argv + 3);
     else
         rc = usage();
     ss_arena_free(a);
