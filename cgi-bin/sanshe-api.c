@@ -54,7 +54,7 @@ static void *worker_main(void *arg)
     ss_db_opts dbo = {cfg->mysql_socket, cfg->mysql_user, cfg->mysql_password, cfg->mysql_database,
                       cfg->mysql_timeout_s, cfg->mysql_hosts, cfg->mysql_host, cfg->mysql_port};
     ss_cache_opts co = {cfg->redis_socket, cfg->redis_timeout_ms, cfg->redis_sentinels, cfg->redis_master_name,
-                        cfg->redis_password, cfg->redis_host, cfg->redis_port};
+                        cfg->redis_password, cfg->redis_host, cfg->redis_port, w->app->tracker};
     w->db = ss_db_create(&dbo);
     w->cache = ss_cache_create(&co);
     w->arena = ss_arena_create(16384);
@@ -110,6 +110,8 @@ int main(int argc, char **argv)
     ss_router *router = NULL;
     const char **names = NULL;
     unsigned char *jwt_key = NULL;
+    ss_tracker *tracker = NULL;
+    ss_near *near = NULL;
 
     if (ss_config_load(&cfg, path, err, sizeof err) != 0) {
         fprintf(stderr, "level=error mod=main msg=\"bad configuration\" detail=\"%s\"\n", err);
@@ -157,6 +159,12 @@ int main(int argc, char **argv)
     }
 
     if ((listen_fd = open_socket(&cfg)) < 0) goto out;
+    if (cfg.redis_near_cache) {
+        ss_cache_opts tco = {cfg.redis_socket, cfg.redis_timeout_ms, cfg.redis_sentinels, cfg.redis_master_name,
+                             cfg.redis_password, cfg.redis_host, cfg.redis_port, NULL};
+        app.tracker = tracker = ss_tracker_start(&tco);
+    }
+    app.near = near = ss_near_create(4096);
 
     slots = ss_xcalloc((size_t)cfg.threads, sizeof *slots);
     for (int i = 0; i < cfg.threads; i++) {
@@ -209,6 +217,8 @@ out:
     if (names)
         for (int i = 0; names[i]; i++) free((void *)names[i]);
     free(names);
+    ss_tracker_stop(tracker);
+    ss_near_free(near);
     free(jwt_key);
     ss_router_free(router);
     curl_global_cleanup();

@@ -15,13 +15,18 @@
 #define USER_CACHE_TTL_S 300
 #define MAX_COMMUNITIES 64
 
-/* "v1 <admin> <volunteer> <n> <c1> ... <cn> <nickname>" */
+/* "v2 <admin> <volunteer> <n> <c1> ... <cn> <m> <org1>:<role1> ... <orgm>:<rolem> <nickname>"
+ * (m is -1 when the memberships are not carried; roles as ss_org_role numbers). A snapshot of
+ * another version is not decoded: it is loaded again. */
 static char *encode(ss_arena *a, const ss_user *u)
 {
-    size_t cap = 64 + (size_t)u->ncommunities * 21 + strlen(u->nickname ? u->nickname : "");
+    size_t cap = 64 + (size_t)u->ncommunities * 21 + (size_t)u->norgs * 24 + strlen(u->nickname ? u->nickname : "");
     char *s = ss_arena_alloc(a, cap);
-    int n = snprintf(s, cap, "v1 %d %d %d", u->is_admin, u->is_volunteer, u->ncommunities);
+    int n = snprintf(s, cap, "v2 %d %d %d", u->is_admin, u->is_volunteer, u->ncommunities);
     for (int i = 0; i < u->ncommunities; i++) n += snprintf(s + n, cap - (size_t)n, " %lld", u->community_admin_of[i]);
+    n += snprintf(s + n, cap - (size_t)n, " %d", u->orgs_known ? u->norgs : -1);
+    for (int i = 0; u->orgs_known && i < u->norgs; i++)
+        n += snprintf(s + n, cap - (size_t)n, " %lld:%d", u->org_ids[i], (int)u->org_roles[i]);
     snprintf(s + n, cap - (size_t)n, " %s", u->nickname ? u->nickname : "");
     return s;
 }
@@ -29,8 +34,8 @@ static char *encode(ss_arena *a, const ss_user *u)
 static int decode(ss_arena *a, long long uid, const char *s, ss_user *out)
 {
     ss_user u = {.id = uid};
-    int used = 0;
-    if (sscanf(s, "v1 %d %d %d%n", &u.is_admin, &u.is_volunteer, &u.ncommunities, &used) != 3 || u.ncommunities < 0 ||
+    int used = 0, norgs = 0;
+    if (sscanf(s, "v2 %d %d %d%n", &u.is_admin, &u.is_volunteer, &u.ncommunities, &used) != 3 || u.ncommunities < 0 ||
         u.ncommunities > MAX_COMMUNITIES)
         return -1;
     const char *p = s + used;
@@ -40,6 +45,20 @@ static int decode(ss_arena *a, long long uid, const char *s, ss_user *out)
         u.community_admin_of[i] = strtoll(p, &end, 10);
         if (end == p) return -1;
         p = end;
+    }
+    if (sscanf(p, " %d%n", &norgs, &used) != 1 || norgs < -1 || norgs > SS_USER_MAX_ORGS) return -1;
+    p += used;
+    u.orgs_known = norgs >= 0;
+    u.norgs = norgs > 0 ? norgs : 0;
+    u.org_ids = ss_arena_alloc(a, (size_t)(u.norgs + 1) * sizeof *u.org_ids);
+    u.org_roles = ss_arena_alloc(a, (size_t)(u.norgs + 1) * sizeof *u.org_roles);
+    for (int i = 0; i < u.norgs; i++) {
+        int role;
+        if (sscanf(p, " %lld:%d%n", &u.org_ids[i], &role, &used) != 2 || role < SS_ORG_ROLE_NONE ||
+            role > SS_ORG_ROLE_LEADER)
+            return -1;
+        u.org_roles[i] = (ss_org_role)role;
+        p += used;
     }
     if (*p != ' ') return -1;
     u.nickname = p + 1;

@@ -45,8 +45,15 @@ int ss_policy_decide(const ss_caller *caller, ss_rule rule, const ss_policy_fact
     return SS_EFORBIDDEN;
 }
 
-int ss_policy_load_check(ss_db *db, ss_arena *a, const ss_caller *caller, ss_subject subject, long long id,
-                         ss_rule rule, ss_policy_subject *out)
+static void activity_facts(const ss_activity *x, ss_policy_facts *f)
+{
+    f->public_visible = strcmp(x->status, "draft") != 0 && strcmp(x->org_status, "filed") == 0 &&
+                        (!x->content_status || strcmp(x->content_status, "visible") == 0);
+    f->community_id = x->community_id;
+}
+
+int ss_policy_load_check(ss_db *db, ss_near *near, ss_arena *a, const ss_caller *caller, ss_subject subject,
+                         long long id, ss_rule rule, ss_policy_subject *out)
 {
     ss_policy_facts f = {0};
     long long uid = caller->authenticated ? caller->user_id : 0;
@@ -60,11 +67,16 @@ int ss_policy_load_check(ss_db *db, ss_arena *a, const ss_caller *caller, ss_sub
         f.community_id = out->org.community_id;
         f.owner_id = out->org.filed_by;
         break;
+    case SS_SUBJECT_ACTIVITY_VIEW:
+        if ((rc = ss_store_activity_get_near(db, near, a, id, &out->activity))) return rc;
+        if (uid && !ss_user_org_role(&caller->user, out->activity.org_id, &out->role) &&
+            (rc = ss_store_activity_get_for(db, a, id, uid, &out->activity, &out->role)))
+            return rc;
+        activity_facts(&out->activity, &f);
+        break;
     case SS_SUBJECT_ACTIVITY:
         if ((rc = ss_store_activity_get_for(db, a, id, uid, &out->activity, &out->role))) return rc;
-        f.public_visible = strcmp(out->activity.status, "draft") != 0 && strcmp(out->activity.org_status, "filed") == 0 &&
-                           (!out->activity.content_status || strcmp(out->activity.content_status, "visible") == 0);
-        f.community_id = out->activity.community_id;
+        activity_facts(&out->activity, &f);
         break;
     case SS_SUBJECT_CORRECTION:   /* seen by the org's people and its approvers only */
         if ((rc = ss_store_correction_get_for(db, a, id, uid, &out->correction, &out->role))) return rc;

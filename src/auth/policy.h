@@ -32,14 +32,16 @@ int ss_policy_is_community_admin(const ss_caller *caller, long long community_id
 /* The loaded subject of a request. */
 typedef struct ss_policy_subject {
     ss_org org;                /* SS_SUBJECT_ORG */
-    ss_activity activity;      /* SS_SUBJECT_ACTIVITY */
+    ss_activity activity;      /* SS_SUBJECT_ACTIVITY, SS_SUBJECT_ACTIVITY_VIEW */
     ss_correction correction;  /* SS_SUBJECT_CORRECTION */
     ss_org_role role;          /* the caller's role in the organization */
 } ss_policy_subject;
 
 /* Loads subject `id` of kind `subject` and decides `rule` for caller. Returns 0 and fills *out,
- * SS_ENOTFOUND, SS_EFORBIDDEN, or a db error. */
-int ss_policy_load_check(ss_db *db, ss_arena *a, const ss_caller *caller, ss_subject subject, long long id,
-                         ss_rule rule, ss_policy_subject *out);
+ * SS_ENOTFOUND, SS_EFORBIDDEN, or a db error. SS_SUBJECT_ACTIVITY_VIEW reads the activity
+ * through near (may be NULL) and the caller's role from the memberships carried with the
+ * caller: no query when both are at hand. */
+int ss_policy_load_check(ss_db *db, ss_near *near, ss_arena *a, const ss_caller *caller, ss_subject subject,
+                         long long id, ss_rule rule, ss_policy_subject *out);
 
 #endif

@@ -10,6 +10,7 @@
 #include "util/arena.h"
 
 typedef struct ss_cache ss_cache;
+typedef struct ss_tracker ss_tracker;
 
 typedef struct ss_cache_opts {
     const char *unix_socket;
@@ -20,7 +21,35 @@ typedef struct ss_cache_opts {
     const char *sentinels, *master_name, *password;
     const char *host;   /* not NULL or "": connect over TCP to host:port instead of the socket */
     int port;
+    ss_tracker *tracker;   /* the process's near copy of sessions and snapshots; NULL: none */
 } ss_cache_opts;
+
+/* The process's near copy of sessions and user snapshots (cache/tracking.c), so that an
+ * authenticated request costs no round trip when nothing changed. A thread keeps one
+ * connection that Redis tells of every change to those keys (server-assisted client-side
+ * caching, CLIENT TRACKING in broadcast mode): a logout, a revoked or expired session, a
+ * changed role is seen as soon as Redis has it, not after a TTL. While that connection is
+ * down, nothing is served from the copy. start never fails (without its thread, every read
+ * goes to Redis); stop joins the thread and frees everything (accepts NULL). */
+ss_tracker *ss_tracker_start(const ss_cache_opts *opts);
+void ss_tracker_stop(ss_tracker *t);
+/* Whether the copy is serving (its connection is up). */
+int ss_tracker_live(const ss_tracker *t);
+/* Lookups served from the copy and lookups that went to Redis, since start. */
+void ss_tracker_counts(const ss_tracker *t, unsigned long *hits, unsigned long *misses);
+/* How a value read from Redis gets in: take a ticket for its key BEFORE asking Redis, then put
+ * the answer with it; the put is refused if the key (or anything, after a reconnection) may
+ * have changed since the ticket. Keys: "sess:<sid>", "u:<user id>". get returns an arena copy,
+ * or NULL (absent, expired, or not serving). */
+typedef struct ss_tracker_ticket {
+    unsigned epoch, generation;
+    int live;
+} ss_tracker_ticket;
+ss_tracker_ticket ss_tracker_ticket_for(ss_tracker *t, const char *key);
+/* Forgets key at once: this process changed it in Redis (its own message comes a moment later). */
+void ss_tracker_forget(ss_tracker *t, const char *key);
+char *ss_tracker_get(ss_tracker *t, ss_arena *a, const char *key, time_t now);
+void ss_tracker_put(ss_tracker *t, const char *key, const char *value, ss_tracker_ticket k, time_t now);
 
 /* Creates a handle; connects lazily. Free with ss_cache_free (accepts NULL). */
 ss_cache *ss_cache_create(const ss_cache_opts *opts);

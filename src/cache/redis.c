@@ -2,6 +2,7 @@
 #include "cache/redis_conn.h"
 
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -78,7 +79,7 @@ static int list_entry(const char *list, int i, char *host, size_t hostcap, int *
  * (SENTINEL get-master-addr-by-name), connect, authenticate, and confirm with ROLE that it
  * really is a master (a Sentinel may still name one that was just demoted). Returns the
  * connection or NULL. */
-static redisContext *connect_via_sentinels(const ss_cache_opts *o, struct timeval tv)
+static redisContext *connect_via_sentinels(const ss_cache_opts *o, struct timeval tv, char *addr, size_t cap)
 {
     char host[64], mhost[64];
     int port;
@@ -115,6 +116,7 @@ static redisContext *connect_via_sentinels(const ss_cache_opts *o, struct timeva
         if (rr) freeReplyObject(rr);
         if (master) {
             SS_INFO("cache", "msg=\"master found through Sentinel\" addr=%s:%d", mhost, mport);
+            if (addr) snprintf(addr, cap, "%s:%d", mhost, mport);
             return m;
         }
         SS_WARN("cache", "msg=\"Sentinel named a server that is not a master\" addr=%s:%d", mhost, mport);
@@ -123,38 +125,41 @@ static redisContext *connect_via_sentinels(const ss_cache_opts *o, struct timeva
     return NULL;
 }
 
-static int connect_cache(ss_cache *c)
+redisContext *ss_redis_connect(const ss_cache_opts *o, char *addr, size_t cap)
 {
-    if (c->ctx) return SS_OK;
-    struct timeval tv = {c->opts.timeout_ms / 1000, (c->opts.timeout_ms % 1000) * 1000};
-    if (c->opts.sentinels && *c->opts.sentinels) {
-        c->ctx = connect_via_sentinels(&c->opts, tv);
-        return c->ctx ? SS_OK : SS_EUNAVAIL;
-    }
-    int tcp = c->opts.host && c->opts.host[0];   /* Redis on another host, else the unix socket */
-    redisContext *ctx = tcp ? redisConnectWithTimeout(c->opts.host, c->opts.port, tv)
-                            : redisConnectUnixWithTimeout(c->opts.unix_socket, tv);
+    struct timeval tv = {o->timeout_ms / 1000, (o->timeout_ms % 1000) * 1000};
+    if (o->sentinels && *o->sentinels) return connect_via_sentinels(o, tv, addr, cap);
+    int tcp = o->host && o->host[0];   /* Redis on another host, else the unix socket */
+    redisContext *ctx = tcp ? redisConnectWithTimeout(o->host, o->port, tv) : redisConnectUnixWithTimeout(o->unix_socket, tv);
     if (!ctx || ctx->err) {
         SS_WARN("cache", "msg=\"connect failed\" error=\"%s\"", ctx ? ctx->errstr : "out of memory");
         if (ctx) redisFree(ctx);
-        return SS_EUNAVAIL;
+        return NULL;
     }
     if (redisSetTimeout(ctx, tv) != REDIS_OK) {
         redisFree(ctx);
-        return SS_EUNAVAIL;
+        return NULL;
     }
-    if (tcp && c->opts.password && *c->opts.password) {   /* over the network, Redis asks who we are */
-        const char *auth[] = {"AUTH", c->opts.password};
+    if (tcp && o->password && *o->password) {   /* over the network, Redis asks who we are */
+        const char *auth[] = {"AUTH", o->password};
         redisReply *ar = ask(ctx, REDIS_REPLY_STATUS, "OK", 2, auth);
         if (!ar) {
-            SS_WARN("cache", "msg=\"AUTH refused\" addr=%s:%d", c->opts.host, c->opts.port);
+            SS_WARN("cache", "msg=\"AUTH refused\" addr=%s:%d", o->host, o->port);
             redisFree(ctx);
-            return SS_EUNAVAIL;
+            return NULL;
         }
         freeReplyObject(ar);
     }
-    c->ctx = ctx;
-    return SS_OK;
+    if (addr && tcp) snprintf(addr, cap, "%s:%d", o->host, o->port);
+    else if (addr) snprintf(addr, cap, "%s", o->unix_socket);
+    return ctx;
+}
+
+static int connect_cache(ss_cache *c)
+{
+    if (c->ctx) return SS_OK;
+    c->ctx = ss_redis_connect(&c->opts, NULL, 0);
+    return c->ctx ? SS_OK : SS_EUNAVAIL;
 }
 
 /* An idle connection (no reply pending: every command here waits for its reply) has nothing
@@ -195,6 +200,8 @@ redisReply *ss_redis_command(ss_cache *c, ss_redis_retry retry, int argc, const 
     *rc = SS_EUNAVAIL;
     return NULL;
 }
+
+ss_tracker *ss_cache_tracker(const ss_cache *c) { return c->opts.tracker; }
 
 int ss_cache_ping(ss_cache *c)
 {

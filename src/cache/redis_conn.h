@@ -21,4 +21,12 @@ typedef enum { SS_REDIS_ONCE = 0, SS_REDIS_REPEATABLE = 1 } ss_redis_retry;
 redisReply *ss_redis_command(ss_cache *c, ss_redis_retry retry, int argc, const char **argv, const size_t *lens,
                              int *rc);
 
+/* The process's near copy this handle was created with, or NULL. */
+ss_tracker *ss_cache_tracker(const ss_cache *c);
+
+/* A new connection to the Redis that o names (through its Sentinels when it has some),
+ * authenticated, with o's timeouts; addr (when not NULL) receives "host:port" or the socket's
+ * path. Returns NULL when none can be made (the reason is logged). */
+redisContext *ss_redis_connect(const ss_cache_opts *o, char *addr, size_t cap);
+
 #endif

@@ -39,9 +39,24 @@ int ss_session_create(ss_cache *c, long long user_id, const char *session_key, i
 int ss_session_get_user(ss_cache *c, ss_arena *a, const char *sid, long long user_id, char **blob,
                         long long *generation)
 {
-    char key[KEY_MAX], ukey[48], gkey[48];
+    char key[KEY_MAX], ukey[48], gkey[48], lkey[48];
     int rc;
+    ss_tracker *t = ss_cache_tracker(c);
+    ss_tracker_ticket ks = {0}, ku = {0};
+    time_t now = time(NULL);
     session_key_name(key, sid);
+    snprintf(lkey, sizeof lkey, "u:%lld", user_id);
+    if (t && ss_tracker_live(t)) {   /* nothing changed since they were read: no round trip */
+        char *owner = ss_tracker_get(t, a, key, now);
+        char *snap = owner ? ss_tracker_get(t, a, lkey, now) : NULL;
+        if (owner && snap) {
+            *blob = snap;
+            *generation = 0;   /* only a snapshot loaded from the database needs it */
+            return strtoll(owner, NULL, 10) == user_id ? SS_OK : SS_EUNAUTH;
+        }
+        ks = ss_tracker_ticket_for(t, key);   /* before asking Redis: see ss_tracker_put */
+        ku = ss_tracker_ticket_for(t, lkey);
+    }
     snprintf(ukey, sizeof ukey, "ucache:%lld", user_id);
     snprintf(gkey, sizeof gkey, "ugen:%lld", user_id);
     const char *argv[] = {"MGET", key, ukey, gkey};
@@ -62,6 +77,12 @@ int ss_session_get_user(ss_cache *c, ss_arena *a, const char *sid, long long use
             *blob = ss_arena_strndup(a, r->element[1]->str, r->element[1]->len);
         if (rc == SS_OK && r->element[2]->type == REDIS_REPLY_STRING)
             *generation = strtoll(r->element[2]->str, NULL, 10);
+        if (rc == SS_OK && t) {
+            char owner[24];
+            snprintf(owner, sizeof owner, "%lld", uid);
+            ss_tracker_put(t, key, owner, ks, now);
+            if (*blob) ss_tracker_put(t, lkey, *blob, ku, now);
+        }
     }
     freeReplyObject(r);
     return rc;
@@ -108,6 +129,11 @@ int ss_user_cache_drop(ss_cache *c, long long user_id)
     if (!r) return rc;
     rc = r->type == REDIS_REPLY_INTEGER ? SS_OK : SS_EUNAVAIL;
     freeReplyObject(r);
+    if (rc == SS_OK) {   /* this process knows at once; the others when Redis tells them */
+        char lkey[48];
+        snprintf(lkey, sizeof lkey, "u:%lld", user_id);
+        ss_tracker_forget(ss_cache_tracker(c), lkey);
+    }
     return rc;
 }
 
@@ -122,5 +148,6 @@ int ss_session_delete(ss_cache *c, const char *sid)
     if (!r) return rc;
     rc = r->type == REDIS_REPLY_INTEGER ? SS_OK : SS_EUNAVAIL;
     freeReplyObject(r);
+    if (rc == SS_OK) ss_tracker_forget(ss_cache_tracker(c), key);   /* a logout here: refused here at once */
     return rc;
 }

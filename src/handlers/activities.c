@@ -70,7 +70,8 @@ static int activity_create(ss_req *req)
     return ss_reply_json(req, 201, ss_view_activity(&a));
 }
 
-/* -> the activity with confirmed, waitlisted and seats_left */
+/* -> the activity with confirmed, waitlisted and seats_left, up to SS_PUBLIC_MAX_AGE_MS old (a
+ * change made through this process is seen at once: see ss_req_touch_public) */
 static int activity_get(ss_req *req)
 {
     json_t *v = ss_view_activity(&req->subject.activity);
@@ -159,13 +160,27 @@ static int activity_list(ss_req *req)
         req->err_code = "bad_request";
         return SS_EBADREQ;
     }
+    /* the same page for everyone, so a page up to 1 s old is served from the process (its
+     * counts, and whether an activity just ended, may be that old: see openapi.yaml) */
+    char key[SS_NEAR_KEY_MAX];
+    void *page;
+    size_t len;
+    long long now_ms = ss_near_now_ms();
+    unsigned epoch = ss_near_epoch(req->app->near);   /* before the query: see ss_near_put */
+    snprintf(key, sizeof key, "activities?%lld&%s&%lld&%lld&%lld.%lld&%d", f.community_id,
+             f.category ? f.category : "", (long long)f.from, (long long)f.to, (long long)f.after_starts, f.after_id,
+             f.limit);
+    if (ss_near_get(req->app->near, req->arena, key, now_ms, SS_PUBLIC_MAX_AGE_MS, &page, &len))
+        return ss_reply_raw(req, 200, "application/json; charset=utf-8", page, len);
     ss_activity *items;
     if ((rc = ss_store_activity_list(req->db, req->arena, &f, &items, &n))) return rc;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) json_array_append_new(arr, ss_view_activity(&items[i]));
     char next[48];
     if (n == limit) snprintf(next, sizeof next, "%lld.%lld", (long long)items[n - 1].starts_at, items[n - 1].id);
-    return ss_reply_list(req, arr, n == limit ? next : NULL);
+    if ((rc = ss_reply_list(req, arr, n == limit ? next : NULL))) return rc;
+    ss_near_put(req->app->near, key, req->reply_body, req->reply_len, now_ms, epoch);
+    return SS_OK;
 }
 
 static const char *const org_activity_statuses[] = {"draft", "published", "ended", "cancelled", NULL};
@@ -314,7 +329,7 @@ static int activity_patch(ss_req *req)
 static const ss_route routes[] = {
     {"POST", "/api/v1/orgs/{id}/activities", activity_create, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ORG, SS_RULE_ORG_STAFF},
     {"GET", "/api/v1/activities", activity_list, SS_ACCESS_PUBLIC, SS_SUBJECT_NONE, SS_RULE_VISIBLE},
-    {"GET", "/api/v1/activities/{id}", activity_get, SS_ACCESS_PUBLIC, SS_SUBJECT_ACTIVITY, SS_RULE_VISIBLE},
+    {"GET", "/api/v1/activities/{id}", activity_get, SS_ACCESS_PUBLIC, SS_SUBJECT_ACTIVITY_VIEW, SS_RULE_VISIBLE},
     {"POST", "/api/v1/activities/{id}/publish", activity_publish, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,
      SS_RULE_ORG_STAFF},
     {"POST", "/api/v1/activities/{id}/cancel", activity_cancel, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,

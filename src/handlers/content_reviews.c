@@ -59,6 +59,7 @@ static int decide(ss_req *req, int pass)
     if (!ss_policy_is_community_admin(&req->caller, r.community_id)) return SS_EFORBIDDEN;
     rc = ss_store_content_decide(req->db, req->arena, id, pass, req->caller.user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    ss_req_touch_public(req);   /* an activity or org shown or hidden: at once here */
     if (rc || (rc = ss_audit(req, pass ? "content.pass" : "content.reject", r.object_type, r.object_id,
                              r.community_id, ss_arena_sprintf(req->arena, "review %lld", id))) ||
         (rc = ss_store_content_review_get(req->db, req->arena, id, &r)))

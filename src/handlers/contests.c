@@ -121,7 +121,7 @@ static int project_submit(ss_req *req)
     if ((rc = ss_v_finish(&v))) return rc;
     /* the caller must lead the organization: the same policy check every route uses */
     ss_policy_subject org;
-    rc = ss_policy_load_check(req->db, req->arena, &req->caller, SS_SUBJECT_ORG, p.org_id, SS_RULE_ORG_LEADER, &org);
+    rc = ss_policy_load_check(req->db, req->app->near, req->arena, &req->caller, SS_SUBJECT_ORG, p.org_id, SS_RULE_ORG_LEADER, &org);
     if (rc == SS_ENOTFOUND) {
         ss_v_fail(&v, "org_id", "no such organization");
         return ss_v_finish(&v);

@@ -29,6 +29,7 @@ static int invite_accept(ss_req *req)
     if (rc == SS_EGONE) return ss_reply_error(req, "invite_expired");
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "already_member");
     if (rc) return rc;
+    ss_req_forget_user(req, req->caller.user_id);   /* a member now: memberships ride in the snapshot */
     return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "org_id", (json_int_t)org_id, "role", role));
 }
 

@@ -63,7 +63,7 @@ static int subscribe(ss_req *req)
         ss_v_fail(&v, "template_id", "not a template this service sends");
     if (activity_id) {
         ss_policy_subject s;
-        rc = ss_policy_load_check(req->db, req->arena, &req->caller, SS_SUBJECT_ACTIVITY, activity_id,
+        rc = ss_policy_load_check(req->db, req->app->near, req->arena, &req->caller, SS_SUBJECT_ACTIVITY, activity_id,
                                   SS_RULE_VISIBLE, &s);
         if (rc == SS_ENOTFOUND) ss_v_fail(&v, "activity_id", "no such activity");
         else if (rc) return rc;

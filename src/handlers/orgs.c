@@ -112,6 +112,7 @@ static int org_approve(ss_req *req)
     int rc = ss_store_org_approve(req->db, req->arena, req->subject.org.id, req->caller.user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
     if (rc == SS_OK) rc = notify_decided(req, NULL);
+    ss_req_forget_user(req, req->subject.org.filed_by);   /* now a leader: memberships ride in the snapshot */
     if (rc || (rc = ss_audit(req, "org.approve", "org", req->subject.org.id, 0, "pending -> filed"))) return rc;
     return ss_reply_json(req, 200, json_pack("{s:I, s:s}", "id", (json_int_t)req->subject.org.id, "status", "filed"));
 }
@@ -169,6 +170,7 @@ static int org_member_put(ss_req *req)
     }
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");   /* the leader stays leader */
     if (rc) return rc;
+    ss_req_forget_user(req, user_id);
     char summary[96];
     snprintf(summary, sizeof summary, "user %lld as %s", user_id, role);
     if ((rc = ss_audit(req, created ? "org.member_add" : "org.member_role", "org", org_id, 0, summary))) return rc;
@@ -199,6 +201,7 @@ static int member_remove(ss_req *req)
     if (user_id == req->caller.user_id) return ss_reply_error(req, "cannot_remove_self");
     int rc = ss_store_member_remove(req->db, req->arena, req->subject.org.id, user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "cannot_remove_self");   /* another leader: not possible today */
+    if (rc == SS_OK) ss_req_forget_user(req, user_id);
     if (rc || (rc = ss_audit(req, "org.member_remove", "org", req->subject.org.id, 0,
                              ss_arena_sprintf(req->arena, "user %lld", user_id))))
         return rc;
@@ -245,6 +248,10 @@ static int org_transfer(ss_req *req)
         return ss_v_finish(&v);
     }
     if (rc == SS_ECONFLICT) return SS_EFORBIDDEN;   /* lost the leadership meanwhile */
+    if (rc == SS_OK) {
+        ss_req_forget_user(req, req->caller.user_id);
+        ss_req_forget_user(req, to);
+    }
     if (rc || (rc = ss_audit(req, "org.transfer", "org", req->subject.org.id, 0,
                              ss_arena_sprintf(req->arena, "leader %lld -> %lld", req->caller.user_id, to))))
         return rc;

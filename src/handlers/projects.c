@@ -123,7 +123,7 @@ static int sproject_create(ss_req *req)
         ss_v_fail(&v, "community_id", "no such community");
     if ((rc = ss_v_finish(&v))) return rc;
     ss_policy_subject org;
-    rc = ss_policy_load_check(req->db, req->arena, &req->caller, SS_SUBJECT_ORG, p.org_id, SS_RULE_ORG_LEADER, &org);
+    rc = ss_policy_load_check(req->db, req->app->near, req->arena, &req->caller, SS_SUBJECT_ORG, p.org_id, SS_RULE_ORG_LEADER, &org);
     if (rc == SS_ENOTFOUND) {
         ss_v_fail(&v, "org_id", "no such organization");
         return ss_v_finish(&v);
@@ -195,7 +195,7 @@ static int sproject_step(ss_req *req, const char *action)
     if (by_approver) {
         if (!ss_policy_is_community_admin(&req->caller, p.community_id)) return SS_EFORBIDDEN;
     } else {
-        rc = ss_policy_load_check(req->db, req->arena, &req->caller, SS_SUBJECT_ORG, p.org_id, SS_RULE_ORG_LEADER,
+        rc = ss_policy_load_check(req->db, req->app->near, req->arena, &req->caller, SS_SUBJECT_ORG, p.org_id, SS_RULE_ORG_LEADER,
                                   &req->subject);
         if (rc == SS_ENOTFOUND || rc == SS_ECONFLICT) return SS_EFORBIDDEN;
         if (rc) return rc;

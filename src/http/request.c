@@ -176,6 +176,8 @@ void ss_req_forget_user(ss_req *req, long long user_id)
     req->forget_users[req->nforget++] = user_id;
 }
 
+void ss_req_touch_public(ss_req *req) { req->touched_public = 1; }
+
 void ss_req_forget_flush(ss_req *req)
 {
     for (int i = 0; i < req->nforget; i++)

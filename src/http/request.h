@@ -16,8 +16,10 @@
 #include "cache/cache.h"
 #include "http/router.h"
 #include "store/db.h"
+#include "util/nearcache.h"
 #include "util/jsoncheck.h"
 #include "util/arena.h"
+#include "util/nearcache.h"
 #include "util/config.h"
 #include "util/crypto.h"
 
@@ -29,6 +31,8 @@ typedef struct ss_app {
     ss_wx_cfg wx;
     ss_field_keys fields;            /* personal-data encryption and hashing */
     unsigned char checkin_key[32];   /* HMAC key of check-in codes */
+    ss_tracker *tracker;             /* the near copy of sessions and snapshots (NULL: off); thread-safe */
+    ss_near *near;                   /* public views that may be served up to 1 s old (NULL: off); thread-safe */
 } ss_app;
 
 /* One per worker thread: its own connections and arena. */
@@ -60,6 +64,7 @@ typedef struct ss_req {
     char idem_scope[65], idem_body[65];
     long long forget_users[8];   /* users whose cached snapshot is dropped after the commit */
     int nforget;
+    int touched_public;          /* ss_req_touch_public was called */
 
     /* reply */
     int status;
@@ -98,6 +103,10 @@ long long ss_req_param(const ss_req *req, int i);
 /* Drops user_id's cached roles snapshot once the request's changes are committed (at once for
  * a request that is not a write). Call it after changing a user's roles or volunteer status. */
 void ss_req_forget_user(ss_req *req, long long user_id);
+/* Says the request changes what the public views of activities show (their near copies,
+ * see ss_app.near) outside the routes whose subject is an activity or an organization (the
+ * pipeline counts those itself): once committed, this process serves the change at once. */
+void ss_req_touch_public(ss_req *req);
 /* Runs the drops queued by ss_req_forget_user (the pipeline calls it after the commit). */
 void ss_req_forget_flush(ss_req *req);
 

@@ -148,6 +148,11 @@ static int run_write(ss_req *req, const ss_route *route)
     if (rc == SS_EDEADLOCK || rc == SS_ELOCKWAIT) rc = SS_EUNAVAIL;
     if (rc == SS_OK) ss_req_forget_flush(req);
     else req->nforget = 0;
+    /* a change to an activity or an organization shows at once in what this process serves
+     * from its near copies (other processes: within SS_PUBLIC_MAX_AGE_MS) */
+    if (rc == SS_OK && (req->touched_public || route->subject == SS_SUBJECT_ACTIVITY ||
+                        route->subject == SS_SUBJECT_ACTIVITY_VIEW || route->subject == SS_SUBJECT_ORG))
+        ss_near_bump(req->app->near);
     if (rc != SS_OK) {
         if (ok) clear_reply(req);
         rc = ss_idem_recover(req, rc);
@@ -189,7 +194,7 @@ static int dispatch(ss_req *req, FCGX_Request *fr)
     if (route->access == SS_ACCESS_VOLUNTEER && !req->caller.user.is_volunteer)
         return ss_reply_error(req, "volunteer_required");
     if (route->subject != SS_SUBJECT_NONE) {
-        rc = ss_policy_load_check(req->db, req->arena, &req->caller, route->subject, ss_req_param(req, 0),
+        rc = ss_policy_load_check(req->db, req->app->near, req->arena, &req->caller, route->subject, ss_req_param(req, 0),
                                   route->rule, &req->subject);
         if (rc == SS_ECONFLICT) return ss_reply_error(req, "org_not_filed");
         if (rc) return rc;

@@ -168,6 +168,70 @@ int ss_store_activity_get_for(ss_db *db, ss_arena *a, long long id, long long us
     return SS_OK;
 }
 
+/* The near copy of an activity: the struct, then each string as a presence byte and its
+ * bytes with their NUL, in the order of act_strings. */
+#define ACT_NSTRINGS 8
+static void act_strings(ss_activity *x, const char ***out)
+{
+    out[0] = &x->org_name, out[1] = &x->org_status, out[2] = &x->title, out[3] = &x->description;
+    out[4] = &x->category, out[5] = &x->status, out[6] = &x->location_name, out[7] = &x->content_status;
+}
+
+static char *act_pack(ss_arena *a, const ss_activity *in, size_t *len)
+{
+    ss_activity x = *in;
+    const char **f[ACT_NSTRINGS];
+    act_strings(&x, f);
+    size_t n = sizeof x;
+    for (int i = 0; i < ACT_NSTRINGS; i++) n += 1 + (*f[i] ? strlen(*f[i]) + 1 : 0);
+    char *buf = ss_arena_alloc(a, n), *p = buf + sizeof x;
+    for (int i = 0; i < ACT_NSTRINGS; i++) {
+        *p++ = *f[i] != NULL;
+        if (*f[i]) p = stpcpy(p, *f[i]) + 1;
+        *f[i] = NULL;   /* no pointers in the copy */
+    }
+    memcpy(buf, &x, sizeof x);
+    *len = n;
+    return buf;
+}
+
+/* buf is an arena copy (ss_near_get): the strings point into it. */
+static int act_unpack(char *buf, size_t len, ss_activity *out)
+{
+    if (len < sizeof *out) return -1;
+    memcpy(out, buf, sizeof *out);
+    const char **f[ACT_NSTRINGS];
+    act_strings(out, f);
+    char *p = buf + sizeof *out, *end = buf + len;
+    for (int i = 0; i < ACT_NSTRINGS; i++) {
+        if (p >= end) return -1;
+        if (!*p++) continue;
+        size_t k = strnlen(p, (size_t)(end - p));
+        if (k == (size_t)(end - p)) return -1;
+        *f[i] = p;
+        p += k + 1;
+    }
+    return 0;
+}
+
+int ss_store_activity_get_near(ss_db *db, ss_near *near, ss_arena *a, long long id, ss_activity *out)
+{
+    char key[40];
+    void *buf;
+    size_t len;
+    long long now_ms = ss_near_now_ms();
+    unsigned epoch = ss_near_epoch(near);   /* before the query: see ss_near_put */
+    snprintf(key, sizeof key, "activity:%lld", id);
+    if (ss_near_get(near, a, key, now_ms, SS_PUBLIC_MAX_AGE_MS, &buf, &len) && act_unpack(buf, len, out) == 0)
+        return SS_OK;
+    ss_org_role none;
+    int rc = ss_store_activity_get_for(db, a, id, 0, out, &none);
+    if (rc) return rc;
+    buf = act_pack(a, out, &len);
+    ss_near_put(near, key, buf, len, now_ms, epoch);
+    return SS_OK;
+}
+
 typedef struct {
     ss_arena *a;
     long long id;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "store/db.h"
+#include "util/nearcache.h"
 #include "store/orgs.h"
 
 typedef struct ss_activity {
@@ -45,6 +46,10 @@ int ss_store_activity_create(ss_db *db, ss_arena *a, const ss_activity *in, long
 /* Loads the activity with its org and user_id's role in that org. SS_ENOTFOUND. */
 int ss_store_activity_get_for(ss_db *db, ss_arena *a, long long id, long long user_id, ss_activity *out,
                               ss_org_role *role);
+/* The activity as anyone sees it (no role), read through near: up to SS_PUBLIC_MAX_AGE_MS old
+ * (its counts, status and texts). Only for replies, never for a decision to write.
+ * SS_ENOTFOUND. */
+int ss_store_activity_get_near(ss_db *db, ss_near *near, ss_arena *a, long long id, ss_activity *out);
 /* Moves the activity to status `to` if domain rules allow; already there: 0. SS_ECONFLICT otherwise. */
 int ss_store_activity_transition(ss_db *db, ss_arena *a, long long id, const char *to);
 /* Published activities matching f, by (starts_at, id). */

@@ -16,6 +16,8 @@ static ss_sql q_get = SS_SQL(
     "EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = u.id AND v.status = 'registered') "
     "FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.community_id");
 
+static ss_sql q_orgs = SS_SQL("SELECT org_id, role FROM org_members WHERE user_id = ? ORDER BY org_id LIMIT ?");
+
 int ss_store_user_login(ss_db *db, ss_arena *a, const char *openid, const char *unionid, long long *user_id)
 {
     ss_db_result res;
@@ -44,8 +46,29 @@ int ss_store_user_get(ss_db *db, ss_arena *a, long long id, ss_user *out)
         else if (strcmp(role, "community_admin") == 0)
             u.community_admin_of[u.ncommunities++] = ss_db_int(res.rows[r][3]);
     }
+    ss_db_val po[] = {SS_DB_I(id), SS_DB_I(SS_USER_MAX_ORGS + 1)};
+    if ((rc = ss_db_exec(db, &q_orgs, po, 2, &res, a))) return rc;
+    if (res.nrows <= SS_USER_MAX_ORGS) {
+        u.orgs_known = 1;
+        u.norgs = res.nrows;
+        u.org_ids = ss_arena_alloc(a, (size_t)(res.nrows + 1) * sizeof *u.org_ids);
+        u.org_roles = ss_arena_alloc(a, (size_t)(res.nrows + 1) * sizeof *u.org_roles);
+        for (int r = 0; r < res.nrows; r++) {
+            u.org_ids[r] = ss_db_int(res.rows[r][0]);
+            u.org_roles[r] = ss_org_role_parse(res.rows[r][1]);
+        }
+    }
     *out = u;
     return SS_OK;
+}
+
+int ss_user_org_role(const ss_user *u, long long org_id, ss_org_role *role)
+{
+    if (!u->orgs_known) return 0;
+    *role = SS_ORG_ROLE_NONE;
+    for (int i = 0; i < u->norgs; i++)
+        if (u->org_ids[i] == org_id) *role = u->org_roles[i];
+    return 1;
 }
 
 static ss_sql q_user_ensure = SS_SQL(

@@ -3,6 +3,7 @@
 #define SS_STORE_USERS_H
 
 #include "store/db.h"
+#include "store/orgs.h"
 
 typedef struct ss_user {
     long long id;
@@ -11,7 +12,18 @@ typedef struct ss_user {
     int is_volunteer;
     int ncommunities;            /* communities the user administers */
     long long *community_admin_of;  /* arena, ncommunities entries */
+    int orgs_known;              /* 1: org_ids/org_roles are all the user's memberships */
+    int norgs;
+    long long *org_ids;          /* arena, norgs entries, ascending */
+    ss_org_role *org_roles;      /* arena, the role in org_ids[i] */
 } ss_user;
+
+/* At most this many memberships are carried with a user; beyond, orgs_known is 0 and a role
+ * is read from the database. */
+#define SS_USER_MAX_ORGS 64
+/* The user's role in org_id from the memberships loaded with the user: 1 with *role (NONE if
+ * not a member), or 0 when they are not known. */
+int ss_user_org_role(const ss_user *u, long long org_id, ss_org_role *role);
 
 /* Finds or creates the user for openid (unionid may be "" or NULL) and records the sign-in.
  * Returns 0 with *user_id set, or a db error. */

@@ -764,7 +764,7 @@ TEST(test_route_table_is_covered)
 static int states_of(const ss_route *rt, const struct body_entry *b, enum state out[2])
 {
     if (rt->subject == SS_SUBJECT_ORG || (b->flags & F_BODY_ORG)) return out[0] = ST_FILED, out[1] = ST_PENDING, 2;
-    if (rt->subject == SS_SUBJECT_ACTIVITY) return out[0] = ST_PUBLISHED, out[1] = ST_DRAFT, 2;
+    if (rt->subject == SS_SUBJECT_ACTIVITY || rt->subject == SS_SUBJECT_ACTIVITY_VIEW) return out[0] = ST_PUBLISHED, out[1] = ST_DRAFT, 2;
     if (rt->subject == SS_SUBJECT_CORRECTION) return out[0] = ST_CORRECTION, 1;
     return out[0] = ST_NONE, 1;
 }

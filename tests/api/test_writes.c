@@ -278,7 +278,7 @@ TEST(test_user_snapshot_generation)
     ss_config cfg;
     if (ss_config_load(&cfg, conf, err, sizeof err) != 0) fail_msg("%s: %s", conf, err);
     ss_cache *c = ss_cache_create(&(ss_cache_opts){cfg.redis_socket, 2000, cfg.redis_sentinels, cfg.redis_master_name,
-                                                   cfg.redis_password, cfg.redis_host, cfg.redis_port});
+                                                   cfg.redis_password, cfg.redis_host, cfg.redis_port, NULL});
     ss_arena *a = ss_arena_create(4096);
     long long uid = 900000000000LL + (long long)getpid();
     char *blob = NULL;
