@@ -187,3 +187,23 @@ export async function signIn(page, who) {
 export function decodeQr(pngPath) {
   return execFileSync('zbarimg', ['--raw', '-q', pngPath], { encoding: 'utf8' }).trim()
 }
+
+// ---------------------------------------------------------------- a phone-sized window
+export const PHONE = { width: 390, height: 844 }
+
+// The page does not scroll sideways: nothing makes the document wider than the window (a
+// wide table scrolls inside itself, the menu strip inside itself).
+export async function assertNoSideScroll(page, what) {
+  const w = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: innerWidth }))
+  if (w.scroll > w.inner) throw new Error(`${what}: the page scrolls sideways on a phone (${w.scroll} > ${w.inner})`)
+}
+
+// `locator` is visible and lies within the window's width (no sideways scrolling to reach it).
+export async function assertInView(page, locator, what) {
+  await locator.waitFor({ state: 'visible' })
+  const box = await locator.boundingBox()
+  const inner = await page.evaluate(() => innerWidth)
+  if (!box || box.width <= 0 || box.x < 0 || box.x + box.width > inner + 0.5) {
+    throw new Error(`${what}: not within the window's width ${inner}: ${JSON.stringify(box)}`)
+  }
+}

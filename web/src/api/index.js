@@ -147,12 +147,16 @@ export const api = {
 
   // needs, service projects and resources
   needs: (query) => get('/api/v1/needs', query),
+  need: (id) => get(`/api/v1/needs/${id}`),
+  createNeed: (body, key) => post('/api/v1/needs', body, key),
   triageNeed: (id, body, key) => post(`/api/v1/needs/${id}/triage`, body, key),
   serviceProjects: (query) => get('/api/v1/service-projects', query),
   serviceProject: (id) => get(`/api/v1/service-projects/${id}`),
+  createServiceProject: (body, key) => post('/api/v1/service-projects', body, key),
   // step: approve, start, complete or evaluate (evaluate carries {score, report})
   serviceProjectStep: (id, step, body, key) => post(`/api/v1/service-projects/${id}/${step}`, body, key),
   resources: (query) => get('/api/v1/resources', query),
+  createResource: (body, key) => post('/api/v1/resources', body, key),
   matchResource: (id, body, key) => post(`/api/v1/service-projects/${id}/resources`, body, key),
 
   // consultations: step is resolve ({decision}), publicize or feedback ({body})
@@ -160,6 +164,12 @@ export const api = {
   consultation: (id) => get(`/api/v1/consultations/${id}`),
   createConsultation: (body, key) => post('/api/v1/consultations', body, key),
   consultationStep: (id, step, body, key) => post(`/api/v1/consultations/${id}/${step}`, body, key),
+  commentConsultation: (id, body, key) => post(`/api/v1/consultations/${id}/comments`, { body }, key),
+
+  // the content review queue: texts held by WeChat's content check wait for a person
+  contentReviews: (query) => get('/api/v1/content-reviews', query),
+  passContent: (id, key) => post(`/api/v1/content-reviews/${id}/pass`, {}, key),
+  rejectContent: (id, key) => post(`/api/v1/content-reviews/${id}/reject`, {}, key),
 
   // the dashboard (?format=csv gives the same figures as CSV: fetched with the token, saved as a file)
   stats: (query) => get('/api/v1/stats', query),

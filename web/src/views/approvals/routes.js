@@ -1,6 +1,7 @@
 // Approval queues: filings (GET /api/v1/orgs?status=pending), contest projects
-// (GET /api/v1/contests/{id}/projects?status=submitted) and service-time corrections
-// (GET /api/v1/service-corrections?status=pending). Content under review slots in here.
+// (GET /api/v1/contests/{id}/projects?status=submitted), service-time corrections
+// (GET /api/v1/service-corrections?status=pending) and content under review
+// (GET /api/v1/content-reviews?status=pending).
 import { t } from '../../strings.js'
 
 const approver = (me) => me.roles.includes('admin') || me.roles.includes('community_admin')
@@ -14,4 +15,5 @@ export default [
   },
   { path: '/approvals/projects', component: () => import('./ProjectQueuePage.vue') },
   { path: '/approvals/corrections', component: () => import('./CorrectionQueuePage.vue') },
+  { path: '/approvals/content', component: () => import('./ContentReviewPage.vue') },
 ]
