@@ -40,6 +40,7 @@ static ss_sql q_list = SS_SQL(
     "AND (? = 0 OR a.org_id IN (SELECT o.id FROM organizations o WHERE o.community_id = ?)) "
     "AND (? IS NULL OR a.category = ?) "
     "AND (? = 0 OR a.starts_at >= FROM_UNIXTIME(?)) AND (? <> 0 OR a.ends_at > FROM_UNIXTIME(?)) "
+    "AND (? <> 0 OR a.starts_at > FROM_UNIXTIME(?)) "   /* not ended: started within the longest duration */
     "AND (? = 0 OR a.starts_at < FROM_UNIXTIME(?)) "
     "AND (a.starts_at > FROM_UNIXTIME(?) OR (a.starts_at = FROM_UNIXTIME(?) AND a.id > ?)) "
     "ORDER BY a.starts_at, a.id LIMIT ?");
@@ -263,10 +264,11 @@ int ss_store_activity_list(ss_db *db, ss_arena *a, const ss_activity_filter *f, 
     ss_db_result res;
     ss_db_val p[] = {SS_DB_I(f->community_id), SS_DB_I(f->community_id), SS_DB_S(f->category),
                      SS_DB_S(f->category),     SS_DB_I(f->from),         SS_DB_I(f->from),
-                     SS_DB_I(f->from),         SS_DB_I(f->now),          SS_DB_I(f->to),
-                     SS_DB_I(f->to),           SS_DB_I(f->after_starts), SS_DB_I(f->after_starts),
-                     SS_DB_I(f->after_id),     SS_DB_I(f->limit)};
-    int rc = ss_db_exec(db, &q_list, p, 14, &res, a);
+                     SS_DB_I(f->from),         SS_DB_I(f->now),          SS_DB_I(f->from),
+                     SS_DB_I(f->now - SS_DURATION_MAX_S), SS_DB_I(f->to), SS_DB_I(f->to),
+                     SS_DB_I(f->after_starts), SS_DB_I(f->after_starts), SS_DB_I(f->after_id),
+                     SS_DB_I(f->limit)};
+    int rc = ss_db_exec(db, &q_list, p, 16, &res, a);
     if (rc) return rc;
     ss_activity *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
     for (int i = 0; i < res.nrows; i++) items[i] = activity_from_row(res.rows[i]);
