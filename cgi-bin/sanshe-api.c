@@ -168,8 +168,8 @@ int main(int argc, char **argv)
     if (cfg.near_cache) {   /* off: every request asks Redis and MariaDB (a switch for operators, and the bench's "before") */
         ss_cache_opts tco = {cfg.redis_socket, cfg.redis_timeout_ms, cfg.redis_sentinels, cfg.redis_master_name,
                              cfg.redis_password, cfg.redis_host, cfg.redis_port, NULL};
-        app.tracker = tracker = ss_tracker_start(&tco);
         app.near = near = ss_near_create(4096);
+        app.tracker = tracker = ss_tracker_start(&tco, near);
     }
 
     slots = ss_xcalloc((size_t)cfg.threads, sizeof *slots);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "util/arena.h"
+#include "util/nearcache.h"
 
 typedef struct ss_cache ss_cache;
 typedef struct ss_tracker ss_tracker;
@@ -24,14 +25,22 @@ typedef struct ss_cache_opts {
     ss_tracker *tracker;   /* the process's near copy of sessions and snapshots; NULL: none */
 } ss_cache_opts;
 
+/* Tells every host (through their trackers) that a committed change alters what public views
+ * show, so none serves its near copy of them any longer. Returns 0 or SS_EUNAVAIL (then the
+ * other hosts catch up within SS_PUBLIC_MAX_AGE_MS). */
+#define SS_NEAR_EPOCH_KEY "near:epoch"
+int ss_near_publish(ss_cache *c);
+
 /* The process's near copy of sessions and user snapshots (cache/tracking.c), so that an
  * authenticated request costs no round trip when nothing changed. A thread keeps one
  * connection that Redis tells of every change to those keys (server-assisted client-side
  * caching, CLIENT TRACKING in broadcast mode): a logout, a revoked or expired session, a
  * changed role is seen as soon as Redis has it, not after a TTL. While that connection is
  * down, nothing is served from the copy. start never fails (without its thread, every read
- * goes to Redis); stop joins the thread and frees everything (accepts NULL). */
-ss_tracker *ss_tracker_start(const ss_cache_opts *opts);
+ * goes to Redis); stop joins the thread and frees everything (accepts NULL). near (may be
+ * NULL) is the process's cache of public views: the tracker bumps its epoch whenever any host
+ * publishes a change (ss_near_publish), and when its connection was lost. */
+ss_tracker *ss_tracker_start(const ss_cache_opts *opts, ss_near *near);
 void ss_tracker_stop(ss_tracker *t);
 /* Whether the copy is serving (its connection is up). */
 int ss_tracker_live(const ss_tracker *t);

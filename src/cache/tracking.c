@@ -4,7 +4,9 @@
  * One connection per process, owned by a background thread, asks Redis to broadcast every
  * change to keys under "sess:", "ucache:" and "ugen:" (CLIENT TRACKING on BCAST, redirected to
  * itself, then SUBSCRIBE __redis__:invalidate: the RESP2 form, which hiredis 0.14 speaks).
- * Each message names changed keys (nil: everything); the thread empties their slots.
+ * Each message names changed keys (nil: everything); the thread empties their slots. The same
+ * messages carry SS_NEAR_EPOCH_KEY, which a host moves after committing a change to what
+ * public views show (ss_near_publish): every host then bumps its near cache's epoch.
  *
  * Why a reader never caches a value older than a change it could have missed: every slot has
  * an epoch, moved by each invalidation of a key in that slot, and the tracker has a generation,
@@ -30,6 +32,7 @@
 
 #include "util/arena.h"
 #include "util/log.h"
+#include "util/nearcache.h"
 #include "util/status.h"
 
 #define SLOTS 16384                /* a power of two */
@@ -48,6 +51,7 @@ typedef struct slot {
 
 struct ss_tracker {
     ss_cache_opts opts;
+    ss_near *near;                 /* bumped when any host says public views changed */
     slot *slots;
     pthread_mutex_t locks[STRIPES];
     atomic_uint generation;
@@ -130,13 +134,16 @@ static int on_message(ss_tracker *t, const redisReply *r)
     const redisReply *keys = r->element[2];
     if (keys->type != REDIS_REPLY_ARRAY) {   /* nil: a FLUSHALL or FLUSHDB */
         invalidate_all(t);
+        ss_near_bump(t->near);
         return 0;
     }
     char key[KEY_CAP];
     for (size_t i = 0; i < keys->elements; i++) {
         const redisReply *k = keys->element[i];
         if (k->type != REDIS_REPLY_STRING) continue;
-        if (local_key(k->str, k->len, key) == 0) invalidate(t, key);
+        if (k->len == sizeof SS_NEAR_EPOCH_KEY - 1 && memcmp(k->str, SS_NEAR_EPOCH_KEY, k->len) == 0)
+            ss_near_bump(t->near);   /* a host committed a change to what public views show */
+        else if (local_key(k->str, k->len, key) == 0) invalidate(t, key);
         else if (k->len >= KEY_CAP - 2) invalidate_all(t);   /* cannot happen with our keys: be safe */
     }
     return 0;
@@ -148,7 +155,8 @@ static int subscribe(redisContext *ctx)
     if (!r || r->type != REDIS_REPLY_INTEGER) goto fail;
     long long id = r->integer;
     freeReplyObject(r);
-    r = redisCommand(ctx, "CLIENT TRACKING on REDIRECT %lld BCAST PREFIX sess: PREFIX ucache: PREFIX ugen:", id);
+    r = redisCommand(ctx, "CLIENT TRACKING on REDIRECT %lld BCAST PREFIX sess: PREFIX ucache: PREFIX ugen: PREFIX %s",
+                     id, SS_NEAR_EPOCH_KEY);
     if (!r || r->type != REDIS_REPLY_STATUS) goto fail;
     freeReplyObject(r);
     r = redisCommand(ctx, "SUBSCRIBE __redis__:invalidate");
@@ -177,6 +185,7 @@ static void *tracker_main(void *arg)
         }
         backoff_ms = 100;
         invalidate_all(t);   /* whatever changed while no one listened */
+        ss_near_bump(t->near);
         atomic_store(&t->live, 1);
         SS_INFO("cache", "msg=\"tracking on\" addr=%s", addr);
         time_t last_check = time(NULL);
@@ -215,6 +224,7 @@ static void *tracker_main(void *arg)
         }
         atomic_store(&t->live, 0);
         invalidate_all(t);
+        ss_near_bump(t->near);   /* from now on, no host's publish reaches us: no copy older than this */
         SS_WARN("cache", "msg=\"tracking lost: serving from Redis until it is back\" error=\"%s\"",
                 ctx->err ? ctx->errstr : "unexpected message or silence");
         redisFree(ctx);
@@ -222,10 +232,11 @@ static void *tracker_main(void *arg)
     return NULL;
 }
 
-ss_tracker *ss_tracker_start(const ss_cache_opts *opts)
+ss_tracker *ss_tracker_start(const ss_cache_opts *opts, ss_near *near)
 {
     ss_tracker *t = ss_xcalloc(1, sizeof *t);
     t->opts = *opts;
+    t->near = near;
     t->opts.tracker = NULL;
     t->slots = ss_xcalloc(SLOTS, sizeof *t->slots);
     for (int i = 0; i < STRIPES; i++) pthread_mutex_init(&t->locks[i], NULL);
@@ -254,6 +265,19 @@ void ss_tracker_counts(const ss_tracker *t, unsigned long *hits, unsigned long *
 {
     *hits = t ? atomic_load(&t->hits) : 0;
     *misses = t ? atomic_load(&t->misses) : 0;
+}
+
+int ss_near_publish(ss_cache *c)
+{
+    const char *argv[] = {"INCR", SS_NEAR_EPOCH_KEY};
+    size_t lens[] = {4, sizeof SS_NEAR_EPOCH_KEY - 1};
+    int rc;
+    /* a second run only bumps once more: harmless, so repeatable */
+    redisReply *r = ss_redis_command(c, SS_REDIS_REPEATABLE, 2, argv, lens, &rc);
+    if (!r) return rc;
+    rc = r->type == REDIS_REPLY_INTEGER ? SS_OK : SS_EUNAVAIL;
+    freeReplyObject(r);
+    return rc;
 }
 
 void ss_tracker_forget(ss_tracker *t, const char *key)

@@ -149,10 +149,14 @@ static int run_write(ss_req *req, const ss_route *route)
     if (rc == SS_OK) ss_req_forget_flush(req);
     else req->nforget = 0;
     /* a change to an activity or an organization shows at once in what this process serves
-     * from its near copies (other processes: within SS_PUBLIC_MAX_AGE_MS) */
-    if (rc == SS_OK && (req->touched_public || route->subject == SS_SUBJECT_ACTIVITY ||
-                        route->subject == SS_SUBJECT_ACTIVITY_VIEW || route->subject == SS_SUBJECT_ORG))
+     * from its near copies, and on the other hosts as soon as Redis tells them (should Redis
+     * be unreachable: within SS_PUBLIC_MAX_AGE_MS) */
+    if (rc == SS_OK && req->app->near &&
+        (req->touched_public || route->subject == SS_SUBJECT_ACTIVITY || route->subject == SS_SUBJECT_ACTIVITY_VIEW ||
+         route->subject == SS_SUBJECT_ORG)) {
         ss_near_bump(req->app->near);
+        ss_near_publish(req->cache);
+    }
     if (rc != SS_OK) {
         if (ok) clear_reply(req);
         rc = ss_idem_recover(req, rc);

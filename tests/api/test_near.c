@@ -233,7 +233,7 @@ TEST(test_tracker_ticket)
 {
     ss_cache_opts o = {cfg.redis_socket, 2000, cfg.redis_sentinels, cfg.redis_master_name,
                        cfg.redis_password, cfg.redis_host, cfg.redis_port, NULL};
-    ss_tracker *t = ss_tracker_start(&o);
+    ss_tracker *t = ss_tracker_start(&o, NULL);
     long long t0 = now_ms();
     while (!ss_tracker_live(t) && now_ms() - t0 < 5000) sleep_ms(10);
     assert_true(ss_tracker_live(t));
