@@ -11,7 +11,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -36,7 +35,7 @@
 typedef api_user user;
 
 static const char *run_tag;
-static char repo_root[PATH_MAX], wx_url[256];
+static char repo_root[PATH_MAX];
 static const char *state_dir;
 
 static struct {
@@ -46,42 +45,10 @@ static struct {
 
 /* ---------------------------------------------------------------- the fake WeChat */
 
-typedef struct {
-    char *buf;
-    size_t len;
-} sink;
-
-static size_t sink_write(char *p, size_t size, size_t n, void *userdata)
-{
-    sink *s = userdata;
-    char *b = realloc(s->buf, s->len + size * n + 1);
-    if (!b) return 0;
-    memcpy(b + s->len, p, size * n);
-    s->buf = b;
-    s->len += size * n;
-    s->buf[s->len] = '\0';
-    return size * n;
-}
-
 /* POST /__fake/config body on the fake WeChat; its reply (a new reference). */
 static json_t *fake_config(const char *body)
 {
-    char url[512];
-    sink s = {0};
-    snprintf(url, sizeof url, "%s/__fake/config", wx_url);
-    CURL *c = curl_easy_init();
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
-    CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    json_t *j = rc == CURLE_OK && s.buf ? json_loads(s.buf, 0, NULL) : NULL;
-    free(s.buf);
+    json_t *j = api_fake(state_dir, "POST", "/__fake/config", body);
     assert_non_null(j);
     return j;
 }
@@ -147,16 +114,10 @@ static long long queue_item(const char *token, long long activity, const char **
     return 0;
 }
 
-static long long sql_count(const char *fmt_title)
+/* Activities stored with title "<title> <run tag>". */
+static long long activities_titled(const char *title)
 {
-    int status = -1;
-    char *out = api_sql(state_dir, &status, "SELECT COUNT(*) FROM activities WHERE title = '%s %s'", fmt_title,
-                        run_tag);
-    assert_non_null(out);
-    assert_int_equal(status, 0);
-    long long n = strtoll(out, NULL, 10);
-    free(out);
-    return n;
+    return api_sql_count(state_dir, "SELECT COUNT(*) FROM activities WHERE title = '%s %s'", title, run_tag);
 }
 
 static int public_sees(long long id)
@@ -173,11 +134,11 @@ TEST(test_risky_refused_nothing_stored)
     api_response *r = req("POST", W.leader.token, J(activity_body("违禁测试 title", "Helping neighbours.")),
                           API "/orgs/%lld/activities", W.org);
     assert_api_error(r, 422, "content_risky");
-    assert_int_equal(sql_count("违禁测试 title"), 0);
+    assert_int_equal(activities_titled("违禁测试 title"), 0);
     r = req("POST", W.leader.token, J(activity_body("Risky description", "这里有违禁测试内容")),
             API "/orgs/%lld/activities", W.org);
     assert_api_error(r, 422, "content_risky");
-    assert_int_equal(sql_count("Risky description"), 0);
+    assert_int_equal(activities_titled("Risky description"), 0);
 
     /* an edit with risky text changes nothing */
     const char *status;
@@ -195,7 +156,7 @@ TEST(test_review_hidden_until_passed)
     const char *status, *reason = NULL;
     long long id = activity_new("待审测试 title", "Helping neighbours.", &status);
     assert_string_equal(status, "review");
-    assert_int_equal(sql_count("待审测试 title"), 1);   /* stored */
+    assert_int_equal(activities_titled("待审测试 title"), 1);   /* stored */
 
     /* hidden from the public and from other users */
     assert_api_error(req("GET", NULL, NULL, API "/activities/%lld", id), 404, "not_found");
@@ -349,13 +310,8 @@ static api_response *org_file(const char *name, const char *summary)
 TEST(test_org_risky_and_review)
 {
     assert_api_error(org_file("违禁测试 org", "neighbours"), 422, "content_risky");
-    int status = -1;
-    char *out = api_sql(state_dir, &status, "SELECT COUNT(*) FROM organizations WHERE name = '违禁测试 org %s'",
-                        run_tag);
-    assert_non_null(out);
-    assert_int_equal(status, 0);
-    assert_int_equal(strtoll(out, NULL, 10), 0);
-    free(out);
+    assert_int_equal(api_sql_count(state_dir, "SELECT COUNT(*) FROM organizations WHERE name = '违禁测试 org %s'",
+                                   run_tag), 0);
 
     api_response *r = want(201, org_file("Held org", "待审测试 summary"));
     long long org = jint(r, "id");
@@ -387,12 +343,7 @@ static api_response *need_raise(const char *title, const char *description)
 TEST(test_need_risky_and_review)
 {
     assert_api_error(need_raise("Risky need", "违禁测试 meals"), 422, "content_risky");
-    int status = -1;
-    char *out = api_sql(state_dir, &status, "SELECT COUNT(*) FROM needs WHERE title = 'Risky need %s'", run_tag);
-    assert_non_null(out);
-    assert_int_equal(status, 0);
-    assert_int_equal(strtoll(out, NULL, 10), 0);
-    free(out);
+    assert_int_equal(api_sql_count(state_dir, "SELECT COUNT(*) FROM needs WHERE title = 'Risky need %s'", run_tag), 0);
 
     api_response *r = want(201, need_raise("待审测试 need", "meals"));
     long long need = jint(r, "id");
@@ -442,10 +393,7 @@ TEST(test_comment_risky_and_review)
     assert_api_error(req("POST", W.resident.token, J(json_pack("{s:s}", "body", risky)),
                          API "/consultations/%lld/comments", cons),
                      422, "content_risky");
-    char *out = api_sql(state_dir, &status, "SELECT COUNT(*) FROM consultation_comments WHERE body = '%s'", risky);
-    assert_non_null(out);
-    assert_int_equal(strtoll(out, NULL, 10), 0);
-    free(out);
+    assert_int_equal(api_sql_count(state_dir, "SELECT COUNT(*) FROM consultation_comments WHERE body = '%s'", risky), 0);
 
     api_response *r = want(201, req("POST", W.resident.token, "{\"body\":\"待审测试 north\"}",
                                     API "/consultations/%lld/comments", cons));
@@ -479,14 +427,7 @@ static int group_setup(void **state)
     (void)state;
     run_tag = api_run_tag();
     if (api_stack_setup(repo_root, sizeof repo_root, &state_dir) != 0) return -1;
-    char conf[PATH_MAX + 32], line[512];
-    snprintf(conf, sizeof conf, "%s/sanshe.conf", state_dir);
-    FILE *f = fopen(conf, "r");
-    if (!f) return -1;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "wx_base_url = %255s", wx_url) == 1) break;
-    fclose(f);
-    if (!wx_url[0]) return -1;
+    if (!api_fake_url(state_dir)) return -1;
     api_login_user(&W.admin, "cadmin_root");
     api_login_user(&W.cadmin, "c_cadmin");
     api_login_user(&W.ocadmin, "c_ocadmin");
