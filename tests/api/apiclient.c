@@ -566,6 +566,19 @@ long long api_sql_count(const char *state, const char *fmt, ...)
     return n;
 }
 
+void api_sql_exec(const char *state, const char *fmt, ...)
+{
+    char sql[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    int st = -1;
+    char *out = api_sql(state, &st, "%s", sql);
+    if (!out || st != 0) fail_msg("sql failed: %s: %s", sql, out ? out : "(not run)");
+    free(out);
+}
+
 /* ---------------------------------------------------------------- the fake WeChat server */
 
 const char *api_fake_url(const char *state)

@@ -133,6 +133,8 @@ char *api_sql(const char *state, int *status, const char *fmt, ...) __attribute_
 /* api_sql for a statement that prints one number (a COUNT): that number; a cmocka failure
  * (showing what the client printed) when it cannot be run. */
 long long api_sql_count(const char *state, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* api_sql for a statement whose output does not matter: a cmocka failure when it fails. */
+void api_sql_exec(const char *state, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---------------------------------------------------------------- the stack's fake WeChat server */
 

@@ -34,19 +34,7 @@ static struct {
     long long community, other_community, org;
 } W;
 
-static void sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sql(const char *fmt, ...)
-{
-    char q[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof q, fmt, ap);
-    va_end(ap);
-    int st = -1;
-    char *out = api_sql(state_dir, &st, "%s", q);
-    if (!out || st != 0) fail_msg("sql failed: %s: %s", q, out ? out : "");
-    free(out);
-}
+#define sql(...) api_sql_exec(state_dir, __VA_ARGS__)
 
 static long long community_new(const char *what, const char *district, const char *kind)
 {
