@@ -54,7 +54,8 @@ static int activity_create(ss_req *req)
     if ((rc = ss_v_finish(&v))) return rc;
     if (strcmp(req->subject.org.status, "filed") != 0) return ss_reply_error(req, "org_not_filed");
     int review;
-    const char *const texts[] = {a.title, a.description, a.location_name};
+    const ss_content_text texts[] = {{"title", a.title}, {"description", a.description},
+                                     {"location.name", a.location_name}};
     if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 3, &review))) return rc;
 
     a.org_id = req->subject.org.id;
@@ -305,7 +306,8 @@ static int activity_patch(ss_req *req)
         ss_v_fail(&v, field, why);
     if ((rc = ss_v_finish(&v))) return rc;
     int review;
-    const char *const texts[] = {e->title, e->description, e->location_name};
+    const ss_content_text texts[] = {{"title", e->title}, {"description", e->description},
+                                     {"location.name", e->location_name}};
     if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 3, &review))) return rc;
 
     ss_promotion promoted[MAX_PROMOTED];

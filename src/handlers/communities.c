@@ -5,6 +5,7 @@
 #include "handlers/handlers.h"
 #include "handlers/views.h"
 #include "http/audit.h"
+#include "http/content.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -12,7 +13,8 @@
 
 static const char *const kinds[] = {"urban", "rural", NULL};
 
-/* {name, street, district, kind} -> 201 community */
+/* {name, street, district, kind} -> 201 community. The texts go through the content check
+ * (review: listed for admins only until passed, see content.h). */
 static int community_create(ss_req *req)
 {
     int rc;
@@ -24,11 +26,16 @@ static int community_create(ss_req *req)
     c.district = ss_v_string(&v, "district", 1, 1, 100);
     c.kind = ss_v_enum(&v, "kind", 1, kinds);
     if ((rc = ss_v_finish(&v))) return rc;
+    int review;
+    const ss_content_text texts[] = {{"name", c.name}, {"street", c.street}, {"district", c.district}};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 3, &review))) return rc;
     rc = ss_store_community_create(req->db, req->arena, &c, &c.id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "already_exists");
-    if (rc) return rc;
-    if ((rc = ss_audit(req, "community.create", "community", c.id, c.id, c.kind))) return rc;
+    if (rc || (rc = ss_content_hold(req, review, "community", c.id, c.id)) ||
+        (rc = ss_audit(req, "community.create", "community", c.id, c.id, c.kind)))
+        return rc;
     c.created_at = req->now;
+    c.content_status = review ? "review" : "visible";
     return ss_reply_json(req, 201, ss_view_community(&c));
 }
 
@@ -40,7 +47,8 @@ static int community_list(ss_req *req)
     ss_community *items;
     if ((rc = ss_req_limit(req, &limit)) || (rc = ss_req_query_int(req, "cursor", 0, INT64_MAX, 0, &after)))
         return rc;
-    if ((rc = ss_store_community_list(req->db, req->arena, after, limit, &items, &n))) return rc;
+    int admin = req->caller.authenticated && req->caller.user.is_admin;
+    if ((rc = ss_store_community_list(req->db, req->arena, after, admin, limit, &items, &n))) return rc;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) json_array_append_new(arr, ss_view_community(&items[i]));
     char next[32];

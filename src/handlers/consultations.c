@@ -3,7 +3,9 @@
  * each while it deliberates; the convener (or the community's admin) resolves it with a decision
  * (the tally is frozen), publicizes the decision to everyone, and records the feedback: what was
  * done. Anyone sees the topic, its stage, tally and timeline; the decision once publicized (the
- * convener and the community's admin earlier). */
+ * convener and the community's admin earlier). Every text goes through the content check: a
+ * topic whose title, body, options, decision or feedback WeChat sends to review (or could not
+ * check) is held, seen by its community's staff only, until a person passes it. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +28,16 @@ static int may_convene(const ss_req *req, const ss_consultation *c)
            (req->caller.user_id == c->convened_by || ss_policy_is_community_admin(&req->caller, c->community_id));
 }
 
+/* A consultation held for content review is seen by its convener and community staff only:
+ * SS_ENOTFOUND for anyone else. */
+static int check_visible(ss_req *req, const ss_consultation *c)
+{
+    int staff = 0, rc;
+    if (!c->content_status || strcmp(c->content_status, "visible") == 0 || may_convene(req, c)) return SS_OK;
+    if (req->caller.authenticated && (rc = ss_handler_community_staff(req, c->community_id, &staff))) return rc;
+    return staff ? SS_OK : SS_ENOTFOUND;
+}
+
 static json_t *stamp(const char *stage, time_t at)
 {
     return json_pack("{s:s, s:o}", "stage", stage, "at", ss_json_time(at));
@@ -39,6 +51,7 @@ static json_t *view_consultation(const ss_req *req, const ss_consultation *c, in
                           (json_int_t)c->convened_by, "created_at", ss_json_time(c->created_at));
     int deciding = strcmp(c->stage, "deliberating") != 0;
     json_object_set_new(v, "open", json_boolean(!deciding && req->now < c->closes_at));
+    json_object_set_new(v, "content_status", json_string(c->content_status ? c->content_status : "visible"));
     json_object_set_new(v, "tally_frozen", json_boolean(deciding));
     if (!full) return v;
     json_t *opts = json_array(), *timeline = json_array();
@@ -99,9 +112,19 @@ static int consultation_create(ss_req *req)
     if ((rc = ss_v_finish(&v))) return rc;
     if ((rc = ss_handler_community_staff(req, c.community_id, &staff))) return rc;
     if (!staff) return SS_EFORBIDDEN;
+    int review;
+    char *labels = ss_arena_calloc(req->arena, (size_t)c.noptions * 401 + 1);
+    for (int k = 0; k < c.noptions; k++) {
+        if (k) strcat(labels, "\n");
+        strcat(labels, c.options[k]);
+    }
+    const ss_content_text texts[] = {{"title", c.title}, {"body", c.body}, {"options", labels}};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 3, &review))) return rc;
     if ((rc = ss_store_consultation_create(req->db, req->arena, &c, &c.id)) ||
+        (rc = ss_content_hold(req, review, "consultation", c.id, c.community_id)) ||
         (rc = ss_audit(req, "consultation.create", "consultation", c.id, c.community_id, "deliberating")))
         return rc;
+    c.content_status = review ? "review" : "visible";
     return ss_reply_json(req, 201, view_consultation(req, &c, 1));
 }
 
@@ -128,7 +151,7 @@ static int consultation_get(ss_req *req)
     ss_consultation c;
     ss_consult_comment *cm;
     int n, staff = 0, rc = ss_store_consultation_get(req->db, req->arena, ss_req_param(req, 0), &c);
-    if (rc) return rc;
+    if (rc || (rc = check_visible(req, &c))) return rc;
     /* comments held for content review: their authors and the community's staff see them */
     if (req->caller.authenticated && (rc = ss_handler_community_staff(req, c.community_id, &staff))) return rc;
     if ((rc = ss_store_comment_list(req->db, req->arena, c.id, req->caller.authenticated ? req->caller.user_id : 0,
@@ -149,7 +172,9 @@ static int load_as_resident(ss_req *req, ss_consultation *c)
 {
     long long home;
     int rc = ss_store_consultation_get(req->db, req->arena, ss_req_param(req, 0), c);
-    if (rc || (rc = ss_store_user_home_community(req->db, req->arena, req->caller.user_id, &home))) return rc;
+    if (rc || (rc = check_visible(req, c)) ||
+        (rc = ss_store_user_home_community(req->db, req->arena, req->caller.user_id, &home)))
+        return rc;
     return home == c->community_id ? SS_OK : ss_reply_error(req, "not_a_resident_here");
 }
 
@@ -164,7 +189,7 @@ static int comment_create(ss_req *req)
     const char *body = ss_v_string(&v, "body", 1, 1, 2000);
     if ((rc = ss_v_finish(&v))) return rc;
     int review;
-    const char *const texts[] = {body};
+    const ss_content_text texts[] = {{"body", body}};
     if ((rc = ss_content_check(req, SS_CONTENT_COMMENT, texts, 1, &review))) return rc;
     rc = ss_store_comment_add(req->db, req->arena, c.id, req->caller.user_id, body, &id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
@@ -197,14 +222,18 @@ static int advance(ss_req *req, const char *from, const char *to, const char *te
     if (rc) return rc;
     if (!may_convene(req, &c)) return SS_EFORBIDDEN;
     const char *text = NULL;
+    int review = SS_CONTENT_OK;
     if (text_field) {
         ss_v v;
         if ((rc = ss_v_body(&v, req, NULL))) return rc;
         text = ss_v_string(&v, text_field, 1, 1, 4000);
         if ((rc = ss_v_finish(&v))) return rc;
+        const ss_content_text texts[] = {{text_field, text}};
+        if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 1, &review))) return rc;
     }
     rc = ss_store_consultation_advance(req->db, req->arena, c.id, from, to, text);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc == SS_OK) rc = ss_content_hold(req, review, "consultation", c.id, c.community_id);
     char action[48], summary[64];
     snprintf(action, sizeof action, "consultation.%s", to);
     snprintf(summary, sizeof summary, "%s -> %s", from, to);

@@ -60,6 +60,8 @@ static int decide(ss_req *req, int pass)
     rc = ss_store_content_decide(req->db, req->arena, id, pass, req->caller.user_id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
     ss_req_touch_public(req);   /* an activity or org shown or hidden: at once here */
+    if (rc == SS_OK && strcmp(r.object_type, "nickname") == 0)
+        ss_req_forget_user(req, r.object_id);   /* the cached snapshot holds the old nickname */
     if (rc || (rc = ss_audit(req, pass ? "content.pass" : "content.reject", r.object_type, r.object_id,
                              r.community_id, ss_arena_sprintf(req->arena, "review %lld", id))) ||
         (rc = ss_store_content_review_get(req->db, req->arena, id, &r)))

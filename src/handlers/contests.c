@@ -7,7 +7,9 @@
 
 #include "domain/contest.h"
 #include "handlers/handlers.h"
+#include "auth/policy.h"
 #include "http/audit.h"
+#include "http/content.h"
 #include "http/errors.h"
 #include "http/notify.h"
 #include "http/request.h"
@@ -20,13 +22,14 @@ static json_t *view_contest(const ss_contest *c, time_t now)
 {
     const char *phase = now < c->vote_from ? "upcoming" : ss_voting_open(now, c->vote_from, c->vote_until) ? "voting"
                                                                                                           : "closed";
-    return json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:o, s:o, s:s, s:b, s:o}", "id", (json_int_t)c->id, "title",
+    return json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:o, s:o, s:s, s:b, s:o, s:s}", "id", (json_int_t)c->id, "title",
                      c->title, "community_id", c->community_id ? json_integer(c->community_id) : json_null(),
                      "budget_cents", (json_int_t)c->budget_cents, "votes_per_user_per_day",
                      (json_int_t)c->votes_per_user_per_day, "submit_until", ss_json_time(c->submit_until),
                      "vote_from", ss_json_time(c->vote_from), "vote_until", ss_json_time(c->vote_until), "phase",
                      phase, "submission_open", ss_submission_open(now, c->submit_until), "created_at",
-                     ss_json_time(c->created_at));
+                     ss_json_time(c->created_at), "content_status",
+                     c->content_status ? c->content_status : "visible");
 }
 
 /* The contest with its expert_weight (added for expert review). */
@@ -45,10 +48,12 @@ static json_t *view_project(const ss_project *p)
                           "budget_cents", (json_int_t)p->budget_cents, "status", p->status, "vote_count",
                           (json_int_t)p->votes, "created_at", ss_json_time(p->created_at));
     if (p->reject_reason) json_object_set_new(v, "reject_reason", json_string(p->reject_reason));
+    json_object_set_new(v, "content_status", json_string(p->content_status ? p->content_status : "visible"));
     return v;
 }
 
-/* {title, community_id?, budget_cents, votes_per_user_per_day, submit_until, vote_from, vote_until} -> 201 */
+/* {title, community_id?, budget_cents, votes_per_user_per_day, submit_until, vote_from, vote_until} -> 201.
+ * The title goes through the content check (review: the contest is held, see content.h). */
 static int contest_create(ss_req *req)
 {
     int rc;
@@ -70,17 +75,28 @@ static int contest_create(ss_req *req)
     if (c.community_id && ss_store_community_exists(req->db, req->arena, c.community_id) == SS_ENOTFOUND)
         ss_v_fail(&v, "community_id", "no such community");
     if ((rc = ss_v_finish(&v))) return rc;
+    int review;
+    const ss_content_text texts[] = {{"title", c.title}};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 1, &review))) return rc;
     if ((rc = ss_store_contest_create(req->db, req->arena, &c, req->caller.user_id, &c.id)) ||
+        (rc = ss_content_hold(req, review, "contest", c.id, c.community_id)) ||
         (rc = ss_audit(req, "contest.create", "contest", c.id, c.community_id, "created")))
         return rc;
     c.created_at = req->now;
+    c.content_status = review ? "review" : "visible";
     return ss_reply_json(req, 201, view_contest_full(&c, req->now));
 }
 
-static int load_contest(ss_req *req, ss_contest *c)
+int ss_handler_contest_load(ss_req *req, long long id, ss_contest *c)
 {
-    return ss_store_contest_get(req->db, req->arena, ss_req_param(req, 0), c);
+    int rc = ss_store_contest_get(req->db, req->arena, id, c);
+    if (rc == SS_OK && strcmp(c->content_status, "visible") != 0 &&
+        !ss_policy_is_community_admin(&req->caller, c->community_id))
+        return SS_ENOTFOUND;   /* held for content review */
+    return rc;
 }
+
+static int load_contest(ss_req *req, ss_contest *c) { return ss_handler_contest_load(req, ss_req_param(req, 0), c); }
 
 static int contest_get(ss_req *req)
 {
@@ -97,7 +113,8 @@ static int contest_list(ss_req *req)
     ss_contest *items;
     if ((rc = ss_req_limit(req, &limit)) || (rc = ss_req_query_int(req, "cursor", 1, INT64_MAX, INT64_MAX, &before)))
         return rc;
-    if ((rc = ss_store_contest_list(req->db, req->arena, before, limit, &items, &n))) return rc;
+    int admin = req->caller.authenticated && req->caller.user.is_admin;
+    if ((rc = ss_store_contest_list(req->db, req->arena, before, admin, limit, &items, &n))) return rc;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) json_array_append_new(arr, view_contest_full(&items[i], req->now));
     char next[32];
@@ -105,7 +122,9 @@ static int contest_list(ss_req *req)
     return ss_reply_list(req, arr, n == limit ? next : NULL);
 }
 
-/* {org_id, title, summary, budget_cents} by that org's leader -> 201 {id, status: "submitted"} */
+/* {org_id, title, summary, budget_cents} by that org's leader -> 201 {id, status: "submitted"}.
+ * Title and summary go through the content check (review: the project is held, not listed nor
+ * votable even once approved, until passed). */
 static int project_submit(ss_req *req)
 {
     ss_contest c;
@@ -133,8 +152,15 @@ static int project_submit(ss_req *req)
         return ss_v_finish(&v);
     }
     if (!ss_submission_open(req->now, c.submit_until)) return ss_reply_error(req, "submission_closed");
-    if ((rc = ss_store_project_create(req->db, req->arena, &p, req->caller.user_id, &p.id))) return rc;
+    int review;
+    const ss_content_text texts[] = {{"title", p.title}, {"summary", p.summary}};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 2, &review))) return rc;
+    if ((rc = ss_store_project_create(req->db, req->arena, &p, req->caller.user_id, &p.id)) ||
+        (rc = ss_content_hold(req, review, "contest_project", p.id,
+                              c.community_id ? c.community_id : org.org.community_id)))
+        return rc;
     p.org_name = org.org.name;
+    p.content_status = review ? "review" : "visible";
     return ss_reply_json(req, 201, view_project(&p));
 }
 
@@ -206,14 +232,17 @@ static int decide(ss_req *req, const char *status, const char *reason)
 /* -> 200 {status: "approved"}; the project can now receive votes */
 static int project_approve(ss_req *req) { return decide(req, "approved", NULL); }
 
-/* {reason} -> 200 {status: "rejected"} */
+/* {reason} -> 200 {status: "rejected"}. The reason, read by the submitter and staff only, goes
+ * through the content check: risky -> 422 content_risky. */
 static int project_reject(ss_req *req)
 {
-    int rc;
+    int rc, review;
     ss_v v;
     if ((rc = ss_v_body(&v, req, NULL))) return rc;
     const char *reason = ss_v_string(&v, "reason", 1, 1, 500);
     if ((rc = ss_v_finish(&v))) return rc;
+    const ss_content_text texts[] = {{"reason", reason}};
+    if ((rc = ss_content_check(req, SS_CONTENT_COMMENT, texts, 1, &review))) return rc;
     return decide(req, "rejected", reason);
 }
 
@@ -278,7 +307,8 @@ static int reviewer_add(ss_req *req)
 }
 
 /* {score: 0..100, comment} by a reviewer of the project's contest, once per project and editable
- * until voting ends -> 201 (first) or 200 (edit) {project_id, score} */
+ * until voting ends -> 201 (first) or 200 (edit) {project_id, score}. The comment, read by no one
+ * but staff, goes through the content check: risky -> 422 content_risky. */
 static int review_put(ss_req *req)
 {
     ss_project p;
@@ -296,6 +326,9 @@ static int review_put(ss_req *req)
     if ((rc = ss_v_finish(&v))) return rc;
     if (strcmp(p.status, "approved") != 0) return ss_reply_error(req, "invalid_state");
     if (req->now >= c.vote_until) return ss_reply_error(req, "review_closed");
+    int review;
+    const ss_content_text texts[] = {{"comment", comment}};
+    if ((rc = ss_content_check(req, SS_CONTENT_COMMENT, texts, 1, &review))) return rc;
     if ((rc = ss_store_review_put(req->db, req->arena, p.id, req->caller.user_id, score, comment ? comment : "",
                                   &created)) ||
         (rc = ss_audit(req, created ? "contest_project.review" : "contest_project.review_edit", "contest_project",

@@ -42,6 +42,11 @@ struct ss_req;
  * or the leader or a social worker of a filed organization there (needs.c). Returns 0 or a db error. */
 int ss_handler_community_staff(struct ss_req *req, long long community_id, int *yes);
 
+struct ss_contest;
+/* Loads contest id into c; one held for content review is SS_ENOTFOUND but for its community's
+ * admins and admins (contests.c). Returns 0, SS_ENOTFOUND or a db error. */
+int ss_handler_contest_load(struct ss_req *req, long long id, struct ss_contest *c);
+
 /* Builds the router from every table. Returns 0, or an ss_err for a bad table. */
 int ss_routes_register(ss_router *r);
 

@@ -6,15 +6,18 @@
 #include "auth/caller.h"
 #include "handlers/handlers.h"
 #include "handlers/views.h"
+#include "http/content.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
+#include "store/content.h"
 #include "store/orgs.h"
 #include "store/users.h"
 #include "store/volunteers.h"
 
-/* -> {id, nickname, avatar_url, roles, community_admin_of, administers, home_community_id,
- *     orgs: [{id, name, role}], volunteer: null | {status, masked fields, total_minutes, number}} */
+/* -> {id, nickname, nickname_pending, avatar_url, roles, community_admin_of, administers,
+ *     home_community_id, orgs: [{id, name, role}], volunteer: null | {status, masked fields,
+ *     total_minutes, number}} */
 static int me_reply(ss_req *req, int status)
 {
     ss_volunteer vol;
@@ -31,6 +34,8 @@ static int me_reply(ss_req *req, int status)
     /* 志愿者编号: filled by the volunteer registry when it numbers volunteers; null until then */
     if (json_is_object(v) && !json_object_get(v, "number")) json_object_set_new(v, "number", json_null());
     json_object_set_new(u, "volunteer", v);
+    json_object_set_new(u, "nickname_pending",
+                        prof.nickname_pending ? json_string(prof.nickname_pending) : json_null());
     json_object_set_new(u, "avatar_url", prof.avatar_url ? json_string(prof.avatar_url) : json_null());
     json_object_set_new(u, "home_community_id",
                         prof.home_community_id ? json_integer(prof.home_community_id) : json_null());
@@ -50,7 +55,10 @@ static int me_get(ss_req *req) { return me_reply(req, 200); }
 static const char *const read_only[] = {"id", "roles", "community_admin_of", "administers", "orgs", "volunteer", NULL};
 
 /* {nickname?, avatar_url? (https URL or null), home_community_id? (a community or null)} -> 200
- * as GET /me. Any member of GET /me that is not editable: 422 with "not editable". */
+ * as GET /me. Any member of GET /me that is not editable: 422 with "not editable". A nickname
+ * goes through the content check: risky -> 422 content_risky, nothing changed; review or WeChat
+ * unreachable -> it waits (nickname_pending, queued for the home community's admins and the
+ * admins) while the old one stays shown to others, until passed. */
 static int me_patch(ss_req *req)
 {
     int rc;
@@ -90,13 +98,25 @@ static int me_patch(ss_req *req)
         }
     }
     if ((rc = ss_v_finish(&v))) return rc;
+    int review = SS_CONTENT_OK;
+    const ss_content_text texts[] = {{"nickname", c.nickname}};
+    if (c.nickname && (rc = ss_content_check(req, SS_CONTENT_PROFILE, texts, 1, &review))) return rc;
+    c.nickname_held = review != SS_CONTENT_OK;
     rc = ss_store_user_profile_set(req->db, req->arena, req->caller.user_id, &c);
     if (rc == SS_ENOTFOUND) {   /* the community vanished meanwhile */
         ss_v_fail(&v, "home_community_id", "no such community");
         return ss_v_finish(&v);
     }
     if (rc) return rc;
-    if (c.nickname) ss_req_forget_user(req, req->caller.user_id);   /* the cached snapshot holds it */
+    if (c.nickname) {
+        ss_profile prof;   /* a held nickname is queued for its home community's admins (none: admins) */
+        if ((rc = c.nickname_held ? ss_store_user_profile(req->db, req->arena, req->caller.user_id, &prof)
+                                  : ss_store_content_nickname_settled(req->db, req->arena, req->caller.user_id)) ||
+            (c.nickname_held &&
+             (rc = ss_content_hold(req, review, "nickname", req->caller.user_id, prof.home_community_id))))
+            return rc;
+        ss_req_forget_user(req, req->caller.user_id);   /* the cached snapshot holds it */
+    }
     return me_reply(req, 200);
 }
 

@@ -54,7 +54,7 @@ static int need_create(ss_req *req)
         ss_v_fail(&v, "community_id", "no such community");
     if ((rc = ss_v_finish(&v))) return rc;
     int review;
-    const char *const texts[] = {n.title, n.description};
+    const ss_content_text texts[] = {{"title", n.title}, {"description", n.description}};
     if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 2, &review))) return rc;
     if ((rc = ss_store_need_create(req->db, req->arena, &n, &n.id)) ||
         (rc = ss_content_hold(req, review, "need", n.id, n.community_id)))
@@ -134,7 +134,8 @@ static int need_support(ss_req *req)
                                              (json_int_t)count));
 }
 
-/* {status: accepted|declined|resolved, note} by community staff -> 200 the need */
+/* {status: accepted|declined|resolved, note} by community staff -> 200 the need. The note shows
+ * on the need: it goes through the content check (review: the need is held until passed). */
 static int need_triage(ss_req *req)
 {
     int rc, staff;
@@ -147,9 +148,14 @@ static int need_triage(ss_req *req)
     const char *status = ss_v_enum(&v, "status", 1, triage_states);
     const char *note = ss_v_string(&v, "note", 0, 0, 500);
     if ((rc = ss_v_finish(&v))) return rc;
+    int review;
+    const ss_content_text texts[] = {{"note", note}};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 1, &review))) return rc;
     const char *from;
     rc = ss_store_need_triage(req->db, req->arena, n.id, status, note, req->caller.user_id, ss_need_triage_ok, &from);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
+    if (rc == SS_OK && (rc = ss_content_hold(req, review, "need", n.id, n.community_id)) == SS_OK && review)
+        n.content_status = "review";
     char summary[64];
     snprintf(summary, sizeof summary, "%s -> %s", from ? from : "?", status);
     if (rc || (rc = ss_audit(req, "need.triage", "need", n.id, n.community_id, summary))) return rc;

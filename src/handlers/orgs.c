@@ -36,7 +36,7 @@ static int org_create(ss_req *req)
         ss_v_fail(&v, "community_id", "no such community");
     if ((rc = ss_v_finish(&v))) return rc;
     int review;
-    const char *const texts[] = {o.name, o.summary};
+    const ss_content_text texts[] = {{"name", o.name}, {"summary", o.summary}};
     if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 2, &review))) return rc;
     o.filed_by = req->caller.user_id;
     o.stage = "startup";
@@ -125,6 +125,9 @@ static int org_reject(ss_req *req)
     if ((rc = ss_v_body(&v, req, NULL))) return rc;
     const char *reason = ss_v_string(&v, "reason", 1, 1, 500);
     if ((rc = ss_v_finish(&v))) return rc;
+    int review;   /* read by the filer and staff only: a risky reason is refused, nothing is held */
+    const ss_content_text texts[] = {{"reason", reason}};
+    if ((rc = ss_content_check(req, SS_CONTENT_COMMENT, texts, 1, &review))) return rc;
     rc = ss_store_org_reject(req->db, req->arena, req->subject.org.id, req->caller.user_id, reason);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "invalid_state");
     if (rc == SS_OK) rc = notify_decided(req, reason);

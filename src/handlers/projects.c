@@ -2,7 +2,10 @@
  * answers needs of a community; the community's admin (or an admin) approves and evaluates it, the
  * leader starts and completes it (src/domain/project.c holds the order); the org's staff link
  * activities to it; community staff list resources, which the community's admin matches to
- * projects. Projects and resources are public. */
+ * projects. Projects and resources are public. Their texts go through the content check: a
+ * project whose title, summary, evaluation report or a resource's matching note WeChat sends to
+ * review (or could not check) is held, seen by its proposer and the community's staff only, and
+ * a resource likewise is not listed, until a person passes it. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +13,7 @@
 #include "domain/project.h"
 #include "handlers/handlers.h"
 #include "http/audit.h"
+#include "http/content.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -30,6 +34,7 @@ static json_t *view_sproject(const ss_service_project *p)
                           p->ends_on, "status", p->status, "created_at", ss_json_time(p->created_at));
     json_object_set_new(v, "score", p->score >= 0 ? json_integer(p->score) : json_null());
     json_object_set_new(v, "report", p->report ? json_string(p->report) : json_null());
+    json_object_set_new(v, "content_status", json_string(p->content_status ? p->content_status : "visible"));
     return v;
 }
 
@@ -40,6 +45,7 @@ static json_t *view_resource(const ss_resource *r)
                           r->description, "quantity", (json_int_t)r->quantity, "created_at",
                           ss_json_time(r->created_at));
     if (r->note) json_object_set_new(v, "note", json_string(r->note));
+    json_object_set_new(v, "content_status", json_string(r->content_status ? r->content_status : "visible"));
     return v;
 }
 
@@ -131,14 +137,19 @@ static int sproject_create(ss_req *req)
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "org_not_filed");
     if (rc) return rc;
     req->subject = org;
+    int review;
+    const ss_content_text texts[] = {{"title", p.title}, {"summary", p.summary}};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 2, &review))) return rc;
     rc = ss_store_sproject_create(req->db, req->arena, &p, needs, nneeds, &p.id, &bad_need);
     if (rc == SS_EINVALID) {
         ss_v_fail(&v, "need_ids", "no such need in this community");
         return ss_v_finish(&v);
     }
-    if (rc || (rc = ss_audit(req, "service_project.propose", "service_project", p.id, p.community_id, "proposed")))
+    if (rc || (rc = ss_content_hold(req, review, "service_project", p.id, p.community_id)) ||
+        (rc = ss_audit(req, "service_project.propose", "service_project", p.id, p.community_id, "proposed")))
         return rc;
     p.org_name = org.org.name;
+    p.content_status = review ? "review" : "visible";
     json_t *out = view_sproject(&p);
     json_object_set_new(out, "need_ids", id_array(needs, nneeds));
     return ss_reply_json(req, 201, out);
@@ -172,8 +183,16 @@ static int sproject_get(ss_req *req)
     long long *needs, *acts;
     int nn, na, nr, rc;
     ss_resource *res;
-    if ((rc = ss_store_sproject_get(req->db, req->arena, ss_req_param(req, 0), &p)) ||
-        (rc = ss_store_sproject_links(req->db, req->arena, p.id, &needs, &nn, &acts, &na)) ||
+    if ((rc = ss_store_sproject_get(req->db, req->arena, ss_req_param(req, 0), &p))) return rc;
+    if (strcmp(p.content_status, "visible") != 0) {   /* held: its proposer and the community's staff */
+        int staff = 0;
+        if (!req->caller.authenticated) return SS_ENOTFOUND;
+        if (req->caller.user_id != p.proposed_by &&
+            (rc = ss_handler_community_staff(req, p.community_id, &staff)))
+            return rc;
+        if (req->caller.user_id != p.proposed_by && !staff) return SS_ENOTFOUND;
+    }
+    if ((rc = ss_store_sproject_links(req->db, req->arena, p.id, &needs, &nn, &acts, &na)) ||
         (rc = ss_store_sproject_resources(req->db, req->arena, p.id, &res, &nr)))
         return rc;
     json_t *v = view_sproject(&p), *arr = json_array();
@@ -200,7 +219,7 @@ static int sproject_step(ss_req *req, const char *action)
         if (rc == SS_ENOTFOUND || rc == SS_ECONFLICT) return SS_EFORBIDDEN;
         if (rc) return rc;
     }
-    int score = -1;
+    int score = -1, review = SS_CONTENT_OK;
     const char *report = NULL;
     if (strcmp(action, "evaluate") == 0) {
         ss_v v;
@@ -208,6 +227,8 @@ static int sproject_step(ss_req *req, const char *action)
         score = (int)ss_v_int(&v, "score", 1, 0, 100, -1, NULL);
         report = ss_v_string(&v, "report", 1, 1, 4000);
         if ((rc = ss_v_finish(&v))) return rc;
+        const ss_content_text texts[] = {{"report", report}};
+        if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 1, &review))) return rc;
     }
     int from = ss_project_state_parse(p.status), to = from < 0 ? -1 : ss_project_next((ss_project_state)from, action);
     if (to < 0) return ss_reply_error(req, "invalid_state");
@@ -217,9 +238,12 @@ static int sproject_step(ss_req *req, const char *action)
     char action_name[48], summary[64];
     snprintf(action_name, sizeof action_name, "service_project.%s", action);
     snprintf(summary, sizeof summary, "%s -> %s", p.status, to_name);
-    if (rc || (rc = ss_audit(req, action_name, "service_project", p.id, p.community_id, summary))) return rc;
+    if (rc || (rc = ss_content_hold(req, review, "service_project", p.id, p.community_id)) ||
+        (rc = ss_audit(req, action_name, "service_project", p.id, p.community_id, summary)))
+        return rc;
     p.status = to_name;
     if (score >= 0) p.score = score, p.report = report;
+    if (review) p.content_status = "review";
     return ss_reply_json(req, 200, view_sproject(&p));
 }
 
@@ -272,9 +296,14 @@ static int resource_create(ss_req *req)
     if ((rc = ss_v_finish(&v))) return rc;
     if ((rc = ss_handler_community_staff(req, r.community_id, &staff))) return rc;
     if (!staff) return SS_EFORBIDDEN;
+    int review;
+    const ss_content_text texts[] = {{"provider", r.provider}, {"description", r.description}};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 2, &review))) return rc;
     if ((rc = ss_store_resource_create(req->db, req->arena, &r, &r.id)) ||
+        (rc = ss_content_hold(req, review, "resource", r.id, r.community_id)) ||
         (rc = ss_audit(req, "resource.create", "resource", r.id, r.community_id, r.kind)))
         return rc;
+    r.content_status = review ? "review" : "visible";
     return ss_reply_json(req, 201, view_resource(&r));
 }
 
@@ -321,7 +350,11 @@ static int resource_match(ss_req *req)
     if (rc) return rc;
     if (strcmp(p.status, "evaluated") == 0) return ss_reply_error(req, "invalid_state");
     if (!note) note = "";
+    int review;   /* the note shows on the project: a held note holds the project */
+    const ss_content_text texts[] = {{"note", note}};
+    if ((rc = ss_content_check(req, SS_CONTENT_FORUM, texts, 1, &review))) return rc;
     if ((rc = ss_store_resource_match(req->db, req->arena, p.id, r.id, note, req->caller.user_id, &created)) ||
+        (rc = ss_content_hold(req, review, "service_project", p.id, p.community_id)) ||
         (rc = ss_audit(req, "service_project.match_resource", "service_project", p.id, p.community_id, r.kind)))
         return rc;
     r.note = note;

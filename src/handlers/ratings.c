@@ -6,12 +6,15 @@
 #include <string.h>
 
 #include "handlers/handlers.h"
+#include "http/content.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
 #include "store/ratings.h"
 
-/* {score: 1..5, comment?} -> 201 {id, activity_id, score} */
+/* {score: 1..5, comment?} -> 201 {id, activity_id, score, content_status}. The comment goes
+ * through the content check: risky -> 422 content_risky, nothing stored; review or WeChat
+ * unreachable -> the rating counts, its comment is held (content_status review) until passed. */
 static int rating_create(ss_req *req)
 {
     int rc, yes = 0;
@@ -24,12 +27,16 @@ static int rating_create(ss_req *req)
     if (req->now < a->ends_at) return ss_reply_error(req, "activity_not_ended");
     if ((rc = ss_store_checked_in(req->db, req->arena, a->id, req->caller.user_id, &yes))) return rc;
     if (!yes) return ss_reply_error_status(req, "not_a_participant", 403);   /* 409 for corrections */
+    int review;
+    const ss_content_text texts[] = {{"comment", comment}};
+    if ((rc = ss_content_check(req, SS_CONTENT_COMMENT, texts, 1, &review))) return rc;
     long long id;
     rc = ss_store_rating_create(req->db, req->arena, a->id, a->org_id, req->caller.user_id, score, comment, &id);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "already_rated");
-    if (rc) return rc;
-    return ss_reply_json(req, 201, json_pack("{s:I, s:I, s:i}", "id", (json_int_t)id, "activity_id",
-                                             (json_int_t)a->id, "score", score));
+    if (rc || (rc = ss_content_hold(req, review, "rating", id, a->community_id))) return rc;
+    return ss_reply_json(req, 201, json_pack("{s:I, s:I, s:i, s:s}", "id", (json_int_t)id, "activity_id",
+                                             (json_int_t)a->id, "score", score, "content_status",
+                                             review ? "review" : "visible"));
 }
 
 static int reply_tally(ss_req *req, const char *subject, const char *key, long long id)

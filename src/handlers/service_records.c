@@ -10,6 +10,7 @@
 #include "handlers/handlers.h"
 #include "handlers/views.h"
 #include "http/audit.h"
+#include "http/content.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -53,6 +54,15 @@ static int propose(ss_req *req, const ss_activity *act, ss_correction *c, const 
     return ss_reply_json(req, 201, ss_view_correction(c));
 }
 
+/* Reasons and notes are read by the person credited, the proposer and staff only: they go
+ * through the content check, a risky one is refused (422 content_risky), nothing is held. */
+static int check_private(ss_req *req, const char *field, const char *text)
+{
+    int review;
+    const ss_content_text texts[] = {{field, text}};
+    return ss_content_check(req, SS_CONTENT_COMMENT, texts, 1, &review);
+}
+
 /* POST /activities/{id}/service-records by the org's staff:
  * {user_id, minutes (-1440..1440, not 0), reason} -> 201 {id, status: "pending", ...}: a proposal
  * that a second person decides; not for oneself (403 self_credit_forbidden), only once the
@@ -71,6 +81,7 @@ static int correction_create(ss_req *req)
         ss_v_fail(&v, "minutes", "a correction changes something: not 0");
     if ((rc = ss_v_finish(&v))) return rc;
     if (user_id == req->caller.user_id) return ss_reply_error(req, "self_credit_forbidden");
+    if ((rc = check_private(req, "reason", reason))) return rc;
     ss_correction c = {.user_id = user_id, .kind = "staff", .minutes = minutes, .reason = reason,
                        .proposed_by = req->caller.user_id};
     return propose(req, &req->subject.activity, &c, "minutes");
@@ -86,7 +97,7 @@ static int request_create(ss_req *req)
     long long activity_id = ss_v_int(&v, "activity_id", 1, 1, INT64_MAX, 0, NULL);
     long minutes = (long)ss_v_int(&v, "minutes", 1, 1, CORRECTION_MAX_MINUTES, 0, NULL);
     const char *reason = ss_v_string(&v, "reason", 1, 2, 500);
-    if ((rc = ss_v_finish(&v))) return rc;
+    if ((rc = ss_v_finish(&v)) || (rc = check_private(req, "reason", reason))) return rc;
     ss_activity act;
     ss_org_role role;
     rc = ss_store_activity_get_for(req->db, req->arena, activity_id, req->caller.user_id, &act, &role);
@@ -114,7 +125,7 @@ static int decide(ss_req *req, int approve)
     if (req->body_len) {
         if ((rc = ss_v_body(&v, req, NULL))) return rc;
         note = ss_v_string(&v, "note", 0, 1, 500);
-        if ((rc = ss_v_finish(&v))) return rc;
+        if ((rc = ss_v_finish(&v)) || (rc = check_private(req, "note", note))) return rc;
     }
     const ss_correction *c = &req->subject.correction;
     if (req->caller.user_id == c->user_id) return ss_reply_error(req, "self_credit_forbidden");

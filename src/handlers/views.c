@@ -23,8 +23,9 @@ json_t *ss_view_user(const ss_user *u)
 
 json_t *ss_view_community(const ss_community *c)
 {
-    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)c->id, "name", c->name, "street",
-                     c->street, "district", c->district, "kind", c->kind, "created_at", ss_json_time(c->created_at));
+    return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:s}", "id", (json_int_t)c->id, "name", c->name, "street",
+                     c->street, "district", c->district, "kind", c->kind, "created_at", ss_json_time(c->created_at),
+                     "content_status", c->content_status ? c->content_status : "visible");
 }
 
 json_t *ss_view_org(const ss_org *o)

@@ -9,6 +9,7 @@
 #include "handlers/handlers.h"
 #include "handlers/views.h"
 #include "http/audit.h"
+#include "http/content.h"
 #include "http/errors.h"
 #include "http/request.h"
 #include "http/validate.h"
@@ -78,6 +79,18 @@ static int volunteer_put(ss_req *req)
     if (id_number && !ss_id_number_valid(id_number, req->now))
         ss_v_fail(&v, "id_number", "must be an 18-digit resident ID number with a valid birth date and check digit");
     if ((rc = ss_v_finish(&v))) return rc;
+    /* skills are read by the volunteer and staff only: risky ones are refused, nothing is held
+     * (the name, phone and ID number are identity data: checked by form, never sent out) */
+    char *skill_text = ss_arena_calloc(req->arena, json_array_size(skills) * 81 + 1);
+    size_t si;
+    json_t *skill;
+    json_array_foreach(skills, si, skill) {
+        if (si) strcat(skill_text, "\n");
+        strcat(skill_text, json_string_value(skill));
+    }
+    int review;
+    const ss_content_text texts[] = {{"skills", skill_text}};
+    if ((rc = ss_content_check(req, SS_CONTENT_PROFILE, texts, 1, &review))) return rc;
 
     char canonical[19], hash[65];
     ss_id_number_canonical(id_number, canonical);

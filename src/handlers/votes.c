@@ -42,7 +42,7 @@ static int vote(ss_req *req)
     if ((rc = ss_v_finish(&v))) return rc;
 
     ss_contest c;
-    if ((rc = ss_store_contest_get(req->db, req->arena, ss_req_param(req, 0), &c))) return rc;
+    if ((rc = ss_handler_contest_load(req, ss_req_param(req, 0), &c))) return rc;
     if ((rc = rate_limit(req))) return rc;
     if (!ss_voting_open(req->now, c.vote_from, c.vote_until)) return ss_reply_error(req, "voting_closed");
     /* an unknown project is 404 before the daily limit can answer 429 (the quota is taken

@@ -75,22 +75,51 @@ static int sec_check(ss_req *req, const char *openid, int scene, const char *con
     return SS_EUNAVAIL;
 }
 
-int ss_content_check(ss_req *req, int scene, const char *const *texts, int n, int *review)
+/* texts[0..n) joined by newlines (NULL and empty ones skipped) in the arena; NULL when none. */
+static char *joined(ss_req *req, const ss_content_text *texts, int n)
 {
-    size_t len = 0;
-    *review = SS_CONTENT_OK;
+    size_t len = 0, at = 0;
     for (int i = 0; i < n; i++)
-        if (texts[i]) len += strlen(texts[i]) + 1;
-    if (len == 0) return SS_OK;
+        if (texts[i].text) len += strlen(texts[i].text) + 1;
     char *content = ss_arena_calloc(req->arena, len + 1);
-    size_t at = 0;
     for (int i = 0; i < n; i++) {
-        if (!texts[i] || !*texts[i]) continue;
+        if (!texts[i].text || !*texts[i].text) continue;
         if (at) content[at++] = '\n';
-        memcpy(content + at, texts[i], strlen(texts[i]));
-        at += strlen(texts[i]);
+        memcpy(content + at, texts[i].text, strlen(texts[i].text));
+        at += strlen(texts[i].text);
     }
-    if (at == 0) return SS_OK;
+    return at ? content : NULL;
+}
+
+/* The 422 content_risky naming the refused fields: with several texts, each checked alone
+ * (WeChat may call only their combination risky, or fail meanwhile: then all are named). */
+static int refuse(ss_req *req, const char *openid, int scene, const ss_content_text *texts, int n)
+{
+    json_t *fields = json_object();
+    int nonempty = 0;
+    for (int i = 0; i < n; i++) nonempty += texts[i].text && *texts[i].text;
+    for (int i = 0; i < n && nonempty > 1; i++) {
+        ss_wx_sec one = SS_WX_SEC_PASS;
+        if (!texts[i].text || !*texts[i].text) continue;
+        if (sec_check(req, openid, scene, texts[i].text, &one)) {
+            json_object_clear(fields);
+            break;
+        }
+        if (one == SS_WX_SEC_RISKY) json_object_set_new(fields, texts[i].field, json_string("refused by the content check"));
+    }
+    if (json_object_size(fields) == 0)
+        for (int i = 0; i < n; i++)
+            if (texts[i].text && *texts[i].text)
+                json_object_set_new(fields, texts[i].field, json_string("refused by the content check"));
+    ss_reply_invalid(req, fields);
+    return ss_reply_error(req, "content_risky");
+}
+
+int ss_content_check(ss_req *req, int scene, const ss_content_text *texts, int n, int *review)
+{
+    *review = SS_CONTENT_OK;
+    char *content = joined(req, texts, n);
+    if (!content) return SS_OK;
     const char *openid = "";
     int rc;
     if (req->caller.authenticated &&
@@ -102,7 +131,7 @@ int ss_content_check(ss_req *req, int scene, const char *const *texts, int n, in
         *review = SS_CONTENT_UNCHECKED;
         return SS_OK;
     }
-    if (suggest == SS_WX_SEC_RISKY) return ss_reply_error(req, "content_risky");
+    if (suggest == SS_WX_SEC_RISKY) return refuse(req, openid, scene, texts, n);
     *review = suggest == SS_WX_SEC_REVIEW ? SS_CONTENT_REVIEW : SS_CONTENT_OK;
     return SS_OK;
 }

@@ -198,6 +198,7 @@ static const struct { const char *en, *zh; } reasons[] = {
     {"no such need in this community", "本社区没有该需求。"},
     {"no such project of this organization", "本组织没有该项目。"},
     {"no such resource in the project's community", "项目所在社区没有该资源。"},
+    {"refused by the content check", "未通过内容安全检测，请修改。"},
 };
 
 const char *ss_field_reason_zh(const char *en, char *buf, size_t len)

@@ -9,7 +9,8 @@
 
 #define CONS_COLS "c.id, c.community_id, c.convened_by, c.ballots, c.title, c.body, c.stage, c.decision, c.feedback, " \
                   "UNIX_TIMESTAMP(c.closes_at), UNIX_TIMESTAMP(c.created_at), COALESCE(UNIX_TIMESTAMP(c.resolved_at), 0), " \
-                  "COALESCE(UNIX_TIMESTAMP(c.publicized_at), 0), COALESCE(UNIX_TIMESTAMP(c.feedback_at), 0)"
+                  "COALESCE(UNIX_TIMESTAMP(c.publicized_at), 0), COALESCE(UNIX_TIMESTAMP(c.feedback_at), 0), " \
+                  "c.content_status"
 static ss_sql q_insert = SS_SQL(
     "INSERT INTO consultations (community_id, title, body, closes_at, convened_by, created_at) "
     "VALUES (?, ?, ?, FROM_UNIXTIME(?), ?, UTC_TIMESTAMP())");
@@ -20,7 +21,7 @@ static ss_sql q_options = SS_SQL(
     "SELECT idx, label, votes FROM consultation_options WHERE consultation_id = ? ORDER BY idx");
 static ss_sql q_list = SS_SQL(
     "SELECT " CONS_COLS " FROM consultations c WHERE (? = 0 OR c.community_id = ?) AND c.id < ? "
-    "ORDER BY c.id DESC LIMIT ?");
+    "AND c.content_status = 'visible' ORDER BY c.id DESC LIMIT ?");
 static ss_sql q_home = SS_SQL("SELECT COALESCE(home_community_id, 0) FROM users WHERE id = ?");
 static ss_sql q_share = SS_SQL(
     "SELECT stage, UNIX_TIMESTAMP(closes_at) FROM consultations WHERE id = ? LOCK IN SHARE MODE");
@@ -51,7 +52,8 @@ static ss_consultation from_row(char **r)
                              .ballots = ss_db_int(r[3]), .title = r[4], .body = r[5], .stage = r[6],
                              .decision = r[7], .feedback = r[8], .closes_at = (time_t)ss_db_int(r[9]),
                              .created_at = (time_t)ss_db_int(r[10]), .resolved_at = (time_t)ss_db_int(r[11]),
-                             .publicized_at = (time_t)ss_db_int(r[12]), .feedback_at = (time_t)ss_db_int(r[13])};
+                             .publicized_at = (time_t)ss_db_int(r[12]), .feedback_at = (time_t)ss_db_int(r[13]),
+                             .content_status = r[14]};
 }
 
 int ss_store_consultation_create(ss_db *db, ss_arena *a, const ss_consultation *c, long long *id)

@@ -16,6 +16,7 @@ typedef struct ss_consultation {
     int noptions;
     const char *options[SS_CONSULT_OPTIONS_MAX];
     long long votes[SS_CONSULT_OPTIONS_MAX];
+    const char *content_status;   /* "visible", or "review"/"rejected": shown to its community's staff only */
 } ss_consultation;
 
 typedef struct ss_consult_comment {
@@ -28,7 +29,8 @@ typedef struct ss_consult_comment {
 int ss_store_consultation_create(ss_db *db, ss_arena *a, const ss_consultation *c, long long *id);
 /* Loads it with its options and tallies. SS_ENOTFOUND. */
 int ss_store_consultation_get(ss_db *db, ss_arena *a, long long id, ss_consultation *out);
-/* A community's (0: any) consultations, newest first, id < before (options not loaded). */
+/* A community's (0: any) consultations, newest first, id < before (options not loaded); those
+ * held for content review are left out. */
 int ss_store_consultation_list(ss_db *db, ss_arena *a, long long community_id, long long before, int limit,
                                ss_consultation **out, int *n);
 /* The user's home community (0: none). */

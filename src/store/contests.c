@@ -11,19 +11,20 @@
 #define CONTEST_COLS                                                                                          \
     "id, COALESCE(community_id, 0), title, budget_cents, votes_per_user_per_day, UNIX_TIMESTAMP(submit_until), " \
     "UNIX_TIMESTAMP(vote_from), UNIX_TIMESTAMP(vote_until), UNIX_TIMESTAMP(created_at), "          \
-    "ROUND(expert_weight * 1000)"
+    "ROUND(expert_weight * 1000), content_status"
 static ss_sql q_contest_insert = SS_SQL(
     "INSERT INTO contests (title, community_id, budget_cents, votes_per_user_per_day, submit_until, vote_from, "
     "vote_until, created_by, created_at, expert_weight) VALUES (?, ?, ?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), "
     "FROM_UNIXTIME(?), ?, UTC_TIMESTAMP(), ? / 1000)");
 static ss_sql q_contest_get = SS_SQL("SELECT " CONTEST_COLS " FROM contests WHERE id = ?");
-static ss_sql q_contest_list = SS_SQL("SELECT " CONTEST_COLS " FROM contests WHERE id < ? ORDER BY id DESC LIMIT ?");
+static ss_sql q_contest_list = SS_SQL(
+    "SELECT " CONTEST_COLS " FROM contests WHERE id < ? AND (? OR content_status = 'visible') ORDER BY id DESC LIMIT ?");
 
 #define PROJECT_COLS                                                                                    \
     "p.id, p.contest_id, p.org_id, p.budget_cents, "                                                     \
     "(SELECT COALESCE(SUM(t.votes), 0) FROM contest_tally_slots t WHERE t.project_id = p.id), "        \
     "p.title, p.summary, p.status, o.name, p.reject_reason, UNIX_TIMESTAMP(p.created_at), p.review_sum, "  \
-    "p.review_count, p.submitted_by"
+    "p.review_count, p.submitted_by, p.content_status"
 static ss_sql q_project_insert = SS_SQL(
     "INSERT INTO contest_projects (contest_id, org_id, title, summary, budget_cents, submitted_by, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())");
@@ -31,7 +32,7 @@ static ss_sql q_project_get = SS_SQL(
     "SELECT " PROJECT_COLS " FROM contest_projects p JOIN organizations o ON o.id = p.org_id WHERE p.id = ?");
 static ss_sql q_project_list = SS_SQL(
     "SELECT " PROJECT_COLS " FROM contest_projects p JOIN organizations o ON o.id = p.org_id "
-    "WHERE p.contest_id = ? AND (? OR p.status = 'approved') ORDER BY p.id");
+    "WHERE p.contest_id = ? AND (? OR (p.status = 'approved' AND p.content_status = 'visible')) ORDER BY p.id");
 /* The approval queue: a status (NULL: any), and for a leader only their organizations' projects. */
 static ss_sql q_project_queue = SS_SQL(
     "SELECT " PROJECT_COLS " FROM contest_projects p JOIN organizations o ON o.id = p.org_id "
@@ -55,7 +56,7 @@ static ss_sql q_quota_take = SS_SQL(
 static ss_sql q_vote_insert = SS_SQL(
     "INSERT INTO contest_votes (contest_id, project_id, user_id, vote_day, votes_left, client_addr, "
     "created_at) SELECT p.contest_id, p.id, ?, ?, ?, ?, FROM_UNIXTIME(?) FROM contest_projects p "
-    "WHERE p.id = ? AND p.contest_id = ? AND p.status = 'approved'");
+    "WHERE p.id = ? AND p.contest_id = ? AND p.status = 'approved' AND p.content_status = 'visible'");
 /* An upsert, so the number of slots can change without losing a vote. */
 static ss_sql q_tally_add = SS_SQL(
     "INSERT INTO contest_tally_slots (project_id, slot, votes) VALUES (?, ?, 1) "
@@ -96,7 +97,7 @@ static ss_contest contest_from_row(char **r)
                         .budget_cents = ss_db_int(r[3]), .votes_per_user_per_day = (long)ss_db_int(r[4]),
                         .submit_until = (time_t)ss_db_int(r[5]), .vote_from = (time_t)ss_db_int(r[6]),
                         .vote_until = (time_t)ss_db_int(r[7]), .created_at = (time_t)ss_db_int(r[8]),
-                        .expert_weight_milli = (int)ss_db_int(r[9])};
+                        .expert_weight_milli = (int)ss_db_int(r[9]), .content_status = r[10]};
 }
 
 int ss_store_contest_get(ss_db *db, ss_arena *a, long long id, ss_contest *out)
@@ -110,11 +111,11 @@ int ss_store_contest_get(ss_db *db, ss_arena *a, long long id, ss_contest *out)
     return SS_OK;
 }
 
-int ss_store_contest_list(ss_db *db, ss_arena *a, long long before_id, int limit, ss_contest **out, int *n)
+int ss_store_contest_list(ss_db *db, ss_arena *a, long long before_id, int all, int limit, ss_contest **out, int *n)
 {
     ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(before_id), SS_DB_I(limit)};
-    int rc = ss_db_exec(db, &q_contest_list, p, 2, &res, a);
+    ss_db_val p[] = {SS_DB_I(before_id), SS_DB_I(all ? 1 : 0), SS_DB_I(limit)};
+    int rc = ss_db_exec(db, &q_contest_list, p, 3, &res, a);
     if (rc) return rc;
     ss_contest *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
     for (int i = 0; i < res.nrows; i++) items[i] = contest_from_row(res.rows[i]);
@@ -139,7 +140,7 @@ static ss_project project_from_row(char **r)
                         .budget_cents = ss_db_int(r[3]), .votes = ss_db_int(r[4]), .title = r[5], .summary = r[6],
                         .status = r[7], .org_name = r[8], .reject_reason = r[9], .created_at = (time_t)ss_db_int(r[10]),
                         .review_sum = ss_db_int(r[11]), .review_count = ss_db_int(r[12]),
-                        .submitted_by = ss_db_int(r[13])};
+                        .submitted_by = ss_db_int(r[13]), .content_status = r[14]};
 }
 
 int ss_store_project_get(ss_db *db, ss_arena *a, long long id, ss_project *out)
@@ -299,7 +300,8 @@ int ss_store_contest_recount(ss_db *db, ss_arena *a, long long contest_id, ss_re
 }
 
 static ss_sql q_project_votable = SS_SQL(
-    "SELECT 1 FROM contest_projects WHERE id = ? AND contest_id = ? AND status = 'approved'");
+    "SELECT 1 FROM contest_projects WHERE id = ? AND contest_id = ? AND status = 'approved' "
+    "AND content_status = 'visible'");
 
 int ss_store_project_votable(ss_db *db, ss_arena *a, long long contest_id, long long project_id)
 {

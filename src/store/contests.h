@@ -15,6 +15,7 @@ typedef struct ss_contest {
     long votes_per_user_per_day;
     time_t submit_until, vote_from, vote_until, created_at;
     int expert_weight_milli;             /* expert_weight * 1000, 0..1000 */
+    const char *content_status;          /* "visible", or "review"/"rejected": hidden but for staff */
 } ss_contest;
 
 typedef struct ss_project {
@@ -23,11 +24,13 @@ typedef struct ss_project {
     time_t created_at;
     long long review_sum, review_count;  /* expert reviews, kept by their transactions */
     long long submitted_by;
+    const char *content_status;          /* "visible", or "review"/"rejected": not listed, not votable */
 } ss_project;
 
 int ss_store_contest_create(ss_db *db, ss_arena *a, const ss_contest *c, long long created_by, long long *id);
 int ss_store_contest_get(ss_db *db, ss_arena *a, long long id, ss_contest *out);   /* SS_ENOTFOUND */
-int ss_store_contest_list(ss_db *db, ss_arena *a, long long before_id, int limit, ss_contest **out, int *n);
+/* Contests before before_id, newest first; all: held ones too (else content_status visible only). */
+int ss_store_contest_list(ss_db *db, ss_arena *a, long long before_id, int all, int limit, ss_contest **out, int *n);
 
 int ss_store_project_create(ss_db *db, ss_arena *a, const ss_project *p, long long submitted_by, long long *id);
 int ss_store_project_get(ss_db *db, ss_arena *a, long long id, ss_project *out);   /* SS_ENOTFOUND */
@@ -41,7 +44,8 @@ int ss_store_project_queue(ss_db *db, ss_arena *a, long long contest_id, const c
                            ss_project **out, int *n);
 /* 0 if user_id leads at least one organization, SS_ENOTFOUND if not. */
 int ss_store_user_leads_any(ss_db *db, ss_arena *a, long long user_id);
-/* A contest's projects with vote counts, by id; approved only unless all. */
+/* A contest's projects with vote counts, by id; approved ones not held for content review only
+ * unless all. */
 int ss_store_project_list(ss_db *db, ss_arena *a, long long contest_id, int all, ss_project **out, int *n);
 
 typedef struct ss_vote_request {
@@ -65,8 +69,8 @@ typedef struct ss_recount_row {
  * and reports each project's stored count and previous tally. */
 int ss_store_contest_recount(ss_db *db, ss_arena *a, long long contest_id, ss_recount_row **out, int *n);
 
-/* SS_OK if project_id is an approved project of contest_id (one that may get votes), else
- * SS_ENOTFOUND. The vote itself checks again inside its transaction. */
+/* SS_OK if project_id is an approved project of contest_id not held for content review (one
+ * that may get votes), else SS_ENOTFOUND. The vote itself checks again inside its transaction. */
 int ss_store_project_votable(ss_db *db, ss_arena *a, long long contest_id, long long project_id);
 /* Names user_id a reviewer of the contest; *created 0 when they already were. SS_ENOTFOUND: no
  * such user. */

@@ -32,7 +32,7 @@ static ss_sql q_staff = SS_SQL(
 
 #define SP_COLS "p.id, p.org_id, p.community_id, p.budget_cents, p.proposed_by, o.name, p.title, p.summary, p.kind, " \
                 "p.status, DATE_FORMAT(p.starts_on, '%Y-%m-%d'), DATE_FORMAT(p.ends_on, '%Y-%m-%d'), p.report, "   \
-                "p.score, UNIX_TIMESTAMP(p.created_at)"
+                "p.score, UNIX_TIMESTAMP(p.created_at), p.content_status"
 static ss_sql q_sp_insert = SS_SQL(
     "INSERT INTO service_projects (org_id, community_id, title, summary, kind, budget_cents, starts_on, ends_on, "
     "proposed_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())");
@@ -42,7 +42,8 @@ static ss_sql q_sp_get = SS_SQL(
     "SELECT " SP_COLS " FROM service_projects p JOIN organizations o ON o.id = p.org_id WHERE p.id = ?");
 static ss_sql q_sp_list = SS_SQL(
     "SELECT " SP_COLS " FROM service_projects p JOIN organizations o ON o.id = p.org_id "
-    "WHERE (? = 0 OR p.community_id = ?) AND (? IS NULL OR p.status = ?) AND p.id < ? ORDER BY p.id DESC LIMIT ?");
+    "WHERE (? = 0 OR p.community_id = ?) AND (? IS NULL OR p.status = ?) AND p.id < ? "
+    "AND p.content_status = 'visible' ORDER BY p.id DESC LIMIT ?");
 static ss_sql q_sp_lock = SS_SQL("SELECT status FROM service_projects WHERE id = ? FOR UPDATE");
 static ss_sql q_sp_move = SS_SQL(
     "UPDATE service_projects SET status = ?, score = COALESCE(?, score), report = COALESCE(?, report), "
@@ -56,20 +57,20 @@ static ss_sql q_act_link = SS_SQL(
     "linked_at = VALUES(linked_at)");
 
 #define RES_COLS "r.id, r.community_id, r.quantity, r.created_by, r.kind, r.provider, r.description, " \
-                 "UNIX_TIMESTAMP(r.created_at)"
+                 "UNIX_TIMESTAMP(r.created_at), r.content_status"
 static ss_sql q_res_insert = SS_SQL(
     "INSERT INTO resources (community_id, kind, provider, description, quantity, created_by, created_at) "
     "VALUES (?, ?, ?, ?, ?, ?, UTC_TIMESTAMP())");
 static ss_sql q_res_get = SS_SQL("SELECT " RES_COLS ", NULL FROM resources r WHERE r.id = ?");
 static ss_sql q_res_list = SS_SQL(
     "SELECT " RES_COLS ", NULL FROM resources r WHERE (? = 0 OR r.community_id = ?) AND (? IS NULL OR r.kind = ?) "
-    "AND r.id < ? ORDER BY r.id DESC LIMIT ?");
+    "AND r.id < ? AND r.content_status = 'visible' ORDER BY r.id DESC LIMIT ?");
 static ss_sql q_res_match = SS_SQL(
     "INSERT INTO project_resources (project_id, resource_id, note, matched_by, matched_at) "
     "VALUES (?, ?, ?, ?, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE note = VALUES(note)");
 static ss_sql q_sp_res = SS_SQL(
     "SELECT " RES_COLS ", pr.note FROM project_resources pr JOIN resources r ON r.id = pr.resource_id "
-    "WHERE pr.project_id = ? ORDER BY r.id");
+    "WHERE pr.project_id = ? AND r.content_status = 'visible' ORDER BY r.id");
 
 static ss_need need_from_row(char **r)
 {
@@ -201,7 +202,7 @@ static ss_service_project sp_from_row(char **r)
                                 .budget_cents = ss_db_int(r[3]), .proposed_by = ss_db_int(r[4]), .org_name = r[5],
                                 .title = r[6], .summary = r[7], .kind = r[8], .status = r[9], .starts_on = r[10],
                                 .ends_on = r[11], .report = r[12], .score = r[13] ? (int)ss_db_int(r[13]) : -1,
-                                .created_at = (time_t)ss_db_int(r[14])};
+                                .created_at = (time_t)ss_db_int(r[14]), .content_status = r[15]};
 }
 
 int ss_store_sproject_create(ss_db *db, ss_arena *a, const ss_service_project *sp, const long long *need_ids,
@@ -288,7 +289,7 @@ static ss_resource res_from_row(char **r)
 {
     return (ss_resource){.id = ss_db_int(r[0]), .community_id = ss_db_int(r[1]), .quantity = ss_db_int(r[2]),
                          .created_by = ss_db_int(r[3]), .kind = r[4], .provider = r[5], .description = r[6],
-                         .created_at = (time_t)ss_db_int(r[7]), .note = r[8]};
+                         .created_at = (time_t)ss_db_int(r[7]), .content_status = r[8], .note = r[9]};
 }
 
 int ss_store_resource_create(ss_db *db, ss_arena *a, const ss_resource *r, long long *id)

@@ -44,6 +44,7 @@ typedef struct ss_service_project {
     const char *org_name, *title, *summary, *kind, *status, *starts_on, *ends_on, *report;
     int score;                   /* -1: not evaluated */
     time_t created_at;
+    const char *content_status;  /* "visible", or "review"/"rejected": seen by its proposer and staff only */
 } ss_service_project;
 
 /* Creates the project and its need links (needs must be of the same community: else
@@ -51,7 +52,8 @@ typedef struct ss_service_project {
 int ss_store_sproject_create(ss_db *db, ss_arena *a, const ss_service_project *p, const long long *need_ids,
                              int nneeds, long long *id, long long *bad_need);
 int ss_store_sproject_get(ss_db *db, ss_arena *a, long long id, ss_service_project *out);   /* SS_ENOTFOUND */
-/* Projects of a community (0: any) and status (NULL: any), newest first, id < before. */
+/* Projects of a community (0: any) and status (NULL: any), newest first, id < before; those
+ * held for content review are left out. */
 int ss_store_sproject_list(ss_db *db, ss_arena *a, long long community_id, const char *status, long long before,
                            int limit, ss_service_project **out, int *n);
 /* Moves the project from `from` to `to` under its lock (score -1 and report NULL: unchanged).
@@ -69,11 +71,13 @@ typedef struct ss_resource {
     long long id, community_id, quantity, created_by;
     const char *kind, *provider, *description, *note;
     time_t created_at;
+    const char *content_status;  /* "visible", or "review"/"rejected": not listed */
 } ss_resource;
 
 int ss_store_resource_create(ss_db *db, ss_arena *a, const ss_resource *r, long long *id);
 int ss_store_resource_get(ss_db *db, ss_arena *a, long long id, ss_resource *out);   /* SS_ENOTFOUND */
-/* Resources of a community (0: any) and kind (NULL: any), newest first, id < before. */
+/* Resources of a community (0: any) and kind (NULL: any), newest first, id < before; those held
+ * for content review are left out (also of a project's resources). */
 int ss_store_resource_list(ss_db *db, ss_arena *a, long long community_id, const char *kind, long long before,
                            int limit, ss_resource **out, int *n);
 /* Matches a resource to a project (again: the note is updated; *created tells which). */

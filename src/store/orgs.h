@@ -10,6 +10,7 @@ typedef struct ss_community {
     long long id;
     const char *name, *street, *district, *kind;
     time_t created_at;
+    const char *content_status;   /* "visible", or "review"/"rejected": listed for admins only */
 } ss_community;
 
 typedef enum {
@@ -29,7 +30,9 @@ typedef struct ss_org {
 /* Strings returned live in the arena. Returns are 0 or a db error unless stated. */
 int ss_store_community_create(ss_db *db, ss_arena *a, const ss_community *c, long long *id); /* SS_ECONFLICT: same name in the street */
 /* Up to limit communities with id > after_id, by id. */
-int ss_store_community_list(ss_db *db, ss_arena *a, long long after_id, int limit, ss_community **out, int *n);
+/* Communities after after_id in id order; all: those held for content review too. */
+int ss_store_community_list(ss_db *db, ss_arena *a, long long after_id, int all, int limit, ss_community **out,
+                            int *n);
 /* 0 if it exists, SS_ENOTFOUND if not. */
 int ss_store_community_exists(ss_db *db, ss_arena *a, long long id);
 

@@ -119,12 +119,13 @@ int ss_store_role_revoke(ss_db *db, ss_arena *a, const char *openid, const char 
     return SS_OK;
 }
 
-static ss_sql q_profile = SS_SQL("SELECT avatar_url, home_community_id FROM users WHERE id = ?");
+static ss_sql q_profile = SS_SQL("SELECT avatar_url, home_community_id, nickname_pending FROM users WHERE id = ?");
 static ss_sql q_my_orgs = SS_SQL(
     "SELECT o.id, o.name, m.role FROM org_members m JOIN organizations o ON o.id = m.org_id "
     "WHERE m.user_id = ? ORDER BY o.id");
 static ss_sql q_profile_set = SS_SQL(
-    "UPDATE users SET nickname = IF(?, ?, nickname), avatar_url = IF(?, ?, avatar_url), "
+    "UPDATE users SET nickname = IF(? AND NOT ?, ?, nickname), "
+    "nickname_pending = IF(?, IF(?, ?, NULL), nickname_pending), avatar_url = IF(?, ?, avatar_url), "
     "home_community_id = IF(?, ?, home_community_id) WHERE id = ?");
 
 int ss_store_user_profile(ss_db *db, ss_arena *a, long long user_id, ss_profile *out)
@@ -138,6 +139,7 @@ int ss_store_user_profile(ss_db *db, ss_arena *a, long long user_id, ss_profile 
     memset(out, 0, sizeof *out);
     out->avatar_url = res.rows[0][0];
     out->home_community_id = ss_db_int(res.rows[0][1]);
+    out->nickname_pending = res.rows[0][2];
     out->orgs = ss_arena_calloc(a, (size_t)(orgs.nrows + 1) * sizeof *out->orgs);
     for (int i = 0; i < orgs.nrows; i++)
         out->orgs[i] = (ss_org_membership){ss_db_int(orgs.rows[i][0]), orgs.rows[i][1], orgs.rows[i][2]};
@@ -147,9 +149,10 @@ int ss_store_user_profile(ss_db *db, ss_arena *a, long long user_id, ss_profile 
 
 int ss_store_user_profile_set(ss_db *db, ss_arena *a, long long user_id, const ss_profile_change *c)
 {
-    ss_db_val p[] = {SS_DB_I(c->nickname != NULL), SS_DB_S(c->nickname),
+    ss_db_val p[] = {SS_DB_I(c->nickname != NULL), SS_DB_I(c->nickname_held), SS_DB_S(c->nickname),
+                     SS_DB_I(c->nickname != NULL), SS_DB_I(c->nickname_held), SS_DB_S(c->nickname),
                      SS_DB_I(c->set_avatar),        c->avatar_url ? SS_DB_S(c->avatar_url) : SS_DB_NUL,
                      SS_DB_I(c->set_home),          c->home_community_id ? SS_DB_I(c->home_community_id) : SS_DB_NUL,
                      SS_DB_I(user_id)};
-    return ss_db_exec(db, &q_profile_set, p, 7, NULL, a);   /* a vanished community: SS_ENOTFOUND (foreign key) */
+    return ss_db_exec(db, &q_profile_set, p, 11, NULL, a);   /* a vanished community: SS_ENOTFOUND (foreign key) */
 }

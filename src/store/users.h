@@ -47,6 +47,7 @@ typedef struct ss_org_membership {
 } ss_org_membership;
 typedef struct ss_profile {
     const char *avatar_url;        /* NULL: none */
+    const char *nickname_pending;  /* a new nickname waiting for content review; NULL: none */
     long long home_community_id;   /* 0: none */
     ss_org_membership *orgs;
     int norgs;
@@ -54,11 +55,13 @@ typedef struct ss_profile {
 /* Returns 0, SS_ENOTFOUND, or a db error. */
 int ss_store_user_profile(ss_db *db, ss_arena *a, long long user_id, ss_profile *out);
 
-/* A change of the profile: nickname NULL keeps it; set_avatar / set_home say whether to set
+/* A change of the profile: nickname NULL keeps it (and any nickname waiting for review); a
+ * nickname with nickname_held waits in nickname_pending, the current one staying, else it
+ * replaces the current one and drops a waiting one; set_avatar / set_home say whether to set
  * avatar_url (NULL clears) / home_community_id (0 clears). */
 typedef struct ss_profile_change {
     const char *nickname, *avatar_url;
-    int set_avatar, set_home;
+    int nickname_held, set_avatar, set_home;
     long long home_community_id;
 } ss_profile_change;
 /* Returns 0; SS_ENOTFOUND when home_community_id names no community; or a db error. */

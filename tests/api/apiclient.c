@@ -146,7 +146,8 @@ static int names_header(const char *line, const char *name)
     return strncasecmp(line, name, n) == 0 && (line[n] == ':' || line[n] == ';');
 }
 
-static transfer *transfer_create(const api_call *c)
+/* A transfer of c to the server at base (NULL: api_base_url()). */
+static transfer *transfer_create(const api_call *c, const char *base)
 {
     api_global_init();
     transfer *t = xmalloc(sizeof *t);
@@ -160,7 +161,8 @@ static transfer *transfer_create(const api_call *c)
         fprintf(stderr, "apiclient: curl_easy_init failed\n");
         abort();
     }
-    const char *base = api_base_url(), *path = c->path ? c->path : "/";
+    const char *path = c->path ? c->path : "/";
+    if (!base) base = api_base_url();
     size_t ulen = strlen(base) + strlen(path) + 1;
     t->url = xmalloc(ulen);
     snprintf(t->url, ulen, "%s%s", base, path);
@@ -221,7 +223,7 @@ static api_response *transfer_finish(transfer *t, CURLcode cc)
 
 api_response *api_send(const api_call *call)
 {
-    transfer *t = transfer_create(call);
+    transfer *t = transfer_create(call, NULL);
     CURLcode cc = curl_easy_perform(t->easy);
     return transfer_finish(t, cc);
 }
@@ -253,7 +255,7 @@ api_response **api_parallel(const api_call *calls, size_t n, int max_parallel)
     int in_flight = 0;
     while (done < n) {
         while (next < n && in_flight < max_parallel) {
-            live[next] = transfer_create(&calls[next]);
+            live[next] = transfer_create(&calls[next], NULL);
             curl_easy_setopt(live[next]->easy, CURLOPT_PRIVATE, (void *)(uintptr_t)next);
             curl_multi_add_handle(m, live[next]->easy);
             next++;
@@ -545,6 +547,66 @@ char *api_sql(const char *state, int *status, const char *fmt, ...)
     unlink(path);
     if (status) *status = st;
     return buf;
+}
+
+long long api_sql_count(const char *state, const char *fmt, ...)
+{
+    char sql[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    int st = -1;
+    char *out = api_sql(state, &st, "%s", sql);
+    if (!out || st != 0) fail_msg("sql failed: %s: %s", sql, out ? out : "(not run)");
+    char *end;
+    long long n = strtoll(out, &end, 10);
+    if (end == out) fail_msg("sql printed no number: %s: %s", sql, out);
+    free(out);
+    return n;
+}
+
+void api_sql_exec(const char *state, const char *fmt, ...)
+{
+    char sql[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    int st = -1;
+    char *out = api_sql(state, &st, "%s", sql);
+    if (!out || st != 0) fail_msg("sql failed: %s: %s", sql, out ? out : "(not run)");
+    free(out);
+}
+
+/* ---------------------------------------------------------------- the fake WeChat server */
+
+const char *api_fake_url(const char *state)
+{
+    static char url[256], of[PATH_MAX];
+    if (url[0] && strcmp(of, state) == 0) return url;
+    char conf[PATH_MAX + 32], line[512];
+    snprintf(conf, sizeof conf, "%s/sanshe.conf", state);
+    FILE *f = fopen(conf, "r");
+    if (!f) return NULL;
+    url[0] = '\0';
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "wx_base_url = %255s", url) == 1) break;
+    fclose(f);
+    snprintf(of, sizeof of, "%s", state);
+    return url[0] ? url : NULL;
+}
+
+json_t *api_fake(const char *state, const char *method, const char *path, const char *body)
+{
+    const char *base = api_fake_url(state);
+    if (!base) return NULL;
+    api_call c = {.method = method, .path = path, .body = body, .body_len = body ? strlen(body) : 0};
+    transfer *t = transfer_create(&c, base);
+    api_response *r = transfer_finish(t, curl_easy_perform(t->easy));
+    json_t *j = json_incref(r->json);
+    api_free(r);
+    return j;
 }
 
 api_recount api_ctl_recount(const char *root, const char *state, long long contest)

@@ -130,6 +130,24 @@ int api_grant(const char *root, const char *state, const char *openid, const cha
  * run). *status gets the client's exit status (0: success) when status is not NULL. */
 char *api_sql(const char *state, int *status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* api_sql for a statement that prints one number (a COUNT): that number; a cmocka failure
+ * (showing what the client printed) when it cannot be run. */
+long long api_sql_count(const char *state, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* api_sql for a statement whose output does not matter: a cmocka failure when it fails. */
+void api_sql_exec(const char *state, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---------------------------------------------------------------- the stack's fake WeChat server */
+
+/* The fake WeChat server's base URL: wx_base_url of <state>/sanshe.conf (static storage), or
+ * NULL when the file cannot be read or names none. */
+const char *api_fake_url(const char *state);
+
+/* method path on the fake WeChat server of the stack in state (body: JSON text, or NULL for
+ * none), e.g. POST /__fake/config or GET /__fake/messages?touser=... Returns the reply's JSON
+ * (a new reference: json_decref it) whatever its status, or NULL when the fake could not be
+ * reached or did not answer JSON. */
+json_t *api_fake(const char *state, const char *method, const char *path, const char *body);
+
 /* `sanshe ctl recount <contest>`, stdout and stderr together. */
 typedef struct api_recount {
     int status;           /* pclose's status, -1 when it could not be run */

@@ -34,19 +34,7 @@ static struct {
     long long community, other_community, org;
 } W;
 
-static void sql(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sql(const char *fmt, ...)
-{
-    char q[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof q, fmt, ap);
-    va_end(ap);
-    int st = -1;
-    char *out = api_sql(state_dir, &st, "%s", q);
-    if (!out || st != 0) fail_msg("sql failed: %s: %s", q, out ? out : "");
-    free(out);
-}
+#define sql(...) api_sql_exec(state_dir, __VA_ARGS__)
 
 static long long community_new(const char *what, const char *district, const char *kind)
 {
@@ -239,10 +227,8 @@ TEST(test_need_triage)
     assert_string_equal(api_jstr(r, "status"), "accepted");
     want(200, api_req("POST", W.cadmin.token, "{\"status\":\"resolved\",\"note\":\"done\"}", API "/needs/%lld/triage", id));
     assert_api_error(api_req("POST", W.cadmin.token, accept, API "/needs/%lld/triage", id), 409, "invalid_state");
-    char *out = api_sql(state_dir, NULL, "SELECT COUNT(*) FROM audit_log WHERE object_type = 'need' AND object_id = %lld", id);
-    assert_non_null(out);
-    assert_int_equal(atoi(out), 2);
-    free(out);
+    assert_int_equal(api_sql_count(state_dir, "SELECT COUNT(*) FROM audit_log WHERE object_type = 'need' AND object_id = %lld",
+                                   id), 2);
 }
 
 /* ================================================================ projects and resources */
@@ -299,11 +285,9 @@ TEST(test_project_lifecycle)
     r = want(200, api_req("GET", NULL, NULL, API "/needs/%lld", need));
     assert_int_equal(json_integer_value(json_array_get(api_jarr(r, "project_ids"), 0)), id);
     /* each step left an audit row */
-    char *out = api_sql(state_dir, NULL,
-                        "SELECT COUNT(*) FROM audit_log WHERE object_type = 'service_project' AND object_id = %lld", id);
-    assert_non_null(out);
-    assert_int_equal(atoi(out), 5);
-    free(out);
+    assert_int_equal(api_sql_count(state_dir,
+                                   "SELECT COUNT(*) FROM audit_log WHERE object_type = 'service_project' AND object_id = %lld",
+                                   id), 5);
 }
 
 TEST(test_project_bad_input)

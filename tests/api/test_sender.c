@@ -27,8 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "apiclient.h"
 
 #define API "/api/v1"
@@ -50,7 +48,7 @@ typedef api_user user;
 #define mstr(obj, key) api_mstr((obj), (key))
 
 static const char *run_tag;
-static char repo_root[PATH_MAX], sender_bin[PATH_MAX + 64], config_path[PATH_MAX + 64], wx_url[256];
+static char repo_root[PATH_MAX], sender_bin[PATH_MAX + 64], config_path[PATH_MAX + 64];
 static const char *state_dir;
 static struct {
     user admin, leader;
@@ -59,44 +57,10 @@ static struct {
 
 /* ================================================================ the fake WeChat server */
 
-typedef struct {
-    char *buf;
-    size_t len;
-} sink;
-
-static size_t sink_write(char *p, size_t size, size_t n, void *userdata)
-{
-    sink *s = userdata;
-    char *b = realloc(s->buf, s->len + size * n + 1);
-    if (!b) return 0;
-    memcpy(b + s->len, p, size * n);
-    s->buf = b;
-    s->len += size * n;
-    s->buf[s->len] = '\0';
-    return size * n;
-}
-
 /* method path on the fake (body NULL: none); returns the parsed reply (decref it) or NULL. */
 static json_t *fake(const char *method, const char *path, const char *body)
 {
-    char url[512];
-    sink s = {0};
-    snprintf(url, sizeof url, "%s%s", wx_url, path);
-    CURL *c = curl_easy_init();
-    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    if (body) curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
-    CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(h);
-    curl_easy_cleanup(c);
-    json_t *j = rc == CURLE_OK && s.buf ? json_loads(s.buf, 0, NULL) : NULL;
-    free(s.buf);
-    return j;
+    return api_fake(state_dir, method, path, body);
 }
 
 /* The messages the fake received for openid: a new reference (array). */
@@ -224,18 +188,6 @@ static int messages_for(const char *openid, long long act)
     return n;
 }
 
-/* Reads "wx_base_url = ..." from the stack's config. */
-static int read_wx_url(void)
-{
-    FILE *f = fopen(config_path, "r");
-    char line[512];
-    if (!f) return -1;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "wx_base_url = %255s", wx_url) == 1) break;
-    fclose(f);
-    return wx_url[0] ? 0 : -1;
-}
-
 static int group_setup(void **state)
 {
     (void)state;
@@ -245,7 +197,7 @@ static int group_setup(void **state)
     snprintf(sender_bin, sizeof sender_bin, "%s/cgi-bin/sanshe-sender", build ? build : repo_root);
     if (!build) snprintf(sender_bin, sizeof sender_bin, "%s/build/cgi-bin/sanshe-sender", repo_root);
     snprintf(config_path, sizeof config_path, "%s/sanshe.conf", state_dir);
-    if (access(sender_bin, X_OK) != 0 || read_wx_url() != 0) {
+    if (access(sender_bin, X_OK) != 0 || !api_fake_url(state_dir)) {
         fprintf(stderr, "test_sender: no %s or no wx_base_url in %s\n", sender_bin, config_path);
         return -1;
     }
@@ -418,8 +370,5 @@ int main(void)
         cmocka_unit_test(test_catch_up_without_stale_reminders),
         cmocka_unit_test(test_pushes_handler_notices),
     };
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    int rc = cmocka_run_group_tests(tests, group_setup, group_teardown);
-    curl_global_cleanup();
-    return rc;
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

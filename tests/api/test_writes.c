@@ -87,18 +87,6 @@ static api_response *post_keyed(const char *token, const char *path, const char 
     return api_keep(api_request("POST", path, token, body, h, NULL));
 }
 
-/* Counts rows of a query that prints one number. */
-static long long sql_count(const char *fmt_query, long long arg)
-{
-    int st = -1;
-    char *out = api_sql(state_dir, &st, fmt_query, arg);
-    assert_non_null(out);
-    if (st != 0) fail_msg("sql failed: %s", out);
-    long long n = strtoll(out, NULL, 10);
-    free(out);
-    return n;
-}
-
 TEST(test_idempotent_replay)
 {
     char key[64];
@@ -112,7 +100,7 @@ TEST(test_idempotent_replay)
     assert_string_equal(b->idempotent_replayed, "true");
     assert_string_equal(a->body, b->body);
     /* exactly one organization was made */
-    assert_int_equal(sql_count("SELECT COUNT(*) FROM organizations WHERE filed_by = %lld AND name LIKE 'idem replay%%'",
+    assert_int_equal(api_sql_count(state_dir, "SELECT COUNT(*) FROM organizations WHERE filed_by = %lld AND name LIKE 'idem replay%%'",
                                W.filer.id),
                      1);
     assert_true(id > 0);
@@ -125,7 +113,7 @@ TEST(test_idempotent_other_body_conflicts)
     want(201, post_keyed(W.filer.token, API "/orgs", org_body("idem first"), key));
     api_response *r = post_keyed(W.filer.token, API "/orgs", org_body("idem second"), key);
     assert_api_error(r, 409, "idempotency_key_reused");
-    assert_int_equal(sql_count("SELECT COUNT(*) FROM organizations WHERE filed_by = %lld AND name LIKE 'idem second%%'",
+    assert_int_equal(api_sql_count(state_dir, "SELECT COUNT(*) FROM organizations WHERE filed_by = %lld AND name LIKE 'idem second%%'",
                                W.filer.id),
                      0);
 }
@@ -195,7 +183,7 @@ TEST(test_parallel_twins_one_effect)
     }
     api_free_all(rs, N);
     free(copy);
-    assert_int_equal(sql_count("SELECT COUNT(*) FROM organizations WHERE filed_by = %lld AND name LIKE 'idem twins%%'",
+    assert_int_equal(api_sql_count(state_dir, "SELECT COUNT(*) FROM organizations WHERE filed_by = %lld AND name LIKE 'idem twins%%'",
                                W.filer.id),
                      1);
 }
