@@ -231,12 +231,21 @@ int ss_store_checkin(ss_db *db, ss_arena *a, long long activity_id, long long us
     char la[32], lo[32];
     coord(lat, la, sizeof la);
     coord(lng, lo, sizeof lo);
+    /* a repeat (people scan again while the first reply is on its way) is answered by a read,
+     * with no transaction and no lock */
+    ss_db_val pg[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
+    int rc = ss_db_exec(db, &q_checkin_get, pg, 2, &res, a);
+    if (rc) return rc;
+    if (res.nrows == 1) {
+        checkin_from_row(res.rows[0], activity_id, user_id, out);
+        out->created = 0;
+        return SS_OK;
+    }
     ss_db_val p[] = {SS_DB_I(activity_id), SS_DB_I(user_id), SS_DB_I(now), SS_DB_T(la), SS_DB_T(lo), SS_DB_I(walk_in)};
-    int rc = ss_db_exec(db, &q_checkin_insert, p, 6, &res, a);
+    rc = ss_db_exec(db, &q_checkin_insert, p, 6, &res, a);
     if (rc && rc != SS_ECONFLICT) return rc;
     int created = rc == SS_OK;
-    /* a repeat (or a parallel twin that won the unique key) reads the one stored check-in */
-    ss_db_val pg[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
+    /* stored now, or by a parallel twin that won the unique key: read the one check-in */
     if ((rc = ss_db_exec(db, &q_checkin_get, pg, 2, &res, a))) return rc;
     if (res.nrows == 0) return SS_EINTERNAL;
     checkin_from_row(res.rows[0], activity_id, user_id, out);
