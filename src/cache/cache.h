@@ -44,12 +44,16 @@ ss_tracker *ss_tracker_start(const ss_cache_opts *opts, ss_near *near);
 void ss_tracker_stop(ss_tracker *t);
 /* Whether the copy is serving (its connection is up). */
 int ss_tracker_live(const ss_tracker *t);
+/* Whether it is also settled: every message Redis has sent it is applied, so a change
+ * committed anywhere before this moment is reflected (a poll of its socket, no round trip).
+ * Callers of get ask this first; the near cache of public views asks it too (its gate). */
+int ss_tracker_settled(ss_tracker *t);
 /* Lookups served from the copy and lookups that went to Redis, since start. */
 void ss_tracker_counts(const ss_tracker *t, unsigned long *hits, unsigned long *misses);
 /* How a value read from Redis gets in: take a ticket for its key BEFORE asking Redis, then put
  * the answer with it; the put is refused if the key (or anything, after a reconnection) may
  * have changed since the ticket. Keys: "sess:<sid>", "u:<user id>". get returns an arena copy,
- * or NULL (absent, expired, or not serving). */
+ * or NULL (absent or expired); only after ss_tracker_settled said yes may it be served. */
 typedef struct ss_tracker_ticket {
     unsigned epoch, generation;
     int live;

@@ -46,7 +46,7 @@ int ss_session_get_user(ss_cache *c, ss_arena *a, const char *sid, long long use
     time_t now = time(NULL);
     session_key_name(key, sid);
     snprintf(lkey, sizeof lkey, "u:%lld", user_id);
-    if (t && ss_tracker_live(t)) {   /* nothing changed since they were read: no round trip */
+    if (t && ss_tracker_settled(t)) {   /* nothing changed since they were read: no round trip */
         char *owner = ss_tracker_get(t, a, key, now);
         char *snap = owner ? ss_tracker_get(t, a, lkey, now) : NULL;
         if (owner && snap) {

@@ -56,11 +56,15 @@ struct ss_tracker {
     pthread_mutex_t locks[STRIPES];
     atomic_uint generation;
     atomic_int live;               /* serving: the connection is up and subscribed */
+    atomic_int fd;                 /* the connection's socket while live, else -1 */
+    atomic_int draining;           /* 1 from reading the socket until every message read is applied */
     atomic_int stop;
     atomic_ulong hits, misses;
     pthread_t tid;
     int started;
 };
+
+static int near_gate(void *arg);
 
 static unsigned hash(const char *s)
 {
@@ -186,6 +190,7 @@ static void *tracker_main(void *arg)
         backoff_ms = 100;
         invalidate_all(t);   /* whatever changed while no one listened */
         ss_near_bump(t->near);
+        atomic_store(&t->fd, ctx->fd);
         atomic_store(&t->live, 1);
         SS_INFO("cache", "msg=\"tracking on\" addr=%s", addr);
         time_t last_check = time(NULL);
@@ -200,9 +205,11 @@ static void *tracker_main(void *arg)
                 pinged = 0;
                 continue;
             }
+            atomic_store(&t->draining, 0);   /* everything read is applied */
             struct pollfd p = {.fd = ctx->fd, .events = POLLIN};
             int n = poll(&p, 1, 1000);
             if (n < 0 && errno != EINTR) break;
+            if (n > 0) atomic_store(&t->draining, 1);   /* before the bytes leave the socket: see settled() */
             if (n > 0 && redisBufferRead(ctx) != REDIS_OK) break;
             time_t now = time(NULL);
             if (now - last_check < CHECK_EVERY_S) continue;
@@ -223,6 +230,7 @@ static void *tracker_main(void *arg)
             }
         }
         atomic_store(&t->live, 0);
+        atomic_store(&t->fd, -1);
         invalidate_all(t);
         ss_near_bump(t->near);   /* from now on, no host's publish reaches us: no copy older than this */
         SS_WARN("cache", "msg=\"tracking lost: serving from Redis until it is back\" error=\"%s\"",
@@ -237,9 +245,11 @@ ss_tracker *ss_tracker_start(const ss_cache_opts *opts, ss_near *near)
     ss_tracker *t = ss_xcalloc(1, sizeof *t);
     t->opts = *opts;
     t->near = near;
+    atomic_store(&t->fd, -1);
     t->opts.tracker = NULL;
     t->slots = ss_xcalloc(SLOTS, sizeof *t->slots);
     for (int i = 0; i < STRIPES; i++) pthread_mutex_init(&t->locks[i], NULL);
+    ss_near_set_gate(near, near_gate, t);   /* public views served only while every message is applied */
     if (pthread_create(&t->tid, NULL, tracker_main, t) != 0) {
         SS_WARN("cache", "msg=\"no tracking thread: every read goes to Redis\"");
         return t;
@@ -260,6 +270,26 @@ void ss_tracker_stop(ss_tracker *t)
 }
 
 int ss_tracker_live(const ss_tracker *t) { return t && atomic_load(&t->live); }
+
+/* Whether every message Redis has sent is applied: live, nothing waiting in the socket, and
+ * nothing read but not yet applied. A change committed on another host before this request
+ * reached us has had its message written by Redis to our socket already (Redis writes a
+ * change's messages before or with its reply to the writer), so "settled" means the copy is
+ * as new as that change. The socket is looked at first, the flag after: the tracker raises
+ * the flag before it takes bytes out of the socket. */
+static int settled(ss_tracker *t)
+{
+    if (!atomic_load(&t->live)) return 0;
+    int fd = atomic_load(&t->fd);
+    if (fd < 0) return 0;
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    if (poll(&p, 1, 0) != 0) return 0;
+    return !atomic_load(&t->draining);
+}
+
+int ss_tracker_settled(ss_tracker *t) { return t && settled(t); }
+
+static int near_gate(void *arg) { return settled(arg); }
 
 void ss_tracker_counts(const ss_tracker *t, unsigned long *hits, unsigned long *misses)
 {
@@ -301,7 +331,6 @@ ss_tracker_ticket ss_tracker_ticket_for(ss_tracker *t, const char *key)
 char *ss_tracker_get(ss_tracker *t, ss_arena *a, const char *key, time_t now)
 {
     char *out = NULL;
-    if (!atomic_load(&t->live)) return NULL;
     pthread_mutex_t *lock;
     slot *s = slot_of(t, key, &lock);
     pthread_mutex_lock(lock);

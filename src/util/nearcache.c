@@ -21,6 +21,8 @@ struct ss_near {
     near_slot *slots;
     unsigned mask;
     _Atomic unsigned epoch;
+    int (*gate)(void *arg);
+    void *gate_arg;
     pthread_mutex_t locks[STRIPES];
 };
 
@@ -60,7 +62,7 @@ static near_slot *slot_of(ss_near *c, const char *key, pthread_mutex_t **lock)
 
 int ss_near_get(ss_near *c, ss_arena *a, const char *key, long long now_ms, int max_age_ms, void **value, size_t *len)
 {
-    if (!c) return 0;
+    if (!c || (c->gate && !c->gate(c->gate_arg))) return 0;
     pthread_mutex_t *lock;
     near_slot *s = slot_of(c, key, &lock);
     int hit = 0;
@@ -96,6 +98,13 @@ void ss_near_put(ss_near *c, const char *key, const void *value, size_t len, lon
     s->epoch = epoch;
     pthread_mutex_unlock(lock);
     free(old);
+}
+
+void ss_near_set_gate(ss_near *c, int (*gate)(void *arg), void *arg)
+{
+    if (!c) return;
+    c->gate = gate;
+    c->gate_arg = arg;
 }
 
 unsigned ss_near_epoch(ss_near *c) { return c ? atomic_load(&c->epoch) : 0; }

@@ -36,6 +36,9 @@ void ss_near_put(ss_near *n, const char *key, const void *value, size_t len, lon
  * to be older than its own writes. */
 unsigned ss_near_epoch(ss_near *n);
 void ss_near_bump(ss_near *n);
+/* A gate (may be NULL): while gate(arg) returns 0, get serves nothing (the values may be older
+ * than a change the process has been told of but not yet applied). Set once, before use. */
+void ss_near_set_gate(ss_near *n, int (*gate)(void *arg), void *arg);
 /* Milliseconds of CLOCK_MONOTONIC. */
 long long ss_near_now_ms(void);
 

@@ -250,6 +250,9 @@ TEST(test_tracker_ticket)
     t0 = now_ms();
     while (ss_tracker_ticket_for(t, key).epoch == before.epoch && now_ms() - t0 < 3000) sleep_ms(1);
     assert_int_not_equal(ss_tracker_ticket_for(t, key).epoch, before.epoch);   /* Redis told it */
+    t0 = now_ms();
+    while (!ss_tracker_settled(t) && now_ms() - t0 < 3000) sleep_ms(1);
+    assert_true(ss_tracker_settled(t));
     ss_tracker_put(t, key, "read before the change", before, time(NULL));
     assert_null(ss_tracker_get(t, a, key, time(NULL)));
     ss_tracker_ticket after = ss_tracker_ticket_for(t, key);

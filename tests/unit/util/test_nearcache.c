@@ -116,6 +116,30 @@ static void test_bounds(void **state)
     ss_near_free(n);
 }
 
+static int gate_open;
+static int gate(void *arg) { return *(int *)arg; }
+
+/* While the gate is shut (the process was told of a change it has not applied yet), nothing
+ * is served; storing still works. */
+static void test_gate(void **state)
+{
+    (void)state;
+    ss_near *n = ss_near_create(16);
+    ss_arena *a = ss_arena_create(4096);
+    void *v;
+    size_t len;
+    ss_near_set_gate(n, gate, &gate_open);
+    gate_open = 1;
+    ss_near_put(n, "k", "v", 1, 10, ss_near_epoch(n));
+    assert_int_equal(ss_near_get(n, a, "k", 10, 5, &v, &len), 1);
+    gate_open = 0;
+    assert_int_equal(ss_near_get(n, a, "k", 10, 5, &v, &len), 0);
+    gate_open = 1;
+    assert_int_equal(ss_near_get(n, a, "k", 10, 5, &v, &len), 1);
+    ss_arena_free(a);
+    ss_near_free(n);
+}
+
 typedef struct {
     ss_near *n;
     int id;
@@ -164,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_age_limit),
         cmocka_unit_test(test_copies),
         cmocka_unit_test(test_epoch),
+        cmocka_unit_test(test_gate),
         cmocka_unit_test(test_bounds),
         cmocka_unit_test(test_threads),
     };
