@@ -273,10 +273,10 @@ int ss_tracker_live(const ss_tracker *t) { return t && atomic_load(&t->live); }
 
 /* Whether every message Redis has sent is applied: live, nothing waiting in the socket, and
  * nothing read but not yet applied. A change committed on another host before this request
- * reached us has had its message written by Redis to our socket already (Redis writes a
- * change's messages before or with its reply to the writer), so "settled" means the copy is
- * as new as that change. The socket is looked at first, the flag after: the tracker raises
- * the flag before it takes bytes out of the socket. */
+ * reached us has had its message written to our socket already (Redis sends broadcast
+ * invalidations from beforeSleep, in the pass that also writes its reply to the writer), so
+ * "settled" means the copy is as new as that change. The socket is looked at first, the flag
+ * after: the tracker raises the flag before it takes bytes out of the socket. */
 static int settled(ss_tracker *t)
 {
     if (!atomic_load(&t->live)) return 0;
