@@ -1,6 +1,8 @@
-/* Redis for one worker thread: sessions now; rate limits and counters later. Only cache/
- * includes hiredis.h. A failed connection is dropped and reopened on the next call, so the
- * app recovers when Redis returns without a restart. */
+/* Redis: a handle per worker thread (sessions, user snapshots, rate limits, console sign-in
+ * tickets, WeChat's shared token) and the process's tracker, which keeps sessions and
+ * snapshots near and hears every change to them. Only cache/ includes hiredis.h. A failed
+ * connection is dropped and reopened on the next call, so the app recovers when Redis
+ * returns without a restart. */
 #ifndef SS_CACHE_CACHE_H
 #define SS_CACHE_CACHE_H
 
