@@ -2,23 +2,15 @@
 // (reject without a reason → the API's field error beside the field; with one → rejected;
 // approve another from the queue), contest projects waiting for review, and service-time
 // corrections decided by a second person.
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, RUN, api, browser, filedOrg, grant, ok, person, publishedActivity, shot, signIn, volunteer } from './lib.mjs'
+import { BASE, RUN, api, filedOrg, ok, person, publishedActivity, shot, signIn, useBrowser, volunteer } from './lib.mjs'
 
-let b
+const b = useBrowser()
 let admin
 
 before(async () => {
-  b = await browser()
-  admin = await person('qadmin')
-  grant(admin.openid, 'admin')
-})
-
-after(async () => {
-  const foreign = b ? b.foreign() : []
-  if (b) await b.close()
-  assert.deepEqual(foreign, [], 'the console requested other origins')
+  admin = await person('qadmin', 'admin')
 })
 
 test('a community admin decides filings from the queue: a reject needs a reason', async () => {
@@ -27,8 +19,7 @@ test('a community admin decides filings from the queue: a reject needs a reason'
   const names = [`待批组织甲${RUN}`, `待批组织乙${RUN}`]
   const orgs = []
   for (const name of names) orgs.push(ok(await api('POST', '/api/v1/orgs', filer.token, { name, community_id: c.id, kind: 'association', summary: '排队' }), 201))
-  const approver = await person('qapprover')
-  grant(approver.openid, 'community_admin', c.id)
+  const approver = await person('qapprover', 'community_admin', c.id)
 
   const page = await b.page()
   await signIn(page, approver)

@@ -3,17 +3,11 @@
 // nothing at all).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { filesUnder } from './lib.mjs'
 
 const SRC = new URL('../src', import.meta.url).pathname
-
-function files(dir) {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f)
-    return statSync(p).isDirectory() ? files(p) : [p]
-  })
-}
 
 const pascal = (tag) => tag.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('')
 
@@ -21,7 +15,7 @@ test('every <el-*> tag used is registered', () => {
   const registered = new Set(readFileSync(join(SRC, 'plugins/element.js'), 'utf8').match(/\bEl[A-Z]\w+/g))
   const missing = new Set()
   let used = 0
-  for (const f of files(SRC).filter((p) => p.endsWith('.vue'))) {
+  for (const f of filesUnder(SRC).filter((p) => p.endsWith('.vue'))) {
     for (const m of readFileSync(f, 'utf8').matchAll(/<(el-[a-z-]+)/g)) {
       used++
       if (!registered.has(pascal(m[1]))) missing.add(`${m[1]} (${f})`)

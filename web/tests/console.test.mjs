@@ -2,33 +2,17 @@
 // click and see; the server is never mocked. Each test leaves a screenshot under
 // <state>/screenshots/web/, and every test checks that the console requested nothing from
 // any origin but its own.
-import { after, before, test } from 'node:test'
+import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, api, browser, decodeQr, filedOrg, grant, ok, person, shanghai, shot, signIn, stackUp, stopMariadb, volunteer, SHOTS } from './lib.mjs'
+import { BASE, api, assertFieldError, decodeQr, filedOrg, ok, person, pickDate, shanghai, shot, signIn, stackUp, stopMariadb, useBrowser, volunteer, SHOTS } from './lib.mjs'
 import { join } from 'node:path'
 
-let b
+const b = useBrowser()
 let admin
 
 before(async () => {
-  b = await browser()
-  admin = await person('admin')
-  grant(admin.openid, 'admin')
+  admin = await person('admin', 'admin')
 })
-
-after(async () => {
-  const foreign = b ? b.foreign() : []
-  if (b) await b.close()
-  assert.deepEqual(foreign, [], 'the console requested other origins')
-})
-
-// Types a date into an Element Plus date picker and confirms it.
-async function pickDate(page, name, value) {
-  const input = page.locator(`[data-test=activity-form] input[name=${name}]`)
-  await input.click()
-  await input.fill(value)
-  await input.press('Enter')
-}
 
 test('a leader signs in, creates and publishes an activity, and its projector QR code checks a volunteer in', async () => {
   const leader = await person('leader')
@@ -46,8 +30,8 @@ test('a leader signs in, creates and publishes an activity, and its projector QR
   const form = page.locator('[data-test=activity-form]')
   await form.locator('input[name=title]').fill('周末社区清洁行动')
   await form.locator('textarea[name=description]').fill('一起清扫小区公共区域')
-  await pickDate(page, 'starts_at', shanghai(-10))
-  await pickDate(page, 'ends_at', shanghai(120))
+  await pickDate(form, 'starts_at', shanghai(-10))
+  await pickDate(form, 'ends_at', shanghai(120))
   await form.locator('input[name=location_name]').fill('社区活动中心')
   const createReq = page.waitForRequest((r) => r.url().endsWith(`/api/v1/orgs/${org}/activities`) && r.method() === 'POST')
   await form.locator('[data-test=activity-submit]').click()
@@ -108,8 +92,7 @@ test('an approver approves a filing', async () => {
   const communityName = `审批社区${Date.now()}`
   const c = ok(await api('POST', '/api/v1/communities', admin.token, { name: communityName, street: '街道', district: '区', kind: 'rural' }), 201)
   const o = ok(await api('POST', '/api/v1/orgs', filer.token, { name: `待审组织${Date.now()}`, community_id: c.id, kind: 'foundation', summary: '等待审批' }), 201)
-  const approver = await person('approver')
-  grant(approver.openid, 'community_admin', c.id)
+  const approver = await person('approver', 'community_admin', c.id)
 
   const page = await b.page()
   await signIn(page, approver)
@@ -150,19 +133,14 @@ test('a form shows the API field error from a 422 beside its field and keeps the
   await page.goto(`${BASE}/orgs/${org}/activities/new`)
   const form = page.locator('[data-test=activity-form]')
   await form.locator('input[name=title]').fill('好活动')
-  await pickDate(page, 'starts_at', shanghai(60))
-  await pickDate(page, 'ends_at', shanghai(30)) // ends before it starts: the API refuses ends_at
+  await pickDate(form, 'starts_at', shanghai(60))
+  await pickDate(form, 'ends_at', shanghai(30)) // ends before it starts: the API refuses ends_at
   await form.locator('input[name=location_name]').fill('活动室')
   const reply = page.waitForResponse((r) => r.url().endsWith(`/api/v1/orgs/${org}/activities`) && r.request().method() === 'POST')
   await form.locator('[data-test=activity-submit]').click()
-  const res = await reply
-  assert.equal(res.status(), 422)
-  const body = await res.json()
-  assert.equal(body.error.code, 'validation_failed')
-  assert.ok(body.error.fields.ends_at, 'the API names ends_at')
   // the reason stands beside the ends_at field, as the API wrote it (Chinese: zh-CN)
-  const item = form.locator('.el-form-item', { has: page.locator('input[name=ends_at]') })
-  await item.locator('.el-form-item__error', { hasText: body.error.fields.ends_at }).waitFor()
+  const err = await assertFieldError(await reply, form, 'ends_at')
+  assert.equal(err.code, 'validation_failed')
   assert.equal(await form.locator('input[name=title]').inputValue(), '好活动', 'the input is kept')
   assert.equal(new URL(page.url()).pathname, `/orgs/${org}/activities/new`)
   await shot(page, '09-field-error-422')
@@ -258,8 +236,8 @@ test('during a database outage a form says the service is busy, keeps the input,
   await page.goto(`${BASE}/orgs/${org}/activities/new`)
   const form = page.locator('[data-test=activity-form]')
   await form.locator('input[name=title]').fill('停电也不丢的活动')
-  await pickDate(page, 'starts_at', shanghai(60))
-  await pickDate(page, 'ends_at', shanghai(180))
+  await pickDate(form, 'starts_at', shanghai(60))
+  await pickDate(form, 'ends_at', shanghai(180))
   await form.locator('input[name=location_name]').fill('活动室')
 
   await stopMariadb()

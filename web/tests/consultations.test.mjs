@@ -2,36 +2,14 @@
 // option (the API's reason beside the field), the consultation is convened, residents vote
 // (through the API, as in the mini-program) and the tally chart shows it, then the stages:
 // resolve with the decision, publicize, feedback.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, RUN, api, browser, filedOrg, grant, ok, person, shot, signIn } from './lib.mjs'
+import { BASE, api, assertFieldError, ok, orgScene, person, pickDate, shanghai, shot, signIn, useBrowser } from './lib.mjs'
 
-let b
-
-before(async () => {
-  b = await browser()
-})
-
-after(async () => {
-  const foreign = b ? b.foreign() : []
-  if (b) await b.close()
-  assert.deepEqual(foreign, [], 'the console requested other origins')
-})
-
-// Types a date into the Element Plus date picker named `name` and confirms it.
-async function pickDate(page, name, value) {
-  const input = page.locator(`input[name=${name}]`)
-  await input.click()
-  await input.fill(value)
-  await input.press('Enter')
-}
+const b = useBrowser()
 
 test('a consultation is convened, voted on and taken through its stages', async () => {
-  const admin = await person('cadmin')
-  grant(admin.openid, 'admin')
-  const leader = await person('cleader')
-  const { community } = await filedOrg(admin, leader, 'X')
-  const communityName = `测试社区X${RUN}`
+  const { leader, community, communityName } = await orgScene('X')
 
   const page = await b.page()
   await signIn(page, leader)
@@ -45,15 +23,10 @@ test('a consultation is convened, voted on and taken through its stages', async 
   await form.locator('input[name=title]').fill('小区停车位如何分配')
   await form.locator('textarea[name=body]').fill('请居民投票选择分配方式')
   await form.locator('textarea[name=options]').fill('按楼栋轮换')
-  const d = new Date(Date.now() + 8 * 3600e3 + 3 * 86400e3)
-  await pickDate(page, 'closes_at', d.toISOString().slice(0, 19).replace('T', ' '))
+  await pickDate(form, 'closes_at', shanghai(3 * 1440))
   const reply = page.waitForResponse((r) => r.url().endsWith('/api/v1/consultations') && r.request().method() === 'POST')
   await form.locator('[data-test=consultation-submit]').click()
-  const res = await reply
-  assert.equal(res.status(), 422)
-  const err = (await res.json()).error
-  assert.ok(err.fields.options, 'the API names options')
-  await form.locator('.el-form-item', { has: page.locator('textarea[name=options]') }).locator('.el-form-item__error', { hasText: err.fields.options }).waitFor()
+  await assertFieldError(await reply, form, 'options', 'textarea')
   await shot(page, '70-consultation-422')
   await form.locator('textarea[name=options]').fill('按楼栋轮换\n摇号\n先到先得')
   await form.locator('[data-test=consultation-submit]').click()

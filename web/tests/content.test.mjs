@@ -3,29 +3,15 @@
 // wait hidden; the admin reads the need's full text in the queue and passes it from a phone
 // (the queue fits a 390×844 window, its buttons in view), and it becomes public; the comment
 // is rejected and stays hidden, listed under 已驳回.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, PHONE, RUN, api, assertInView, assertNoSideScroll, browser, filedOrg, grant, ok, person, shot, signIn } from './lib.mjs'
+import { BASE, PHONE, RUN, api, assertInView, assertNoSideScroll, ok, orgScene, person, shot, signIn, useBrowser } from './lib.mjs'
 
-let b
-
-before(async () => {
-  b = await browser()
-})
-
-after(async () => {
-  const foreign = b ? b.foreign() : []
-  if (b) await b.close()
-  assert.deepEqual(foreign, [], 'the console requested other origins')
-})
+const b = useBrowser()
 
 test('a community admin passes a held need (on a phone) and rejects a held comment', async () => {
-  const admin = await person('radmin')
-  grant(admin.openid, 'admin')
-  const leader = await person('rleader')
-  const { community } = await filedOrg(admin, leader, 'R')
-  const approver = await person('rapprover')
-  grant(approver.openid, 'community_admin', community)
+  const { admin, leader, community, communityName } = await orgScene('R')
+  const approver = await person('rapprover', 'community_admin', community)
   const resident = await person('rresident')
   ok(await api('PATCH', '/api/v1/me', resident.token, { home_community_id: community }), 200)
 
@@ -54,7 +40,7 @@ test('a community admin passes a held need (on a phone) and rejects a held comme
   await commentRow.waitFor()
   assert.equal(await rows.count(), 2, 'exactly the two held texts of this community')
   assert.match(await needRow.innerText(), /居民需求/)
-  assert.match(await needRow.innerText(), new RegExp(`测试社区R${RUN}`), 'the community by name')
+  assert.match(await needRow.innerText(), new RegExp(communityName), 'the community by name')
   assert.match(await commentRow.innerText(), /协商讨论/)
   // unfolded, the need's full text
   await needRow.locator('.el-table__expand-icon').click()

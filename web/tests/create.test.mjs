@@ -3,29 +3,11 @@
 // before the start gives the API's field error beside 结束日期 and keeps the input), a resource
 // registered on the project's page and matched by the community's admin, and an opinion
 // posted in a consultation of the community where the leader lives.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, RUN, api, browser, filedOrg, grant, ok, person, shot, signIn } from './lib.mjs'
+import { BASE, RUN, api, assertFieldError, ok, orgScene, person, pickDate, shot, signIn, useBrowser } from './lib.mjs'
 
-let b
-
-before(async () => {
-  b = await browser()
-})
-
-after(async () => {
-  const foreign = b ? b.foreign() : []
-  if (b) await b.close()
-  assert.deepEqual(foreign, [], 'the console requested other origins')
-})
-
-// Types a date into the Element Plus date picker named `name` and confirms it.
-async function pickDate(form, name, value) {
-  const input = form.locator(`input[name=${name}]`)
-  await input.click()
-  await input.fill(value)
-  await input.press('Enter')
-}
+const b = useBrowser()
 
 // Picks the option matching `name` in the select `sel` (a data-test value) inside `scope`.
 async function choose(page, scope, sel, name) {
@@ -39,14 +21,8 @@ function day(offset) {
 }
 
 test('a leader raises a need, proposes a service project with a resource and posts an opinion', async () => {
-  const admin = await person('nadmin')
-  grant(admin.openid, 'admin')
-  const leader = await person('nleader')
-  const { org, community } = await filedOrg(admin, leader, 'N')
-  const communityName = new RegExp(`测试社区N${RUN}`)
-  const orgName = `测试服务社N${RUN}`
-  const approver = await person('napprover')
-  grant(approver.openid, 'community_admin', community)
+  const { leader, org, community, communityName, orgName } = await orgScene('N')
+  const approver = await person('napprover', 'community_admin', community)
   // the leader lives in the community (set in the mini-program's 我的), where a consultation runs
   ok(await api('PATCH', '/api/v1/me', leader.token, { home_community_id: community }), 200)
   const closes = new Date(Date.now() + 3 * 86400e3).toISOString().replace(/\.\d+Z$/, 'Z')
@@ -63,7 +39,7 @@ test('a leader raises a need, proposes a service project with a resource and pos
   await page.locator('[data-test=new-need]').click()
   await page.waitForURL('**/needs/new**')
   const needForm = page.locator('[data-test=need-form]')
-  await choose(page, needForm, 'need-form-community', communityName)
+  await choose(page, needForm, 'need-form-community', new RegExp(communityName))
   await choose(page, needForm, 'need-category', '养老')
   const needTitle = `独居老人助浴${RUN}`
   await needForm.locator('input[name=title]').fill(needTitle)
@@ -88,7 +64,7 @@ test('a leader raises a need, proposes a service project with a resource and pos
   const form = page.locator('[data-test=service-form]')
   await choose(page, form, 'service-org', orgName)
   // the organization's own community is filled in; its needs are offered
-  await form.locator('[data-test=service-community]', { hasText: `测试社区N${RUN}` }).waitFor()
+  await form.locator('[data-test=service-community]', { hasText: communityName }).waitFor()
   const projectTitle = `上门助浴服务${RUN}`
   await form.locator('input[name=title]').fill(projectTitle)
   await form.locator('textarea[name=summary]').fill('每周两次为独居老人提供上门助浴')
@@ -100,18 +76,14 @@ test('a leader raises a need, proposes a service project with a resource and pos
   await page.keyboard.press('Escape')
   let reply = page.waitForResponse((r) => r.url().endsWith('/api/v1/service-projects') && r.request().method() === 'POST')
   await form.locator('[data-test=service-submit]').click()
-  let res = await reply
-  assert.equal(res.status(), 422)
-  const err = (await res.json()).error
-  assert.ok(err.fields.ends_on, 'the API names ends_on')
-  await form.locator('.el-form-item', { has: page.locator('input[name=ends_on]') }).locator('.el-form-item__error', { hasText: err.fields.ends_on }).waitFor()
+  await assertFieldError(await reply, form, 'ends_on')
   assert.equal(await form.locator('input[name=title]').inputValue(), projectTitle, 'the input is kept')
   assert.equal(new URL(page.url()).pathname, '/services/new')
   await shot(page, '91-service-project-422')
   await pickDate(form, 'ends_on', day(60))
   reply = page.waitForResponse((r) => r.url().endsWith('/api/v1/service-projects') && r.request().method() === 'POST')
   await form.locator('[data-test=service-submit]').click()
-  res = await reply
+  const res = await reply
   assert.equal(res.status(), 201)
   await page.waitForURL(/\/services\/\d+$/)
   const projectId = Number(new URL(page.url()).pathname.split('/').pop())

@@ -2,23 +2,13 @@
 // three communities, one with needs, service projects and ratings) on the stack, the area
 // dashboard with its figures, targets, met / unmet and charts, one community's page, and the
 // CSV download.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { api, browser, loadDemo, ok, shot, signIn, SHOTS } from './lib.mjs'
+import { api, loadDemo, ok, shot, signIn, useBrowser, SHOTS } from './lib.mjs'
 
-let b
-
-before(async () => {
-  b = await browser()
-})
-
-after(async () => {
-  const foreign = b ? b.foreign() : []
-  if (b) await b.close()
-  assert.deepEqual(foreign, [], 'the console requested other origins')
-})
+const b = useBrowser()
 
 test('the dashboard renders its charts with the demo data', async () => {
   loadDemo()

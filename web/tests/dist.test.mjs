@@ -5,8 +5,9 @@
 // requested (XML namespace names, links inside the libraries' warning messages).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { filesUnder } from './lib.mjs'
 
 const DIST = process.env.SANSHE_WEB_DIST || new URL('../dist', import.meta.url).pathname
 const NEVER_REQUESTED = [
@@ -16,19 +17,12 @@ const NEVER_REQUESTED = [
   /^https:\/\/github\.com\//, // comments and licence notes
 ]
 
-function files(dir) {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f)
-    return statSync(p).isDirectory() ? files(p) : [p]
-  })
-}
-
 test('index.html and the CSS point at no other host', () => {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8')
   for (const m of html.matchAll(/\b(?:src|href)="([^"]*)"/g)) {
     assert.match(m[1], /^\/(?!\/)/, `index.html loads ${m[1]}`)
   }
-  for (const f of files(DIST).filter((p) => p.endsWith('.css'))) {
+  for (const f of filesUnder(DIST).filter((p) => p.endsWith('.css'))) {
     const css = readFileSync(f, 'utf8')
     for (const m of css.matchAll(/url\(\s*['"]?([^'")]+)/g)) {
       assert.doesNotMatch(m[1], /^(https?:)?\/\//, `${f} loads ${m[1]}`)
@@ -38,7 +32,7 @@ test('index.html and the CSS point at no other host', () => {
 })
 
 test('the JavaScript names no host but known never-requested strings', () => {
-  const js = files(DIST).filter((p) => p.endsWith('.js'))
+  const js = filesUnder(DIST).filter((p) => p.endsWith('.js'))
   assert.ok(js.length > 0, 'the console is built')
   const unknown = []
   for (const f of js) {

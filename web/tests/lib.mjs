@@ -5,10 +5,12 @@
 //   SANSHE_TEST_URL    the stack, e.g. http://127.0.0.1:18080
 //   SANSHE_TEST_STATE  its state folder: screenshots go to <state>/screenshots/web/
 //   SANSHE_ROOT        the repository (for `sanshe ctl grant`)
+import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import { chromium } from 'playwright-core'
 
 export const BASE = (process.env.SANSHE_TEST_URL || 'http://127.0.0.1:8080').replace(/\/$/, '')
@@ -39,10 +41,12 @@ export function ok(r, status) {
   return r.body
 }
 
-// A person signed in through the fake WeChat server: {openid, code, token, id}.
-export async function person(tag) {
+// A person signed in through the fake WeChat server: {openid, code, token, id}; with `role`,
+// granted that role (in `community`, for a community role) by `sanshe ctl grant`.
+export async function person(tag, role, community) {
   const openid = `web-${tag}-${RUN}`
   const out = ok(await api('POST', '/api/v1/auth/wx-login', null, { code: `test:${openid}` }), 200)
+  if (role) grant(openid, role, community)
   return { openid, code: `test:${openid}`, token: out.token, id: out.user.id }
 }
 
@@ -100,12 +104,24 @@ export async function volunteer(tag) {
   return p
 }
 
-// A community (made by an admin) and a filed organization led by `leader`.
+// A community (made by an admin) and a filed organization led by `leader`:
+// {community, org} (their ids), {communityName, orgName}.
 export async function filedOrg(admin, leader, tag) {
-  const c = ok(await api('POST', '/api/v1/communities', admin.token, { name: `测试社区${tag}${RUN}`, street: '测试街道', district: '测试区', kind: 'urban' }), 201)
-  const o = ok(await api('POST', '/api/v1/orgs', leader.token, { name: `测试服务社${tag}${RUN}`, community_id: c.id, kind: 'association', summary: '浏览器测试' }), 201)
+  const communityName = `测试社区${tag}${RUN}`
+  const orgName = `测试服务社${tag}${RUN}`
+  const c = ok(await api('POST', '/api/v1/communities', admin.token, { name: communityName, street: '测试街道', district: '测试区', kind: 'urban' }), 201)
+  const o = ok(await api('POST', '/api/v1/orgs', leader.token, { name: orgName, community_id: c.id, kind: 'association', summary: '浏览器测试' }), 201)
   ok(await api('POST', `/api/v1/orgs/${o.id}/approve`, admin.token, {}), 200)
-  return { community: c.id, org: o.id }
+  return { community: c.id, org: o.id, communityName, orgName }
+}
+
+// The usual scene: an admin, a leader and the leader's filed organization in a new community
+// (filedOrg with `tag`): {admin, leader, community, org, communityName, orgName}.
+export async function orgScene(tag) {
+  const t = tag.toLowerCase()
+  const admin = await person(`${t}admin`, 'admin')
+  const leader = await person(`${t}leader`)
+  return { admin, leader, ...(await filedOrg(admin, leader, tag)) }
 }
 
 // A published activity of `org` (made through the API), running from 10 minutes ago for two
@@ -166,6 +182,22 @@ export async function browser() {
   }
 }
 
+// The frame of a file of browser tests: a before() that starts the browser and an after() that
+// closes it and fails the file if the console requested anything from another origin.
+// Returns the browser for the file's tests (its page() once before() has run).
+export function useBrowser() {
+  let b
+  before(async () => {
+    b = await browser()
+  })
+  after(async () => {
+    const foreign = b ? b.foreign() : []
+    if (b) await b.close()
+    assert.deepEqual(foreign, [], 'the console requested other origins')
+  })
+  return { page: () => b.page() }
+}
+
 export async function shot(page, name) {
   const path = join(SHOTS, `${name}.png`)
   await page.waitForTimeout(500) // let Element Plus's enter transitions finish
@@ -181,6 +213,26 @@ export async function signIn(page, who) {
   await page.locator('[data-test=test-signin] button[type=submit]').click()
   await page.waitForURL((u) => !u.pathname.startsWith('/signin'))
   await page.locator('[data-test=who]').waitFor()
+}
+
+// Types `value` into the Element Plus date picker named `name` inside `scope` (a page or a
+// form) and confirms it.
+export async function pickDate(scope, name, value) {
+  const input = scope.locator(`input[name=${name}]`)
+  await input.click()
+  await input.fill(value)
+  await input.press('Enter')
+}
+
+// `res` (a page's response) is the API's 422 naming `field`, and its reason stands beside the
+// field's control (`<control name=field>`) in `form`, as the API wrote it. Returns the error.
+export async function assertFieldError(res, form, field, control = 'input') {
+  assert.equal(res.status(), 422)
+  const err = (await res.json()).error
+  assert.ok(err.fields[field], `the API names ${field}`)
+  const item = form.locator('.el-form-item', { has: form.page().locator(`${control}[name=${field}]`) })
+  await item.locator('.el-form-item__error', { hasText: err.fields[field] }).waitFor()
+  return err
 }
 
 // The text of the QR code in a PNG, read by zbarimg.
@@ -206,4 +258,13 @@ export async function assertInView(page, locator, what) {
   if (!box || box.width <= 0 || box.x < 0 || box.x + box.width > inner + 0.5) {
     throw new Error(`${what}: not within the window's width ${inner}: ${JSON.stringify(box)}`)
   }
+}
+
+// ---------------------------------------------------------------- files
+// Every file below `dir`, at any depth.
+export function filesUnder(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f)
+    return statSync(p).isDirectory() ? filesUnder(p) : [p]
+  })
 }

@@ -2,29 +2,15 @@
 // an edit refused with 409 capacity_below_confirmed beside the capacity field and then made,
 // an invitation QR code that decodes to a code a person accepts, the members list with the
 // new member, removing one and transferring the leadership; and "my organizations" on home.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { BASE, RUN, api, browser, decodeQr, filedOrg, grant, ok, person, publishedActivity, shot, signIn, volunteer, SHOTS } from './lib.mjs'
+import { BASE, RUN, api, decodeQr, ok, orgScene, person, publishedActivity, shot, signIn, useBrowser, volunteer, SHOTS } from './lib.mjs'
 
-let b
-
-before(async () => {
-  b = await browser()
-})
-
-after(async () => {
-  const foreign = b ? b.foreign() : []
-  if (b) await b.close()
-  assert.deepEqual(foreign, [], 'the console requested other origins')
-})
+const b = useBrowser()
 
 test('a leader runs the organization: activities by status, an edit, an invite QR, members, transfer', async () => {
-  const admin = await person('oadmin')
-  grant(admin.openid, 'admin')
-  const leader = await person('oleader')
-  const { org } = await filedOrg(admin, leader, 'G')
-  const orgName = `测试服务社G${RUN}`
+  const { leader, org, orgName } = await orgScene('G')
   const pub = await publishedActivity(leader, org, { capacity: 2 })
   const vols = [await volunteer('ov1'), await volunteer('ov2')]
   for (const v of vols) ok(await api('POST', `/api/v1/activities/${pub.id}/signups`, v.token, {}), 201)

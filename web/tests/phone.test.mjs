@@ -3,27 +3,14 @@
 // sideways (wide tables scroll inside themselves, the menu strip too), and the controls a
 // leader reaches for are in view. (The content review queue on a phone: content.test.mjs; the
 // projector: console.test.mjs.)
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, PHONE, api, assertInView, assertNoSideScroll, browser, filedOrg, grant, ok, person, publishedActivity, shot, signIn, volunteer } from './lib.mjs'
+import { BASE, PHONE, api, assertInView, assertNoSideScroll, ok, orgScene, publishedActivity, shot, signIn, useBrowser, volunteer } from './lib.mjs'
 
-let b
-
-before(async () => {
-  b = await browser()
-})
-
-after(async () => {
-  const foreign = b ? b.foreign() : []
-  if (b) await b.close()
-  assert.deepEqual(foreign, [], 'the console requested other origins')
-})
+const b = useBrowser()
 
 test('on a phone, the org activities list, an activity page and the project form fit and keep their controls in view', async () => {
-  const admin = await person('fadmin')
-  grant(admin.openid, 'admin')
-  const leader = await person('fleader')
-  const { org } = await filedOrg(admin, leader, 'F')
+  const { leader, org } = await orgScene('F')
   const act = await publishedActivity(leader, org)
   const vol = await volunteer('fvol')
   ok(await api('POST', `/api/v1/activities/${act.id}/signups`, vol.token, {}), 201)

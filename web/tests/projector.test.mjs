@@ -1,22 +1,12 @@
 // The projector page shows the check-in and the check-out codes side by side; a volunteer
 // checks in and out with what they decode to, a walk-in checks in without a sign-up, and the
 // roster shows the walk-in, the check-in and check-out times and the minutes credited.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { BASE, api, browser, decodeQr, filedOrg, grant, ok, person, publishedActivity, shot, signIn, volunteer, SHOTS } from './lib.mjs'
+import { BASE, api, decodeQr, ok, orgScene, publishedActivity, shot, signIn, useBrowser, volunteer, SHOTS } from './lib.mjs'
 
-let b
-
-before(async () => {
-  b = await browser()
-})
-
-after(async () => {
-  const foreign = b ? b.foreign() : []
-  if (b) await b.close()
-  assert.deepEqual(foreign, [], 'the console requested other origins')
-})
+const b = useBrowser()
 
 // The text of the QR image `sel` on the page, once loaded.
 async function qrText(page, sel, file) {
@@ -32,10 +22,7 @@ async function qrText(page, sel, file) {
 }
 
 test('the projector shows check-in and check-out codes; the roster shows walk-ins, times and minutes', async () => {
-  const admin = await person('padmin')
-  grant(admin.openid, 'admin')
-  const leader = await person('pleader')
-  const { org } = await filedOrg(admin, leader, 'P')
+  const { leader, org } = await orgScene('P')
   const act = await publishedActivity(leader, org, { walk_in: true })
   const vol = await volunteer('pvol')
   const walker = await volunteer('pwalk')

@@ -2,29 +2,15 @@
 // resident's need accepted from the list, a project taken through its lifecycle (立项 by the
 // admin, 开始实施 and 完成 by the leader, 评估 by the admin: a score out of range gives the
 // API's field error beside the field), and a resource of the community matched to it.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, RUN, api, browser, filedOrg, grant, ok, person, shot, signIn } from './lib.mjs'
+import { BASE, RUN, api, assertFieldError, ok, orgScene, person, shot, signIn, useBrowser } from './lib.mjs'
 
-let b
-
-before(async () => {
-  b = await browser()
-})
-
-after(async () => {
-  const foreign = b ? b.foreign() : []
-  if (b) await b.close()
-  assert.deepEqual(foreign, [], 'the console requested other origins')
-})
+const b = useBrowser()
 
 test('a need is triaged and a service project goes through its lifecycle with a resource', async () => {
-  const admin = await person('sadmin')
-  grant(admin.openid, 'admin')
-  const leader = await person('sleader')
-  const { org, community } = await filedOrg(admin, leader, 'S')
-  const approver = await person('sapprover')
-  grant(approver.openid, 'community_admin', community)
+  const { leader, org, community } = await orgScene('S')
+  const approver = await person('sapprover', 'community_admin', community)
   const resident = await person('sresident')
   const need = ok(await api('POST', '/api/v1/needs', resident.token, { community_id: community, category: 'elderly', title: `独居老人送餐${RUN}`, description: '午餐没人管' }), 201)
   const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
@@ -79,11 +65,7 @@ test('a need is triaged and a service project goes through its lifecycle with a 
   await form.locator('textarea[name=report]').fill('按期完成，老人满意')
   const reply = page.waitForResponse((r) => r.url().endsWith(`/api/v1/service-projects/${project.id}/evaluate`))
   await form.locator('button[type=submit]').click()
-  const res = await reply
-  assert.equal(res.status(), 422)
-  const err = (await res.json()).error
-  assert.ok(err.fields.score, 'the API names score')
-  await form.locator('.el-form-item', { has: page.locator('input[name=score]') }).locator('.el-form-item__error', { hasText: err.fields.score }).waitFor()
+  await assertFieldError(await reply, form, 'score')
   await shot(page, '61-service-evaluate-422')
   await form.locator('input[name=score]').fill('90')
   await form.locator('button[type=submit]').click()
