@@ -14,8 +14,10 @@
  * generation) before it asks Redis and stores the answer only if neither moved meanwhile. The
  * change that made an answer stale happened in Redis after the answer was read, so its
  * message arrives after the ticket was taken: either before the store (the store is refused)
- * or after it (the entry is emptied). While the connection is down nothing is served or
- * stored; when it comes back everything is emptied before serving resumes.
+ * or after it (the entry is emptied). And nothing is served unless the tracker is settled
+ * (every message that reached its socket applied: see settled()), so a change committed
+ * anywhere before a request arrived is never served stale. While the connection is down
+ * nothing is served or stored; when it comes back everything is emptied before serving resumes.
  *
  * Bounded: a fixed table of slots (a key shares its slot with others: the newer replaces the
  * older), each entry living at most SS_TRACKER_MAX_AGE_S whatever happens. */
