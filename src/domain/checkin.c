@@ -179,6 +179,6 @@ int ss_volunteer_token_verify(const unsigned char *key, size_t keylen, const cha
 int ss_offline_time_check(time_t at, time_t now)
 {
     if (at > now + SS_OFFLINE_SKEW_S) return 2;
-    if (now - at > SS_OFFLINE_MAX_AGE_S) return 1;
+    if (at < now - SS_OFFLINE_MAX_AGE_S) return 1;   /* not now - at: that overflows for a far past */
     return 0;
 }

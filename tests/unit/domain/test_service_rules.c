@@ -9,6 +9,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <limits.h>
+
 #include <string.h>
 
 #include "domain/checkin.h"
@@ -138,6 +140,9 @@ static void test_offline_window(void **state)
     assert_int_equal(ss_offline_time_check(S + 60, S), 0);
     assert_int_equal(ss_offline_time_check(S + 61, S), 2);
     assert_int_equal(ss_offline_time_check(S, S), 0);
+    /* any time_t at all, without overflow (fuzz_certificate found now - at overflowing) */
+    assert_int_equal(ss_offline_time_check((time_t)LLONG_MIN, S), 1);
+    assert_int_equal(ss_offline_time_check((time_t)LLONG_MAX, S), 2);
 }
 
 static void test_public_numbers(void **state)

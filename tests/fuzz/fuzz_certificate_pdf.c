@@ -1,0 +1,55 @@
+/* libFuzzer target: the certificate PDF with any texts people could have typed. The input is
+ * split at NUL bytes into the volunteer's name, the period, and activity titles and
+ * organization names (any bytes, invalid UTF-8 included) for up to four rows; the PDF must
+ * render, start with "%PDF-", and never crash, hang or leak. Slow by nature (about a second
+ * an input under ASan): its figures in SECURITY.md are runs, not 10^7. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/certpdf.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAX_PIECES 12
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 8192) return 0;
+    char *buf = malloc(size + 1);
+    if (!buf) return 0;
+    memcpy(buf, data, size);
+    buf[size] = '\0';
+    const char *piece[MAX_PIECES];
+    int n = 0;
+    for (size_t i = 0; i <= size && n < MAX_PIECES; i++) {
+        piece[n++] = buf + i;
+        i += strlen(buf + i);
+    }
+    for (int i = n; i < MAX_PIECES; i++) piece[i] = "";
+
+    ss_cert_row rows[4];
+    int nrows = (int)(size % 5);
+    for (int i = 0; i < nrows; i++)
+        rows[i] = (ss_cert_row){.date = "2026-11-29", .title = piece[2 + i], .org_name = piece[6 + (i % 4)],
+                                .minutes = (long)(size * 37 % 100000)};
+    ss_cert_doc doc = {.name = piece[0],
+                       .id_number_masked = "110***********123X",
+                       .volunteer_number = "VHQKRDK36V31",
+                       .period = size % 2 ? piece[1] : NULL,
+                       .total_minutes = (long)(size * 53 % 1000000),
+                       .rows = rows,
+                       .nrows = nrows,
+                       .number = "1234567890123456",
+                       .issued_on = "2026-11-29",
+                       .verify_url = "https://sanshe.example.cn/api/v1/certificates/1234567890123456"};
+    char *pdf = NULL;
+    size_t len = 0;
+    if (ss_cert_pdf_render(&doc, &pdf, &len) == 0) {
+        if (len < 5 || memcmp(pdf, "%PDF-", 5) != 0) __builtin_trap();
+        free(pdf);
+    }
+    free(buf);
+    return 0;
+}
