@@ -105,7 +105,8 @@ static int refuse(ss_req *req, const char *openid, int scene, const ss_content_t
             json_object_clear(fields);
             break;
         }
-        if (one == SS_WX_SEC_RISKY) json_object_set_new(fields, texts[i].field, json_string("refused by the content check"));
+        if (one == SS_WX_SEC_RISKY)
+            json_object_set_new(fields, texts[i].field, json_string("refused by the content check"));
     }
     if (json_object_size(fields) == 0)
         for (int i = 0; i < n; i++)

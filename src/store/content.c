@@ -184,7 +184,8 @@ static int decide_tx(ss_db *db, void *arg)
     if ((rc = ss_db_exec(db, &q_others, po, 3, &others, c->a))) return rc;
     if (c->pass && ss_db_int(others.rows[0][0]) > 0) return SS_OK;   /* still hidden by another text */
     ss_db_val pu[] = {SS_DB_I(object_id)};
-    if (strcmp(type, "nickname") == 0) return ss_db_exec(db, c->pass ? &q_nickname_pass : &q_nickname_reject, pu, 1, NULL, c->a);
+    if (strcmp(type, "nickname") == 0)
+        return ss_db_exec(db, c->pass ? &q_nickname_pass : &q_nickname_reject, pu, 1, NULL, c->a);
     hold_kind *k = kind_of(type);
     if (!k) return SS_EINVALID;
     ss_db_val ps[] = {SS_DB_S(c->pass ? "visible" : "rejected"), SS_DB_I(object_id)};
