@@ -14,7 +14,7 @@
 static const char *const kinds[] = {"urban", "rural", NULL};
 
 /* {name, street, district, kind} -> 201 community. The texts go through the content check
- * (review: listed for admins only until passed, see content.h). */
+ * (review: listed only for admins and its own community admins until passed, see content.h). */
 static int community_create(ss_req *req)
 {
     int rc;
@@ -47,8 +47,13 @@ static int community_list(ss_req *req)
     ss_community *items;
     if ((rc = ss_req_limit(req, &limit)) || (rc = ss_req_query_int(req, "cursor", 0, INT64_MAX, 0, &after)))
         return rc;
-    int admin = req->caller.authenticated && req->caller.user.is_admin;
-    if ((rc = ss_store_community_list(req->db, req->arena, after, admin, limit, &items, &n))) return rc;
+    /* a held community is shown to every admin, and to its own community admins */
+    const ss_user *u = &req->caller.user;
+    int signed_in = req->caller.authenticated;
+    if ((rc = ss_store_community_list(req->db, req->arena, after, signed_in && u->is_admin,
+                                      signed_in ? u->community_admin_of : NULL, signed_in ? u->ncommunities : 0, limit,
+                                      &items, &n)))
+        return rc;
     json_t *arr = json_array();
     for (int i = 0; i < n; i++) json_array_append_new(arr, ss_view_community(&items[i]));
     char next[32];

@@ -135,11 +135,8 @@ int ss_store_content_reviews(ss_db *db, ss_arena *a, const char *status, const l
                              long long after_id, int limit, ss_content_review **out, int *n)
 {
     ss_db_result res;
-    char *set = ss_arena_calloc(a, (size_t)ncommunities * 24 + 1);
-    size_t len = 0;
-    for (int i = 0; i < ncommunities; i++)
-        len += (size_t)snprintf(set + len, 24, "%s%lld", i ? "," : "", community_ids[i]);
-    if (ncommunities > 0 && len == 0) return SS_EINVALID;
+    const char *set = ss_db_id_set(a, community_ids, ncommunities);
+    if (ncommunities > 0 && !*set) return SS_EINVALID;
     ss_db_val p[] = {SS_DB_S(status), SS_DB_T(set), SS_DB_T(set), SS_DB_I(after_id), SS_DB_I(limit)};
     int rc = ss_db_exec(db, &q_list, p, 5, &res, a);
     if (rc) return rc;

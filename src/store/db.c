@@ -488,3 +488,11 @@ long long ss_db_int(const char *text)
 {
     return text ? strtoll(text, NULL, 10) : 0;
 }
+
+const char *ss_db_id_set(ss_arena *a, const long long *ids, int n)
+{
+    char *set = ss_arena_calloc(a, (size_t)(n > 0 ? n : 0) * 24 + 1);
+    size_t len = 0;
+    for (int i = 0; i < n; i++) len += (size_t)snprintf(set + len, 24, "%s%lld", i ? "," : "", ids[i]);
+    return set;
+}

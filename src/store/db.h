@@ -103,4 +103,8 @@ int ss_db_ping(ss_db *db);
 /* Helpers for reading results: parse column text. */
 long long ss_db_int(const char *text);
 
+/* ids[0..n) as "1,2,3" in the arena, for FIND_IN_SET(col, ?): one prepared statement serves any
+ * number of ids ("" when n is 0). */
+const char *ss_db_id_set(ss_arena *a, const long long *ids, int n);
+
 #endif

@@ -9,7 +9,7 @@ static ss_sql q_comm_insert = SS_SQL(
     "INSERT INTO communities (name, street, district, kind, created_at) VALUES (?, ?, ?, ?, UTC_TIMESTAMP())");
 static ss_sql q_comm_list = SS_SQL(
     "SELECT id, name, street, district, kind, UNIX_TIMESTAMP(created_at), content_status FROM communities "
-    "WHERE id > ? AND (? OR content_status = 'visible') ORDER BY id LIMIT ?");
+    "WHERE id > ? AND (? OR content_status = 'visible' OR FIND_IN_SET(id, ?) > 0) ORDER BY id LIMIT ?");
 static ss_sql q_comm_exists = SS_SQL("SELECT 1 FROM communities WHERE id = ?");
 
 static ss_sql q_org_insert = SS_SQL(
@@ -59,12 +59,13 @@ int ss_store_community_create(ss_db *db, ss_arena *a, const ss_community *c, lon
     return rc;
 }
 
-int ss_store_community_list(ss_db *db, ss_arena *a, long long after_id, int all, int limit, ss_community **out,
-                            int *n)
+int ss_store_community_list(ss_db *db, ss_arena *a, long long after_id, int all, const long long *held_ids,
+                            int nheld, int limit, ss_community **out, int *n)
 {
     ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(after_id), SS_DB_I(all ? 1 : 0), SS_DB_I(limit)};
-    int rc = ss_db_exec(db, &q_comm_list, p, 3, &res, a);
+    ss_db_val p[] = {SS_DB_I(after_id), SS_DB_I(all ? 1 : 0), SS_DB_T(ss_db_id_set(a, held_ids, nheld)),
+                     SS_DB_I(limit)};
+    int rc = ss_db_exec(db, &q_comm_list, p, 4, &res, a);
     if (rc) return rc;
     ss_community *items = ss_arena_calloc(a, (size_t)(res.nrows + 1) * sizeof *items);
     for (int i = 0; i < res.nrows; i++) {

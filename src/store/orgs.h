@@ -29,10 +29,10 @@ typedef struct ss_org {
 
 /* Strings returned live in the arena. Returns are 0 or a db error unless stated. */
 int ss_store_community_create(ss_db *db, ss_arena *a, const ss_community *c, long long *id); /* SS_ECONFLICT: same name in the street */
-/* Up to limit communities with id > after_id, by id. */
-/* Communities after after_id in id order; all: those held for content review too. */
-int ss_store_community_list(ss_db *db, ss_arena *a, long long after_id, int all, int limit, ss_community **out,
-                            int *n);
+/* Up to limit communities with id > after_id, in id order. Those held for content review are
+ * left out unless all, or their id is among held_ids[0..nheld) (the ones the caller administers). */
+int ss_store_community_list(ss_db *db, ss_arena *a, long long after_id, int all, const long long *held_ids,
+                            int nheld, int limit, ss_community **out, int *n);
 /* 0 if it exists, SS_ENOTFOUND if not. */
 int ss_store_community_exists(ss_db *db, ss_arena *a, long long id);
 

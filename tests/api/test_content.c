@@ -777,9 +777,14 @@ TEST(test_community_texts)
     long long id = jint(r, "id");
     assert_string_equal(jstr(r, "content_status"), "review");
     assert_false(community_listed(NULL, id));
-    assert_false(community_listed(W.cadmin.token, id));
+    assert_false(community_listed(W.cadmin.token, id));   /* another community's admin */
     assert_true(community_listed(W.admin.token, id));
+    user own = {0};   /* its own community admin sees it, held, to follow it up */
+    api_login_user(&own, "c_heldcadmin");
+    assert_int_equal(api_grant(repo_root, state_dir, own.openid, "community_admin", id), 0);
+    assert_true(community_listed(own.token, id));
     pass_item(W.admin.token, "community", id);
+    free(own.token);
     assert_true(community_listed(NULL, id));
 }
 

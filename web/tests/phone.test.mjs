@@ -1,5 +1,5 @@
 // A leader on the move, in a phone-sized window (390×844): the organization's activities, an
-// activity's page with its roster, and the form to propose a service project never scroll
+// activity's page with its roster (on a phone: who, state, times and minutes, no sideways scroll), and the form to propose a service project never scroll
 // sideways (wide tables scroll inside themselves, the menu strip too), and the controls a
 // leader reaches for are in view. (The content review queue on a phone: content.test.mjs; the
 // projector: console.test.mjs.)
@@ -14,6 +14,8 @@ test('on a phone, the org activities list, an activity page and the project form
   const act = await publishedActivity(leader, org)
   const vol = await volunteer('fvol')
   ok(await api('POST', `/api/v1/activities/${act.id}/signups`, vol.token, {}), 201)
+  const code = ok(await api('GET', `/api/v1/activities/${act.id}/checkin-code`, leader.token), 200)
+  const checkin = ok(await api('POST', '/api/v1/checkins', vol.token, { token: code.token, ...act.location }), 201)
 
   const page = await b.page()
   await page.setViewportSize(PHONE)
@@ -43,7 +45,15 @@ test('on a phone, the org activities list, an activity page and the project form
   await assertInView(page, page.locator('[data-test=activity-status]'), 'the status')
   await assertInView(page, page.locator('[data-test=projector-link] button'), '投屏签到码')
   await assertInView(page, page.locator('[data-test=cancel]'), '取消活动')
-  await assertInView(page, rosterRow.locator('td').nth(1), 'the roster\'s names')
+  await assertInView(page, rosterRow.locator('td').first(), 'the roster\'s names')
+  // the check-in time and the minutes fit beside the names, with no sideways scroll of the table
+  const clock = new Date(new Date(checkin.checked_in_at).getTime() + 8 * 3600000).toISOString().slice(11, 16)
+  const inAt = rosterRow.locator('[data-test=checked-in-at]')
+  assert.equal((await inAt.innerText()).trim(), clock, 'the check-in time of day (Shanghai)')
+  await assertInView(page, inAt, 'the check-in time')
+  await assertInView(page, rosterRow.locator('[data-test=minutes]'), 'the minutes')
+  const scroller = await page.locator('[data-test=roster] .el-scrollbar__wrap').first().evaluate((e) => [e.scrollWidth, e.clientWidth])
+  assert.ok(scroller[0] <= scroller[1] + 1, `the roster fits its width: ${scroller}`)
   // the details stack in one column on a phone (at 1280 开始时间 and 结束时间 share a row)
   const starts = await page.locator('.el-descriptions__label', { hasText: '开始时间' }).boundingBox()
   const ends = await page.locator('.el-descriptions__label', { hasText: '结束时间' }).boundingBox()

@@ -5,6 +5,11 @@ export function fmtTime(s) {
   return s ? dayjs(s).format('YYYY-MM-DD HH:mm') : '—'
 }
 
+// the time of day alone, "HH:mm", where a column has no room for the date (the roster on a phone)
+export function fmtClock(s) {
+  return s ? dayjs(s).format('HH:mm') : '—'
+}
+
 // What el-date-picker hands back (value-format below) is already RFC 3339 with the offset.
 export const PICKER_FORMAT = 'YYYY-MM-DDTHH:mm:ssZ'
 
