@@ -6,7 +6,9 @@
 
 #include <time.h>
 
-#define SS_TALLY_SLOTS 64       /* a vote's row lock is held until commit: 64 slots let 64 commit at once */
+/* A vote's tally row lock is held until commit: 64 slots let 64 commit at once. The trigger
+ * contest_votes_tally (sql/062_vote_tally_trigger.sql) picks the slot: change both together. */
+#define SS_TALLY_SLOTS 64
 #define SS_VOTES_PER_DAY_MAX 100
 #define SS_BUDGET_MAX_CENTS 100000000000LL    /* 10^9 yuan */
 

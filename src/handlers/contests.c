@@ -17,6 +17,7 @@
 #include "store/contests.h"
 #include "store/orgs.h"
 #include "store/ratings.h"
+#include "util/nearcache.h"
 
 static json_t *view_contest(const ss_contest *c, time_t now)
 {
@@ -87,9 +88,59 @@ static int contest_create(ss_req *req)
     return ss_reply_json(req, 201, view_contest_full(&c, req->now));
 }
 
+/* A visible contest never changes through the API (no route edits or deletes one; only a held
+ * one turns visible or rejected, in the review queue), so this process keeps what it read for
+ * up to SS_PUBLIC_MAX_AGE_MS: in a burst, votes, project lists and results start without a
+ * database round trip. A held contest is not kept. A change made in SQL behind the app's back
+ * (an operator's fix of a window) is seen within that second, as for every public view. */
+#define CONTEST_KEEP_MS SS_PUBLIC_MAX_AGE_MS
+
+typedef struct {   /* a kept contest: these fields, then the title's bytes and a NUL */
+    long long id, community_id, budget_cents;
+    long votes_per_user_per_day;
+    time_t submit_until, vote_from, vote_until, created_at;
+    int expert_weight_milli;
+} kept_contest;
+
+static int contest_kept(ss_req *req, long long id, ss_contest *c)
+{
+    char key[40];
+    void *v;
+    size_t len;
+    snprintf(key, sizeof key, "contest:%lld", id);
+    if (!ss_near_get(req->app->near, req->arena, key, ss_near_now_ms(), CONTEST_KEEP_MS, &v, &len) ||
+        len <= sizeof(kept_contest))
+        return 0;
+    kept_contest k;
+    memcpy(&k, v, sizeof k);
+    *c = (ss_contest){.id = k.id, .community_id = k.community_id, .title = (const char *)v + sizeof k,
+                      .budget_cents = k.budget_cents, .votes_per_user_per_day = k.votes_per_user_per_day,
+                      .submit_until = k.submit_until, .vote_from = k.vote_from, .vote_until = k.vote_until,
+                      .created_at = k.created_at, .expert_weight_milli = k.expert_weight_milli,
+                      .content_status = "visible"};
+    return 1;
+}
+
+static void contest_keep(ss_req *req, const ss_contest *c, unsigned epoch)
+{
+    if (!req->app->near || strcmp(c->content_status, "visible") != 0) return;
+    size_t tlen = strlen(c->title);
+    kept_contest k = {c->id, c->community_id, c->budget_cents, c->votes_per_user_per_day, c->submit_until,
+                      c->vote_from, c->vote_until, c->created_at, c->expert_weight_milli};
+    char *buf = ss_arena_alloc(req->arena, sizeof k + tlen + 1);
+    memcpy(buf, &k, sizeof k);
+    memcpy(buf + sizeof k, c->title, tlen + 1);
+    char key[40];
+    snprintf(key, sizeof key, "contest:%lld", c->id);
+    ss_near_put(req->app->near, key, buf, sizeof k + tlen + 1, ss_near_now_ms(), epoch);
+}
+
 int ss_handler_contest_load(ss_req *req, long long id, ss_contest *c)
 {
+    if (contest_kept(req, id, c)) return SS_OK;
+    unsigned epoch = ss_near_epoch(req->app->near);   /* before the read: see ss_near_put */
     int rc = ss_store_contest_get(req->db, req->arena, id, c);
+    if (rc == SS_OK) contest_keep(req, c, epoch);
     if (rc == SS_OK && strcmp(c->content_status, "visible") != 0 &&
         !ss_policy_is_community_admin(&req->caller, c->community_id))
         return SS_ENOTFOUND;   /* held for content review */

@@ -45,9 +45,7 @@ static int vote(ss_req *req)
     if ((rc = ss_handler_contest_load(req, ss_req_param(req, 0), &c))) return rc;
     if ((rc = rate_limit(req))) return rc;
     if (!ss_voting_open(req->now, c.vote_from, c.vote_until)) return ss_reply_error(req, "voting_closed");
-    /* an unknown project is 404 before the daily limit can answer 429 (the quota is taken
-     * first inside the vote's transaction) */
-    if ((rc = ss_store_project_votable(req->db, req->arena, c.id, project_id))) return rc;
+    /* (an unknown project is 404, also when the daily limit is used up: store/contests.h) */
 
     char day[11];
     ss_vote_day(req->now, day);

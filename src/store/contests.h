@@ -58,7 +58,8 @@ typedef struct ss_vote_request {
 
 /* Stores one vote (a retry with an Idempotency-Key is answered before this, by the request
  * pipeline: http/idempotency.h). Returns 0 with *votes_left; SS_ENOTFOUND: no approved
- * project of this contest; SS_ELIMIT: the daily limit is used up; or a db error. */
+ * project of this contest (before SS_ELIMIT: an unknown project is not found, whatever the
+ * quota); SS_ELIMIT: the daily limit is used up; or a db error. */
 int ss_store_vote(ss_db *db, ss_arena *a, const ss_vote_request *v, long *votes_left);
 
 typedef struct ss_recount_row {
@@ -70,7 +71,7 @@ typedef struct ss_recount_row {
 int ss_store_contest_recount(ss_db *db, ss_arena *a, long long contest_id, ss_recount_row **out, int *n);
 
 /* SS_OK if project_id is an approved project of contest_id not held for content review (one
- * that may get votes), else SS_ENOTFOUND. The vote itself checks again inside its transaction. */
+ * that may get votes), else SS_ENOTFOUND. */
 int ss_store_project_votable(ss_db *db, ss_arena *a, long long contest_id, long long project_id);
 /* Names user_id a reviewer of the contest; *created 0 when they already were. SS_ENOTFOUND: no
  * such user. */

@@ -2,7 +2,8 @@
  * public view of an activity, a page of the public list. Whoever uses it documents how old a
  * reply may be. Thread-safe; bounded (a fixed table of slots: a key shares its slot with
  * others and the newer value replaces the older); values are copied in and out, so nothing
- * handed out is shared. Not for anything a decision to write depends on. */
+ * handed out is shared. Not for anything a decision to write depends on, unless it cannot
+ * change through the API once kept (a visible contest: handlers/contests.c). */
 #ifndef SS_UTIL_NEARCACHE_H
 #define SS_UTIL_NEARCACHE_H
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
 #include <time.h>
 #include <unistd.h>
 #include <setjmp.h>
@@ -639,6 +640,13 @@ api_recount api_ctl_recount(const char *root, const char *state, long long conte
 }
 
 /* ---------------------------------------------------------------- times (RFC 3339) */
+
+void api_sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
 
 void api_fmt_time(time_t t, char *out, size_t len)
 {

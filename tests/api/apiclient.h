@@ -161,6 +161,8 @@ api_recount api_ctl_recount(const char *root, const char *state, long long conte
 /* ---------------------------------------------------------------- times (RFC 3339) */
 
 /* t as "YYYY-MM-DDTHH:MM:SS+08:00", China time, as clients send it. */
+/* Sleeps ms milliseconds (resumed after a signal). */
+void api_sleep_ms(long ms);
 void api_fmt_time(time_t t, char *out, size_t len);
 /* t as "YYYY-MM-DDTHH:MM:SSZ" (for query strings). */
 void api_fmt_utc(time_t t, char *out, size_t len);

@@ -52,11 +52,6 @@ static long long mono_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
 
 static long pid_at(const char *rel)
 {
@@ -75,7 +70,7 @@ static int gone(long pid, long ms)
 {
     for (long t = 0; t < ms; t += 20) {
         if (kill((pid_t)pid, 0) != 0) return 1;
-        sleep_ms(20);
+        api_sleep_ms(20);
     }
     return 0;
 }
@@ -256,7 +251,7 @@ static void kill_node_during_votes(int node)
     burst b = {calls, VOTES, NULL, calloc(VOTES, sizeof(long long)), mono_ms()};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, burst_main, &b), 0);
-    sleep_ms(1000);
+    api_sleep_ms(1000);
     long long kill_at = mono_ms() - b.t0;
     assert_int_equal(kill((pid_t)pid, SIGKILL), 0);
     assert_true(gone(pid, 5000));
@@ -344,7 +339,7 @@ TEST(test_kill_node_during_signups)
     burst b = {calls, SIGNERS, NULL, calloc(SIGNERS, sizeof(long long)), mono_ms()};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, burst_main, &b), 0);
-    sleep_ms(150);
+    api_sleep_ms(150);
     assert_int_equal(kill((pid_t)pid, SIGKILL), 0);
     assert_true(gone(pid, 5000));
     pthread_join(th, NULL);
@@ -407,7 +402,7 @@ TEST(test_kill_redis_master)
     api_user u;
     api_login_user(&u, "cl_redis");
     want(200, api_req("GET", u.token, NULL, API "/me"));
-    sleep_ms(1500);   /* the session reaches the replicas (asynchronous replication) */
+    api_sleep_ms(1500);   /* the session reaches the replicas (asynchronous replication) */
     long long t0 = mono_ms();
     assert_int_equal(kill((pid_t)pid, SIGKILL), 0);
     int n200 = 0, n401 = 0, n503 = 0, other = 0;
@@ -427,7 +422,7 @@ TEST(test_kill_redis_master)
         }
         api_free(r);
         if (back_at >= 0 && n200 > 20) break;
-        sleep_ms(50);
+        api_sleep_ms(50);
     }
     int newport = redis_port_of_master();
     print_message("  redis master :%d killed; Sentinel names :%d; app serving again after %lld ms "
@@ -498,12 +493,12 @@ TEST(test_sigstop_node)
         if (r->status != 404) other++;
         api_free(r);
         api_free(g);
-        sleep_ms(100);
+        api_sleep_ms(100);
     }
     assert_int_equal(kill((pid_t)pid, SIGCONT), 0);
     long long resumed = mono_ms();
     int synced = 0;
-    while (mono_ms() - resumed < 60000 && !(synced = node_synced(2))) sleep_ms(200);
+    while (mono_ms() - resumed < 60000 && !(synced = node_synced(2))) api_sleep_ms(200);
     print_message("  galera node 2 frozen 12 s: %d reads ok, %d 503, %d other; Synced again %lld ms after SIGCONT\n",
                   ok, outage, other, mono_ms() - resumed);
     assert_int_equal(other, 0);

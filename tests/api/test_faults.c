@@ -54,12 +54,6 @@ static long long mono_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
 
 static void state_path(char *out, size_t len, const char *rel)
 {
@@ -98,7 +92,7 @@ static int wait_gone(long pid, long ms)
 {
     for (long long end = mono_ms() + ms; pid_running(pid);) {
         if (mono_ms() > end) return 0;
-        sleep_ms(20);
+        api_sleep_ms(20);
     }
     return 1;
 }
@@ -137,7 +131,7 @@ static long wait_health(long want, long ms)
     long long t0 = mono_ms();
     while (health_status() != want) {
         if (mono_ms() - t0 > ms) return -1;
-        sleep_ms(50);
+        api_sleep_ms(50);
     }
     return (long)(mono_ms() - t0);
 }
@@ -213,11 +207,11 @@ static void *burst_main(void *arg)
     const size_t tail_k = (BURST + CHUNK - 1) / CHUNK - TAIL_CHUNKS;   /* the first chunk of the tail */
     for (size_t start = 0, k = 0; start < BURST; start += CHUNK, k++) {
         if (k == tail_k) {
-            for (long long end = mono_ms() + 120000; !atomic_load(&burst_released) && mono_ms() < end;) sleep_ms(20);
+            for (long long end = mono_ms() + 120000; !atomic_load(&burst_released) && mono_ms() < end;) api_sleep_ms(20);
             t0 = mono_ms() - (long long)k * CHUNK_EVERY_MS;   /* pace the tail from now */
         }
         long long due = t0 + (long long)k * CHUNK_EVERY_MS, now = mono_ms();
-        if (due > now) sleep_ms((long)(due - now));
+        if (due > now) api_sleep_ms((long)(due - now));
         size_t n = BURST - start < CHUNK ? BURST - start : CHUNK;
         api_response **rs = api_parallel(&B.calls[start], n, CHUNK);
         for (size_t i = 0; i < n; i++) {
@@ -383,10 +377,10 @@ TEST(test_kill9_during_vote_burst)
     long long t0 = mono_ms();
     atomic_store(&burst_released, 0);
     assert_int_equal(pthread_create(&th, NULL, burst_main, &t0), 0);
-    sleep_ms(400);
+    api_sleep_ms(400);
     int killed = kill((pid_t)app, SIGKILL) == 0, dead = wait_gone(app, 3000);
     long long kill_at = mono_ms() - t0;
-    sleep_ms(300);
+    api_sleep_ms(300);
     int up = sanshe_up();
     long healthy = wait_health(200, 20000);   /* only then count what reached the new app */
     long long up_at = mono_ms() - t0;
@@ -427,7 +421,7 @@ TEST(test_kill9_during_vote_burst)
         long st = 0, left = -1;
         for (int tries = 0; tries < 40; tries++) {   /* the per-user rate limit still applies */
             if ((st = raw_vote(&c, j, &left)) != 429) break;
-            sleep_ms(50);
+            api_sleep_ms(50);
         }
         if (st == 201 && c.replayed == 1 && left == B.left[j]) {
             replayed++;
@@ -483,7 +477,7 @@ static void *reader_main(void *arg)
             snprintf(rd->other, sizeof rd->other, "%s: %ld curl %d %.120s", me ? "/me" : "/activities", st,
                      r->curl_code, r->body);
         api_free(r);
-        sleep_ms(10);
+        api_sleep_ms(10);
     }
     return NULL;
 }
@@ -544,19 +538,19 @@ static void dependency_outage(const dependency *dep)
     /* no assertion until the readers are joined: the stack is poked and what it says kept */
     atomic_store(&readers_stop, 0);
     for (int i = 0; i < READERS; i++) pthread_create(&th[i], NULL, reader_main, &rd[i]);
-    sleep_ms(300);
+    api_sleep_ms(300);
     o.stopped = kill((pid_t)dep_pid, SIGTERM) == 0;
     o.gone = wait_gone(dep_pid, 30000);
-    for (long long end = mono_ms() + 30000; path_exists(dep->socket) && mono_ms() < end;) sleep_ms(50);
+    for (long long end = mono_ms() + 30000; path_exists(dep->socket) && mono_ms() < end;) api_sleep_ms(50);
     o.gone = o.gone && !path_exists(dep->socket);
     o.health_down_ms = wait_health(503, 3000);
     o.health = timed("/healthz", NULL, &o.probe_ms);
     o.me = timed(API "/me", rd[0].token, &o.probe_ms);
     /* the public list may be served from the process's near copy for up to 1 s (openapi.yaml):
      * after that, without its database, it is 503 */
-    sleep_ms(1100);
+    api_sleep_ms(1100);
     o.acts = timed(API "/activities", NULL, &o.probe_ms);
-    sleep_ms(500);   /* the readers see the outage too */
+    api_sleep_ms(500);   /* the readers see the outage too */
     o.up_rc = sanshe_up();
     o.health_up_ms = wait_health(200, 5000);
     snprintf(what, sizeof what, "f%sfresh", dep->name);
@@ -570,7 +564,7 @@ static void dependency_outage(const dependency *dep)
     api_free(r);
     o.app_after = read_pid("run/app.pid");
     o.app_alive = pid_running(o.app_after);
-    sleep_ms(300);
+    api_sleep_ms(300);
     atomic_store(&readers_stop, 1);
     for (int i = 0; i < READERS; i++) pthread_join(th[i], NULL);
 
@@ -677,7 +671,7 @@ TEST(test_wechat_broken)
     hang_run h = {NULL, 0};
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, hang_main, &h), 0);
-    sleep_ms(300);   /* the sign-ins now wait on WeChat or were refused */
+    api_sleep_ms(300);   /* the sign-ins now wait on WeChat or were refused */
     long long slowest = 0, probes_t0 = mono_ms();
     int not200 = 0;
     char first_bad[200] = "";

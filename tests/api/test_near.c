@@ -46,7 +46,6 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void sleep_ms(int ms) { usleep((useconds_t)ms * 1000); }
 
 /* The stack's Redis as the app reaches it, without a tracker: "another process". */
 static ss_cache *plain_cache(void)
@@ -209,7 +208,7 @@ TEST(test_public_view_age)
             seen_ms = now_ms() - t0;
             break;
         }
-        sleep_ms(50);
+        api_sleep_ms(50);
     }
     print_message("a change behind the app's back seen after %lld ms (documented bound: 1000 ms)\n", seen_ms);
     assert_true(seen_ms >= 0 && seen_ms <= 2500);   /* 1 s, with room for a loaded machine */
@@ -235,7 +234,7 @@ TEST(test_tracker_ticket)
                        cfg.redis_password, cfg.redis_host, cfg.redis_port, NULL};
     ss_tracker *t = ss_tracker_start(&o, NULL);
     long long t0 = now_ms();
-    while (!ss_tracker_live(t) && now_ms() - t0 < 5000) sleep_ms(10);
+    while (!ss_tracker_live(t) && now_ms() - t0 < 5000) api_sleep_ms(10);
     assert_true(ss_tracker_live(t));
     ss_cache *c = plain_cache();
     ss_arena *a = ss_arena_create(4096);
@@ -248,10 +247,10 @@ TEST(test_tracker_ticket)
     /* a change to the user's snapshot in Redis, made elsewhere */
     assert_int_equal(ss_user_cache_drop(c, uid), SS_OK);
     t0 = now_ms();
-    while (ss_tracker_ticket_for(t, key).epoch == before.epoch && now_ms() - t0 < 3000) sleep_ms(1);
+    while (ss_tracker_ticket_for(t, key).epoch == before.epoch && now_ms() - t0 < 3000) api_sleep_ms(1);
     assert_int_not_equal(ss_tracker_ticket_for(t, key).epoch, before.epoch);   /* Redis told it */
     t0 = now_ms();
-    while (!ss_tracker_settled(t) && now_ms() - t0 < 3000) sleep_ms(1);
+    while (!ss_tracker_settled(t) && now_ms() - t0 < 3000) api_sleep_ms(1);
     assert_true(ss_tracker_settled(t));
     ss_tracker_put(t, key, "read before the change", before, time(NULL));
     assert_null(ss_tracker_get(t, a, key, time(NULL)));

@@ -521,6 +521,10 @@ TEST(test_vote_basic)
     assert_int_equal(vote_ok(u1, c, pa, NULL), 1);
     assert_int_equal(vote_ok(u1, c, pa, NULL), 0);
     assert_api_error(vote(u1, c, pa, NULL), 429, "vote_limit_reached");
+    /* with the limit used up, a project that cannot get votes is still 404, not 429 */
+    assert_api_error(vote(u1, c, ps, NULL), 404, "not_found");
+    assert_api_error(vote(u1, c, pb, NULL), 404, "not_found");
+    assert_api_error(vote(u1, c, 999999999999LL, NULL), 404, "not_found");
     assert_int_equal(vote_ok(u1, c2, pb, NULL), 1);   /* the limit is per contest */
     assert_int_equal(votes_of(c, pa), 2);
 
