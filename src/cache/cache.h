@@ -96,6 +96,15 @@ int ss_session_delete(ss_cache *c, const char *sid);
 /* Rate limits: counts one event for `who` in `bucket` in the current window of window_s
  * seconds. Returns 0 while the count is within limit, SS_ELIMIT beyond, or SS_EUNAVAIL. */
 int ss_rate_allow(ss_cache *c, const char *bucket, const char *who, int limit, int window_s, time_t now);
+/* Several limits on one event (per user and per client address, say), in one round trip:
+ * counted in order, stopping at the first beyond its limit (the later ones are not counted
+ * then, as if checked one by one). Up to SS_RATE_CHECKS_MAX checks. */
+#define SS_RATE_CHECKS_MAX 4
+typedef struct ss_rate_check {
+    const char *bucket, *who;
+    int limit;
+} ss_rate_check;
+int ss_rate_allow_all(ss_cache *c, const ss_rate_check *checks, int n, int window_s, time_t now);
 
 /* Console sign-in tickets (扫码登录), single use, living ttl_s (<= 120) seconds.
  * create: SS_ECONFLICT if the ticket exists (a random collision: make another).

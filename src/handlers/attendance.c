@@ -94,12 +94,13 @@ static int apply(ss_req *req, const scan_item *it, size_t index, json_t *results
     if (strcmp(it->action, "checkin") == 0) {
         if (!ss_checkin_window_open(it->at, act->starts_at, act->ends_at))
             return result(results, index, "refused", "checkin_closed"), SS_OK;
-        const char *signup;
-        if ((rc = ss_store_signup_status(req->db, req->arena, act->id, user_id, &signup))) return rc;
-        int confirmed = signup && strcmp(signup, "confirmed") == 0;
+        ss_checkin_state st;
+        if ((rc = ss_store_checkin_state(req->db, req->arena, act->id, user_id, &st))) return rc;
+        int confirmed = st.signup && strcmp(st.signup, "confirmed") == 0;
         if (!confirmed && !act->walk_in) return result(results, index, "refused", "not_signed_up"), SS_OK;
-        ss_checkin c;
-        if ((rc = ss_store_checkin(req->db, req->arena, act->id, user_id, it->at, act->lat, act->lng, !confirmed, &c)))
+        ss_checkin c = st.checkin;   /* a duplicate: the first check-in, created 0 */
+        if (!c.id && (rc = ss_store_checkin_add(req->db, req->arena, act->id, user_id, it->at, act->lat, act->lng,
+                                                !confirmed, &c)))
             return rc;
         result(results, index, c.created ? "checked_in" : "duplicate", NULL);
         r = json_array_get(results, index);

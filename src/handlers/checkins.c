@@ -119,14 +119,14 @@ static int checkin(ss_req *req)
     if (!ss_checkin_window_open(req->now, s.activity.starts_at, s.activity.ends_at))
         return ss_reply_error(req, "checkin_closed");
     if ((rc = inside(req, &s))) return rc;
-    const char *signup;
-    if ((rc = ss_store_signup_status(req->db, req->arena, s.activity_id, req->caller.user_id, &signup))) return rc;
-    int confirmed = signup && strcmp(signup, "confirmed") == 0;
+    ss_checkin_state st;
+    if ((rc = ss_store_checkin_state(req->db, req->arena, s.activity_id, req->caller.user_id, &st))) return rc;
+    int confirmed = st.signup && strcmp(st.signup, "confirmed") == 0;
     if (!confirmed && !s.activity.walk_in) return ss_reply_error(req, "not_signed_up");
-    ss_checkin c;
-    rc = ss_store_checkin(req->db, req->arena, s.activity_id, req->caller.user_id, req->now, s.lat, s.lng, !confirmed,
-                          &c);
-    if (rc) return rc;
+    ss_checkin c = st.checkin;   /* a repeat: the first check-in, created 0 */
+    if (!c.id && (rc = ss_store_checkin_add(req->db, req->arena, s.activity_id, req->caller.user_id, req->now, s.lat,
+                                            s.lng, !confirmed, &c)))
+        return rc;
     return ss_reply_json(req, c.created ? 201 : 200,
                          json_pack("{s:I, s:o}", "activity_id", (json_int_t)c.activity_id, "checked_in_at",
                                    ss_json_time(c.checked_in_at)));

@@ -19,10 +19,9 @@ static int rate_limit(ss_req *req)
     char who[32];
     snprintf(who, sizeof who, "%lld", req->caller.user_id);
     int window = req->app->cfg->vote_rate_window_s;
-    int rc = ss_rate_allow(req->cache, "vote-user", who, req->app->cfg->vote_rate_user_per_s, window, req->now);
-    if (rc == SS_OK && req->remote_addr)
-        rc = ss_rate_allow(req->cache, "vote-addr", req->remote_addr, req->app->cfg->vote_rate_addr_per_s, window,
-                           req->now);
+    const ss_rate_check checks[] = {{"vote-user", who, req->app->cfg->vote_rate_user_per_s},
+                                    {"vote-addr", req->remote_addr, req->app->cfg->vote_rate_addr_per_s}};
+    int rc = ss_rate_allow_all(req->cache, checks, req->remote_addr ? 2 : 1, window, req->now);
     if (rc == SS_EUNAVAIL) ss_metrics_dep_error(SS_DEP_REDIS);
     if (rc == SS_ELIMIT) {   /* the current window ends in this many seconds */
         char retry[16];

@@ -54,6 +54,11 @@ static ss_sql q_lock_seats = SS_SQL(
     "COALESCE(UNIX_TIMESTAMP(signup_deadline), 0) FROM activities WHERE id = ? FOR UPDATE");
 static ss_sql q_my_signup = SS_SQL(
     "SELECT id, status, queue_seq, UNIX_TIMESTAMP(created_at) FROM signups WHERE activity_id = ? AND user_id = ?");
+/* the same, with a waitlisted one's place in the queue (a repeat's whole answer, in one read) */
+static ss_sql q_my_signup_place = SS_SQL(
+    "SELECT s.id, s.status, s.queue_seq, UNIX_TIMESTAMP(s.created_at), IF(s.status = 'waitlisted', "
+    "(SELECT COUNT(*) FROM signups w WHERE w.activity_id = s.activity_id AND w.status = 'waitlisted' "
+    "AND w.queue_seq <= s.queue_seq), 0) FROM signups s WHERE s.activity_id = ? AND s.user_id = ?");
 static ss_sql q_take_seat = SS_SQL("UPDATE activities SET confirmed_count = confirmed_count + 1 WHERE id = ?");
 static ss_sql q_take_queue = SS_SQL(
     "UPDATE activities SET waitlisted_count = waitlisted_count + 1, waitlist_seq = waitlist_seq + 1 WHERE id = ?");
@@ -359,7 +364,7 @@ int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long lon
      * cancel, so answer it before queueing on the activity's row. */
     ss_db_result mine;
     ss_db_val pm[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
-    int rc = ss_db_exec(db, &q_my_signup, pm, 2, &mine, a);
+    int rc = ss_db_exec(db, &q_my_signup_place, pm, 2, &mine, a);
     if (rc) return rc;
     if (mine.nrows && strcmp(mine.rows[0][1], "cancelled") != 0) {
         memset(out, 0, sizeof *out);
@@ -368,8 +373,7 @@ int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long lon
         out->user_id = user_id;
         out->status = mine.rows[0][1];
         out->created_at = (time_t)ss_db_int(mine.rows[0][3]);
-        if (strcmp(out->status, "waitlisted") == 0)
-            return position_of(db, a, activity_id, ss_db_int(mine.rows[0][2]), &out->position);
+        out->position = (long)ss_db_int(mine.rows[0][4]);
         return SS_OK;
     }
     signup_ctx c = {a, activity_id, user_id, now, out, NULL};

@@ -39,7 +39,13 @@ static ss_sql q_vol_erase = SS_SQL(
     "updated_at = UTC_TIMESTAMP() WHERE user_id = ? AND status <> 'erased'");
 static ss_sql q_vol_revoke = SS_SQL("UPDATE volunteers SET code_nonce = code_nonce + 1 WHERE user_id = ?");
 
-static ss_sql q_signup_status = SS_SQL("SELECT status FROM signups WHERE activity_id = ? AND user_id = ?");
+/* one row always: the sign-up's status (or NULL), then the check-in's columns (NULL: none) */
+static ss_sql q_checkin_state = SS_SQL(
+    "SELECT (SELECT s.status FROM signups s WHERE s.activity_id = ? AND s.user_id = ?), "
+    "c.id, UNIX_TIMESTAMP(c.checked_in_at), COALESCE(UNIX_TIMESTAMP(c.checked_out_at), 0), "
+    "COALESCE((SELECT r.minutes FROM service_records r WHERE r.checkin_id = c.id), 0), "
+    "(SELECT r.reason FROM service_records r WHERE r.checkin_id = c.id) "
+    "FROM (SELECT 1) AS one LEFT JOIN checkins c ON c.activity_id = ? AND c.user_id = ?");
 static ss_sql q_checkin_insert = SS_SQL(
     "INSERT INTO checkins (activity_id, user_id, checked_in_at, in_lat, in_lng, walk_in) "
     "VALUES (?, ?, FROM_UNIXTIME(?), ?, ?, ?)");
@@ -206,14 +212,6 @@ int ss_store_volunteer_revoke_codes(ss_db *db, ss_arena *a, long long user_id)
     return ss_db_exec(db, &q_vol_revoke, p, 1, NULL, a);
 }
 
-int ss_store_signup_status(ss_db *db, ss_arena *a, long long activity_id, long long user_id, const char **status)
-{
-    ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
-    int rc = ss_db_exec(db, &q_signup_status, p, 2, &res, a);
-    if (rc == SS_OK) *status = res.nrows ? res.rows[0][0] : NULL;
-    return rc;
-}
 
 static void checkin_from_row(char **r, long long activity_id, long long user_id, ss_checkin *out)
 {
@@ -224,32 +222,41 @@ static void checkin_from_row(char **r, long long activity_id, long long user_id,
 
 static void coord(double d, char *buf, size_t n) { snprintf(buf, n, "%.6f", d); }
 
-int ss_store_checkin(ss_db *db, ss_arena *a, long long activity_id, long long user_id, time_t now, double lat,
-                     double lng, int walk_in, ss_checkin *out)
+int ss_store_checkin_state(ss_db *db, ss_arena *a, long long activity_id, long long user_id, ss_checkin_state *out)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(activity_id), SS_DB_I(user_id), SS_DB_I(activity_id), SS_DB_I(user_id)};
+    int rc = ss_db_exec(db, &q_checkin_state, p, 4, &res, a);
+    if (rc) return rc;
+    if (res.nrows != 1) return SS_EINTERNAL;
+    char **r = res.rows[0];
+    out->signup = r[0];
+    memset(&out->checkin, 0, sizeof out->checkin);
+    if (r[1]) checkin_from_row(r + 1, activity_id, user_id, &out->checkin);
+    return SS_OK;
+}
+
+int ss_store_checkin_add(ss_db *db, ss_arena *a, long long activity_id, long long user_id, time_t now, double lat,
+                         double lng, int walk_in, ss_checkin *out)
 {
     ss_db_result res;
     char la[32], lo[32];
     coord(lat, la, sizeof la);
     coord(lng, lo, sizeof lo);
-    /* a repeat (people scan again while the first reply is on its way) is answered by a read,
-     * with no transaction and no lock */
-    ss_db_val pg[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
-    int rc = ss_db_exec(db, &q_checkin_get, pg, 2, &res, a);
-    if (rc) return rc;
-    if (res.nrows == 1) {
-        checkin_from_row(res.rows[0], activity_id, user_id, out);
-        out->created = 0;
+    ss_db_val p[] = {SS_DB_I(activity_id), SS_DB_I(user_id), SS_DB_I(now), SS_DB_T(la), SS_DB_T(lo), SS_DB_I(walk_in)};
+    int rc = ss_db_exec(db, &q_checkin_insert, p, 6, &res, a);
+    if (rc == SS_OK) {   /* stored now: its values are the ones just written */
+        *out = (ss_checkin){.id = (long long)res.insert_id, .activity_id = activity_id, .user_id = user_id,
+                            .checked_in_at = now, .created = 1};
         return SS_OK;
     }
-    ss_db_val p[] = {SS_DB_I(activity_id), SS_DB_I(user_id), SS_DB_I(now), SS_DB_T(la), SS_DB_T(lo), SS_DB_I(walk_in)};
-    rc = ss_db_exec(db, &q_checkin_insert, p, 6, &res, a);
-    if (rc && rc != SS_ECONFLICT) return rc;
-    int created = rc == SS_OK;
-    /* stored now, or by a parallel twin that won the unique key: read the one check-in */
+    if (rc != SS_ECONFLICT) return rc;
+    /* a parallel twin won the unique key: read the one check-in */
+    ss_db_val pg[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
     if ((rc = ss_db_exec(db, &q_checkin_get, pg, 2, &res, a))) return rc;
     if (res.nrows == 0) return SS_EINTERNAL;
     checkin_from_row(res.rows[0], activity_id, user_id, out);
-    out->created = created;
+    out->created = 0;
     return SS_OK;
 }
 

@@ -46,11 +46,18 @@ typedef struct ss_checkin {
     int created;                            /* 1 if this call did it */
 } ss_checkin;
 
-/* The user's sign-up status for the activity ("confirmed", "waitlisted", "cancelled") or NULL. */
-int ss_store_signup_status(ss_db *db, ss_arena *a, long long activity_id, long long user_id, const char **status);
-/* Records a check-in once; a repeat returns the first one with created 0. */
-int ss_store_checkin(ss_db *db, ss_arena *a, long long activity_id, long long user_id, time_t now, double lat,
-                     double lng, int walk_in, ss_checkin *out);
+typedef struct ss_checkin_state {
+    const char *signup;                     /* "confirmed", "waitlisted", "cancelled", or NULL: none */
+    ss_checkin checkin;                     /* id 0: not checked in yet */
+} ss_checkin_state;
+
+/* The user's sign-up status for the activity and their check-in, in one read (a repeat scan
+ * is answered from it, with no transaction and no lock). */
+int ss_store_checkin_state(ss_db *db, ss_arena *a, long long activity_id, long long user_id, ss_checkin_state *out);
+/* Records the check-in the caller found absent (created 1); should a parallel twin have stored
+ * it first, returns that one with created 0. */
+int ss_store_checkin_add(ss_db *db, ss_arena *a, long long activity_id, long long user_id, time_t now, double lat,
+                         double lng, int walk_in, ss_checkin *out);
 
 typedef struct ss_checkout_rule {
     time_t starts_at, ends_at;

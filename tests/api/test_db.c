@@ -123,11 +123,24 @@ static void test_redis_over_tcp(void **state)
         if (rc == SS_EUNAVAIL) usleep(50000);
     }
     int second = ss_rate_allow(c, "tcp-test", "x", 1, 60, now);
+    /* several limits in one round trip: counted in order, none after the first beyond its limit */
+    const ss_rate_check both[] = {{"all-user", "u", 1}, {"all-addr", "a", 5}};
+    int both1 = ss_rate_allow_all(c, both, 2, 60, now);
+    int both2 = ss_rate_allow_all(c, both, 2, 60, now);       /* the user's limit: the address not counted */
+    int addr_next = ss_rate_allow(c, "all-addr", "a", 2, 60, now);   /* its second count: within 2 */
+    const ss_rate_check later[] = {{"all-user", "v", 5}, {"all-addr", "b", 0}};
+    int later_over = ss_rate_allow_all(c, later, 2, 60, now);   /* the second check refuses */
+    int bad = ss_rate_allow_all(c, later, 0, 60, now);
     ss_cache_free(c);
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
     assert_int_equal(rc, SS_OK);          /* the first in the window passes */
     assert_int_equal(second, SS_ELIMIT);  /* the second is over the limit of 1: the count is in that Redis */
+    assert_int_equal(both1, SS_OK);
+    assert_int_equal(both2, SS_ELIMIT);
+    assert_int_equal(addr_next, SS_OK);
+    assert_int_equal(later_over, SS_ELIMIT);
+    assert_int_equal(bad, SS_EINVALID);
 }
 
 static void test_mariadb_over_tcp_is_tried(void **state)
