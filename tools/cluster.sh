@@ -25,7 +25,7 @@ galera_sql() { # node sql...: runs as MariaDB's root over the node's unix socket
 }
 
 galera_state() { # node: wsrep_local_state_comment (Synced, Donor/Desynced, Joining, ...) or nothing
-    galera_sql "$1" -N -e "SHOW STATUS LIKE 'wsrep_local_state_comment'" 2>/dev/null | cut -f2
+    timeout 5 mariadb --socket="$(galera_sock "$1")" -uroot --connect-timeout=2 -N -e "SHOW STATUS LIKE 'wsrep_local_state_comment'" 2>/dev/null | cut -f2
 }
 
 write_galera_cnf() {
@@ -68,11 +68,26 @@ EOF
     chown -R "$MYSQL_USER:" "$dir"
 }
 
+# A node is up when its process lives or its socket answers (a pid file can be missing).
+galera_up() { alive "$STATE/galera/$1/run/mariadbd.pid" || [ -n "$(galera_state "$1")" ]; }
+
+# wait_galera_synced n: until node n says Synced, up to 120 s.
+wait_galera_synced() {
+    local i
+    for i in $(seq 1 600); do
+        [ "$(galera_state "$1")" = Synced ] && return 0
+        sleep 0.2
+    done
+    echo "Galera node $1 not Synced within 120 s"; return 1
+}
+
 # start_galera_node n [bootstrap]: starts node n (node 1 with bootstrap=1 founds the cluster)
-# and waits until it is Synced.
+# and waits until it is Synced. A node that is already up (perhaps joining, a donor, or just
+# resumed after a freeze) is waited for, never started a second time: a second mariadbd on
+# the same files and ports fails, and used to take the first one's pid file with it.
 start_galera_node() {
-    local n=$1 boot=${2:-0} dir=$STATE/galera/$1 i
-    alive "$dir/run/mariadbd.pid" && [ "$(galera_state "$n")" = Synced ] && return 0
+    local n=$1 boot=${2:-0} dir=$STATE/galera/$1
+    if galera_up "$n"; then wait_galera_synced "$n"; return; fi
     write_galera_cnf "$n"
     if [ ! -d "$dir/data/mysql" ]; then
         mariadb-install-db --defaults-file="$dir/my.cnf" --auth-root-authentication-method=socket \
@@ -93,18 +108,14 @@ start_galera_node() {
         [ -n "$pos" ] && extra+=(--wsrep-start-position="$pos")
     fi
     setsid mariadbd --defaults-file="$dir/my.cnf" "${extra[@]}" </dev/null >/dev/null 2>&1 &
-    for i in $(seq 1 600); do
-        [ "$(galera_state "$n")" = Synced ] && return 0
-        sleep 0.2
-    done
-    echo "Galera node $n not Synced within 120 s"; return 1
+    wait_galera_synced "$n"
 }
 
 # The founding node: node 1 bootstraps a new cluster only when no other node is up (a first
 # start, or all were stopped); otherwise it joins like the others.
 start_galera() {
     local n boot=1
-    for n in 2 3; do alive "$STATE/galera/$n/run/mariadbd.pid" && boot=0; done
+    for n in 2 3; do galera_up "$n" && boot=0; done
     [ -d "$STATE/galera/1/data/mysql" ] && [ -f "$STATE/galera/1/data/grastate.dat" ] &&
         sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$STATE/galera/1/data/grastate.dat"
     start_galera_node 1 "$boot" || return 1

@@ -35,6 +35,8 @@ static int wx_login(ss_req *req)
     if (!code || len == 0 || len > WX_CODE_MAX || strlen(code) != len)
         return ss_reply_invalid(req, json_pack("{s:s}", "code", "required: the code from wx.login, 1 to 128 characters"));
 
+    /* the user's upsert stands alone: a failure after it leaves a user who may sign in again */
+    if ((rc = ss_req_commit_each(req))) return rc;
     ss_wx_session wx;
     const char *wx_err = NULL;
     rc = ss_wx_code2session(&req->app->wx, code, &wx, &wx_err);

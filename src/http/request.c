@@ -178,6 +178,13 @@ void ss_req_forget_user(ss_req *req, long long user_id)
 
 void ss_req_touch_public(ss_req *req) { req->touched_public = 1; }
 
+int ss_req_commit_each(ss_req *req)
+{
+    int rc = ss_db_scope_leave(req->db);
+    if (rc) SS_ERROR("http", "msg=\"commit_each after a write\" path=\"%s\"", req->path);
+    return rc;
+}
+
 void ss_req_forget_flush(ss_req *req)
 {
     for (int i = 0; i < req->nforget; i++)

@@ -107,6 +107,12 @@ void ss_req_forget_user(ss_req *req, long long user_id);
  * see ss_app.near) outside the routes whose subject is an activity or an organization (the
  * pipeline counts those itself): once committed, this process serves the change at once. */
 void ss_req_touch_public(ss_req *req);
+/* For a public write whose one statement stands alone (wx-login's upsert of the user): its
+ * statements commit one by one instead of in the request's transaction, which saves that
+ * transaction's two round trips. Only where the write is harmless when the reply is not 2xx
+ * and safe to run twice; such a handler has no audit row, notice or Idempotency-Key record.
+ * Call it before the first write. Returns 0 or SS_EINVALID (a bug: logged). */
+int ss_req_commit_each(ss_req *req);
 /* Runs the drops queued by ss_req_forget_user (the pipeline calls it after the commit). */
 void ss_req_forget_flush(ss_req *req);
 

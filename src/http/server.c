@@ -115,7 +115,8 @@ static void clear_reply(ss_req *req)
 /* A write request is one transaction (store/db.h, request scope): the handler's writes, its
  * audit rows and notifications, and the Idempotency-Key record are committed together, and
  * only when the handler replied 2xx; anything else rolls all of it back. A commit whose answer
- * was lost is 503, unless the key shows it did commit (then its reply is the truth). */
+ * was lost is 503, unless the key shows it did commit (then its reply is the truth). A handler
+ * may leave the transaction before its first write (ss_req_commit_each: wx-login). */
 static int run_write(ss_req *req, const ss_route *route)
 {
     int rc = ss_idem_begin(req);

@@ -470,6 +470,13 @@ int ss_db_scope_dirty(const ss_db *db)
     return db->scope_open;
 }
 
+int ss_db_scope_leave(ss_db *db)
+{
+    if (db->scope_open || db->scope_lost) return SS_EINVALID;
+    db->scope = 0;
+    return SS_OK;
+}
+
 int ss_db_ping(ss_db *db)
 {
     int rc = connect_db(db);

@@ -96,6 +96,9 @@ void ss_db_scope_begin(ss_db *db);
 int ss_db_scope_end(ss_db *db, int commit);
 /* Returns 1 if the request's transaction has written something (is open). */
 int ss_db_scope_dirty(const ss_db *db);
+/* Disarms the scope before its first write: from here each statement commits on its own
+ * (see ss_req_commit_each). Returns 0, or SS_EINVALID when something was already written. */
+int ss_db_scope_leave(ss_db *db);
 
 /* Round trip to the server. Returns 0 or SS_EUNAVAIL. */
 int ss_db_ping(ss_db *db);

@@ -11,12 +11,14 @@ static ss_sql q_login = SS_SQL(
     "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid), "
     "last_login_at = VALUES(last_login_at), id = LAST_INSERT_ID(id)");
 
+/* The user with their roles (kind 0: one row per role, or one with NULL role), then their
+ * memberships (kind 1: org id, role; up to the limit), in one round trip. */
 static ss_sql q_get = SS_SQL(
-    "SELECT u.id, u.nickname, r.role, r.community_id, "
+    "SELECT 0 AS kind, u.id AS k, u.nickname, r.role, r.community_id, "
     "EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = u.id AND v.status = 'registered') "
-    "FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = ? ORDER BY r.community_id");
-
-static ss_sql q_orgs = SS_SQL("SELECT org_id, role FROM org_members WHERE user_id = ? ORDER BY org_id LIMIT ?");
+    "FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = ? "
+    "UNION ALL (SELECT 1, m.org_id, NULL, m.role, NULL, NULL FROM org_members m WHERE m.user_id = ? "
+    "ORDER BY m.org_id LIMIT ?) ORDER BY kind, k, community_id");
 
 int ss_store_user_login(ss_db *db, ss_arena *a, const char *openid, const char *unionid, long long *user_id)
 {
@@ -32,32 +34,30 @@ int ss_store_user_login(ss_db *db, ss_arena *a, const char *openid, const char *
 int ss_store_user_get(ss_db *db, ss_arena *a, long long id, ss_user *out)
 {
     ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(id)};
-    int rc = ss_db_exec(db, &q_get, p, 1, &res, a);
+    ss_db_val p[] = {SS_DB_I(id), SS_DB_I(id), SS_DB_I(SS_USER_MAX_ORGS + 1)};
+    int rc = ss_db_exec(db, &q_get, p, 3, &res, a);
     if (rc) return rc;
-    if (res.nrows == 0) return SS_ENOTFOUND;
-    ss_user u = {.id = ss_db_int(res.rows[0][0]), .nickname = res.rows[0][1],
-                 .is_volunteer = ss_db_int(res.rows[0][4]) != 0};
+    if (res.nrows == 0 || ss_db_int(res.rows[0][0]) != 0) return SS_ENOTFOUND;
+    ss_user u = {.id = ss_db_int(res.rows[0][1]), .nickname = res.rows[0][2],
+                 .is_volunteer = ss_db_int(res.rows[0][5]) != 0};
     u.community_admin_of = ss_arena_alloc(a, (size_t)res.nrows * sizeof(long long));
+    u.org_ids = ss_arena_alloc(a, (size_t)(res.nrows + 1) * sizeof *u.org_ids);
+    u.org_roles = ss_arena_alloc(a, (size_t)(res.nrows + 1) * sizeof *u.org_roles);
     for (int r = 0; r < res.nrows; r++) {
-        const char *role = res.rows[r][2];
-        if (!role) continue;
-        if (strcmp(role, "admin") == 0) u.is_admin = 1;
-        else if (strcmp(role, "community_admin") == 0)
-            u.community_admin_of[u.ncommunities++] = ss_db_int(res.rows[r][3]);
-    }
-    ss_db_val po[] = {SS_DB_I(id), SS_DB_I(SS_USER_MAX_ORGS + 1)};
-    if ((rc = ss_db_exec(db, &q_orgs, po, 2, &res, a))) return rc;
-    if (res.nrows <= SS_USER_MAX_ORGS) {
-        u.orgs_known = 1;
-        u.norgs = res.nrows;
-        u.org_ids = ss_arena_alloc(a, (size_t)(res.nrows + 1) * sizeof *u.org_ids);
-        u.org_roles = ss_arena_alloc(a, (size_t)(res.nrows + 1) * sizeof *u.org_roles);
-        for (int r = 0; r < res.nrows; r++) {
-            u.org_ids[r] = ss_db_int(res.rows[r][0]);
-            u.org_roles[r] = ss_org_role_parse(res.rows[r][1]);
+        char **row = res.rows[r];
+        const char *role = row[3];
+        if (ss_db_int(row[0]) == 1) {   /* a membership */
+            u.org_ids[u.norgs] = ss_db_int(row[1]);
+            u.org_roles[u.norgs++] = ss_org_role_parse(role);
+        } else if (role && strcmp(role, "admin") == 0) {
+            u.is_admin = 1;
+        } else if (role && strcmp(role, "community_admin") == 0) {
+            u.community_admin_of[u.ncommunities++] = ss_db_int(row[4]);
         }
     }
+    /* more memberships than a snapshot holds: each is looked up when needed */
+    u.orgs_known = u.norgs <= SS_USER_MAX_ORGS;
+    if (!u.orgs_known) u.norgs = 0;
     *out = u;
     return SS_OK;
 }
