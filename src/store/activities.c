@@ -51,7 +51,7 @@ static ss_sql q_set_status = SS_SQL(
 
 static ss_sql q_lock_seats = SS_SQL(
     "SELECT status, capacity, confirmed_count, waitlist_seq, UNIX_TIMESTAMP(ends_at), "
-    "COALESCE(UNIX_TIMESTAMP(signup_deadline), 0) FROM activities WHERE id = ? FOR UPDATE");
+    "COALESCE(UNIX_TIMESTAMP(signup_deadline), 0), waitlisted_count FROM activities WHERE id = ? FOR UPDATE");
 static ss_sql q_my_signup = SS_SQL(
     "SELECT id, status, queue_seq, UNIX_TIMESTAMP(created_at) FROM signups WHERE activity_id = ? AND user_id = ?");
 /* the same, with a waitlisted one's place in the queue (a repeat's whole answer, in one read) */
@@ -288,6 +288,8 @@ typedef struct {
     time_t now;
     ss_signup *out;
     ss_promotion *promoted;
+    int absent;          /* join: the unlocked read found no sign-up of this user */
+    int twin;            /* join: a parallel twin inserted it first (the unique key said so) */
 } signup_ctx;
 
 static int position_of(ss_db *db, ss_arena *a, long long activity_id, long long seq, long *pos)
@@ -312,9 +314,14 @@ static int join_tx(ss_db *db, void *arg)
     long capacity = (long)ss_db_int(r[1]), confirmed = (long)ss_db_int(r[2]);
     long long seq = ss_db_int(r[3]);
     time_t ends_at = (time_t)ss_db_int(r[4]), deadline = (time_t)ss_db_int(r[5]);
+    long waitlisted = (long)ss_db_int(r[6]);
 
+    /* With no sign-up seen before the lock, none is read again under it: should a parallel
+     * twin insert one meanwhile, the unique key refuses ours and the caller answers the twin's.
+     * A cancelled one is read again: it is updated in place. */
+    mine.nrows = 0;
     ss_db_val pm[] = {SS_DB_I(c->activity_id), SS_DB_I(c->user_id)};
-    if ((rc = ss_db_exec(db, &q_my_signup, pm, 2, &mine, c->a))) return rc;
+    if (!c->absent && (rc = ss_db_exec(db, &q_my_signup, pm, 2, &mine, c->a))) return rc;
     long long signup_id = mine.nrows ? ss_db_int(mine.rows[0][0]) : 0;
     ss_signup *o = c->out;
     memset(o, 0, sizeof *o);
@@ -347,37 +354,44 @@ static int join_tx(ss_db *db, void *arg)
         ss_db_result ins;
         ss_db_val pi[] = {SS_DB_I(c->activity_id), SS_DB_I(c->user_id), SS_DB_S(o->status), SS_DB_I(queue_seq)};
         rc = ss_db_exec(db, &q_signup_insert, pi, 4, &ins, c->a);
+        if (rc == SS_ECONFLICT) c->twin = 1;   /* rolled back with the seat it took */
         signup_id = (long long)ins.insert_id;
     }
     if (rc) return rc;
     o->id = signup_id;
     o->created = 1;
     o->created_at = c->now;
-    if (queue_seq) return position_of(db, c->a, c->activity_id, queue_seq, &o->position);
+    /* the newest in the queue: behind everyone waiting (the count kept under this lock) */
+    if (queue_seq) o->position = waitlisted + 1;
     return SS_OK;
 }
 
 int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long long user_id, time_t now,
                          ss_signup *out)
 {
-    /* A repeat needs no lock: a live sign-up only ever leaves that state by its owner's
-     * cancel, so answer it before queueing on the activity's row. */
-    ss_db_result mine;
-    ss_db_val pm[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
-    int rc = ss_db_exec(db, &q_my_signup_place, pm, 2, &mine, a);
-    if (rc) return rc;
-    if (mine.nrows && strcmp(mine.rows[0][1], "cancelled") != 0) {
-        memset(out, 0, sizeof *out);
-        out->id = ss_db_int(mine.rows[0][0]);
-        out->activity_id = activity_id;
-        out->user_id = user_id;
-        out->status = mine.rows[0][1];
-        out->created_at = (time_t)ss_db_int(mine.rows[0][3]);
-        out->position = (long)ss_db_int(mine.rows[0][4]);
-        return SS_OK;
+    int rc = SS_OK;
+    /* the second pass answers a parallel twin's sign-up, stored between our read and our insert */
+    for (int pass = 0; pass < 2; pass++) {
+        /* A repeat needs no lock: a live sign-up only ever leaves that state by its owner's
+         * cancel, so answer it before queueing on the activity's row. */
+        ss_db_result mine;
+        ss_db_val pm[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
+        if ((rc = ss_db_exec(db, &q_my_signup_place, pm, 2, &mine, a))) return rc;
+        if (mine.nrows && strcmp(mine.rows[0][1], "cancelled") != 0) {
+            memset(out, 0, sizeof *out);
+            out->id = ss_db_int(mine.rows[0][0]);
+            out->activity_id = activity_id;
+            out->user_id = user_id;
+            out->status = mine.rows[0][1];
+            out->created_at = (time_t)ss_db_int(mine.rows[0][3]);
+            out->position = (long)ss_db_int(mine.rows[0][4]);
+            return SS_OK;
+        }
+        signup_ctx c = {a, activity_id, user_id, now, out, NULL, mine.nrows == 0, 0};
+        rc = ss_db_tx(db, join_tx, &c);
+        if (!(rc == SS_ECONFLICT && c.twin)) return rc;
     }
-    signup_ctx c = {a, activity_id, user_id, now, out, NULL};
-    return ss_db_tx(db, join_tx, &c);
+    return rc;
 }
 
 /* Gives a seat to the first waitlisted person, if any (the caller holds the activity's lock
@@ -423,7 +437,7 @@ int ss_store_signup_leave(ss_db *db, ss_arena *a, long long activity_id, long lo
 {
     ss_signup unused;
     if (promoted) memset(promoted, 0, sizeof *promoted);
-    signup_ctx c = {a, activity_id, user_id, 0, &unused, promoted};
+    signup_ctx c = {a, activity_id, user_id, 0, &unused, promoted, 0, 0};
     return ss_db_tx(db, leave_tx, &c);
 }
 

@@ -1288,8 +1288,9 @@ TEST(test_waitlist_promotion_order)
     long long act = activity_new(1, 1);
     const user *a = &W.pool[0], *b = &W.pool[1], *c = &W.pool[2];
     want(201, join(a, act));
-    want(201, join(b, act));
-    want(201, join(c, act));
+    /* a new sign-up's own reply gives its place: behind everyone waiting */
+    assert_int_equal(jint(want(201, join(b, act)), "waitlist_position"), 1);
+    assert_int_equal(jint(want(201, join(c, act)), "waitlist_position"), 2);
     assert_place(act, a, "confirmed", 0);
     assert_place(act, b, "waitlisted", 1);
     assert_place(act, c, "waitlisted", 2);
@@ -1313,7 +1314,7 @@ TEST(test_waitlist_promotion_order)
     }
     assert_int_equal(seen, 1);
     /* a waitlisted person leaving promotes nobody; the confirmed one leaving promotes the next */
-    want(201, join(a, act));
+    assert_int_equal(jint(want(201, join(a, act)), "waitlist_position"), 2);   /* a cancelled one, again */
     assert_place(act, a, "waitlisted", 2);
     want(204, leave(c, act));
     assert_place(act, a, "waitlisted", 1);
