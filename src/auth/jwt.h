@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <time.h>
 
-#define SS_SID_LEN 32            /* hex digits of a session id */
+#include "cache/cache.h"         /* SS_SID_LEN: the session a token names lives in Redis */
+
 #define SS_JWT_MAX_LEN 2048      /* longer tokens are refused before parsing */
 #define SS_JWT_LEEWAY_S 60       /* clock skew allowed on iat */
 

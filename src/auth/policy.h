@@ -7,7 +7,7 @@
 #define SS_AUTH_POLICY_H
 
 #include "auth/caller.h"
-#include "http/router.h"
+#include "auth/access.h"
 #include "store/activities.h"
 #include "store/corrections.h"
 #include "store/orgs.h"

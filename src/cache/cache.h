@@ -15,6 +15,8 @@
 typedef struct ss_cache ss_cache;
 typedef struct ss_tracker ss_tracker;
 
+#define SS_SID_LEN 32            /* hex digits of a session id */
+
 typedef struct ss_cache_opts {
     const char *unix_socket;
     int timeout_ms;

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth/jwt.h"
 #include "cache/redis_conn.h"
 #include "util/status.h"
 #include "util/arena.h"
