@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/status.h"
@@ -38,7 +39,19 @@ struct ss_db {
     int nhosts, host, cluster;
     char host_name[MAX_HOSTS][64];
     unsigned int host_port[MAX_HOSTS];
+    time_t preferred_tried;    /* on a later node of the list: when an earlier one was last tried */
 };
+
+/* How often a connection that fell over to a later node tries the earlier ones again (a
+ * probe of at most PROBE_TIMEOUT_S while one is unreachable). */
+#define PREFERRED_RETRY_S 10
+
+static time_t mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
 
 /* Parses "host:port,host:port" into db. Returns the number of nodes (0: none or malformed). */
 static int parse_hosts(ss_db *db, const char *list)
@@ -115,13 +128,15 @@ static int node_ready(MYSQL *m)
     return ready;
 }
 
-/* One attempt at node i (-1: the unix socket). Returns the connection or NULL. */
-static MYSQL *connect_node(ss_db *db, int i)
+/* One attempt at node i (-1: the unix socket). Returns the connection or NULL. A probe (see
+ * prefer_first) waits at most PROBE_TIMEOUT_S to connect and logs no failure. */
+#define PROBE_TIMEOUT_S 1
+static MYSQL *connect_node(ss_db *db, int i, int probe)
 {
     MYSQL *m = mysql_init(NULL);
     if (!m) ss_fatal_oom(sizeof(MYSQL));
-    unsigned int t = (unsigned int)db->opts.timeout_s;
-    mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &t);
+    unsigned int t = (unsigned int)db->opts.timeout_s, ct = probe ? PROBE_TIMEOUT_S : t;
+    mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &ct);
     mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &t);
     mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &t);
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
@@ -139,12 +154,14 @@ static MYSQL *connect_node(ss_db *db, int i)
                    : mysql_real_connect(m, db->host_name[i], db->opts.user, db->opts.password, db->opts.database,
                                         db->host_port[i], NULL, 0) != NULL;
     if (!ok) {
-        SS_WARN("db", "msg=\"connect failed\" node=%d errno=%u error=\"%s\"", i, mysql_errno(m), mysql_error(m));
+        if (!probe)
+            SS_WARN("db", "msg=\"connect failed\" node=%d errno=%u error=\"%s\"", i, mysql_errno(m), mysql_error(m));
         mysql_close(m);
         return NULL;
     }
     if (i >= 0 && db->cluster && !node_ready(m)) {
-        SS_WARN("db", "msg=\"node not ready (wsrep_ready OFF)\" node=%s:%u", db->host_name[i], db->host_port[i]);
+        if (!probe)
+            SS_WARN("db", "msg=\"node not ready (wsrep_ready OFF)\" node=%s:%u", db->host_name[i], db->host_port[i]);
         mysql_close(m);
         return NULL;
     }
@@ -156,7 +173,7 @@ static int connect_db(ss_db *db)
     if (db->conn) return SS_OK;
     if (db->nhosts == 0) {
         if (db->opts.hosts && *db->opts.hosts) return SS_EUNAVAIL;   /* malformed list: logged at start */
-        db->conn = connect_node(db, -1);
+        db->conn = connect_node(db, -1, 0);
         return db->conn ? SS_OK : SS_EUNAVAIL;
     }
     /* Always the list's order: every connection of every app host writes through the first
@@ -164,8 +181,9 @@ static int connect_db(ss_db *db)
      * because one connection timed out under load while the others stayed. A node that is
      * down refuses at once, and the next is tried. */
     for (int i = 0; i < db->nhosts; i++) {
-        if ((db->conn = connect_node(db, i)) != NULL) {
+        if ((db->conn = connect_node(db, i, 0)) != NULL) {
             db->host = i;
+            db->preferred_tried = mono_s();
             return SS_OK;
         }
     }
@@ -362,10 +380,33 @@ static int plain_read(const char *sql)
            !strcasestr(sql, " LOCK IN SHARE MODE") && !strcasestr(sql, " FOR SHARE");
 }
 
+/* A connection on a later node of the list (an earlier one was down when it connected) moves
+ * back to the first ready one when it can: every connection of every app host writes through
+ * one node again, so their transactions do not fail each other's certification. Only outside
+ * a transaction, and the current connection is kept until the new one is made. */
+static void prefer_first(ss_db *db)
+{
+    if (db->host <= 0 || !db->conn || db->in_tx || db->scope_open ||
+        mono_s() - db->preferred_tried < PREFERRED_RETRY_S)
+        return;
+    db->preferred_tried = mono_s();
+    for (int i = 0; i < db->host; i++) {
+        MYSQL *m = connect_node(db, i, 1);   /* a probe: still down was said when it went */
+        if (!m) continue;
+        SS_INFO("db", "msg=\"back to an earlier node\" node=%s:%u from=%s:%u", db->host_name[i], db->host_port[i],
+                db->host_name[db->host], db->host_port[db->host]);
+        drop(db);
+        db->conn = m;
+        db->host = i;
+        return;
+    }
+}
+
 int ss_db_exec(ss_db *db, ss_sql *q, const ss_db_val *params, int nparams, ss_db_result *res, ss_arena *a)
 {
     int reads_only = plain_read(q->text), rc;
     if (db->scope && db->scope_lost) return SS_EUNAVAIL;
+    prefer_first(db);
     if (db->scope && !db->in_tx && !reads_only && (rc = scope_open_tx(db))) return rc;
     int had_conn = db->conn != NULL, in_tx = db->in_tx;
     db->last_errno = 0;
@@ -431,6 +472,7 @@ static int scope_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx)
 int ss_db_tx(ss_db *db, int (*fn)(ss_db *db, void *ctx), void *ctx)
 {
     if (db->scope) return scope_tx(db, fn, ctx);
+    prefer_first(db);
     int rc = SS_EDEADLOCK;
     for (int attempt = 0; attempt < TX_RETRIES && rc == SS_EDEADLOCK; attempt++) {
         if (attempt) usleep((useconds_t)(1000 * attempt + rand() % 1000));  /* back off, desynchronise */
