@@ -15,9 +15,11 @@ async function choose(page, scope, sel, name) {
   await page.getByRole('option', { name }).click()
 }
 
-// "YYYY-MM-DD" in Shanghai, days from today
+// "YYYY-MM-DD" in Shanghai, days from the day this file started: one fixed day, so that a run
+// across Shanghai's midnight compares a date with the one it typed, not with the next day's
+const STARTED = Date.now()
 function day(offset) {
-  return new Date(Date.now() + 8 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10)
+  return new Date(STARTED + 8 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10)
 }
 
 test('a leader raises a need, proposes a service project with a resource and posts an opinion', async () => {
