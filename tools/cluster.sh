@@ -267,7 +267,20 @@ stop_cluster() {
     for n in 1 2 3; do stop_pid "$STATE/sentinel-$n/sentinel.pid" 5; done
     for n in 3 2 1; do stop_pid "$STATE/redis-$n/redis.pid" 10; done
     # the last node to leave is the one safe to bootstrap from: node 1 last
-    for n in 3 2 1; do stop_pid "$STATE/galera/$n/run/mariadbd.pid" 30; done
+    for n in 3 2 1; do stop_galera_node "$n"; done
+}
+
+# stop_galera_node n: by its pid file; a node still joining has written none yet, so the
+# process started with this node's config is found by its command line, and stopped too
+stop_galera_node() {
+    local n=$1 cnf=$STATE/galera/$1/my.cnf p i
+    stop_pid "$STATE/galera/$n/run/mariadbd.pid" 30
+    for p in $(pgrep -f -- "--defaults-file=$cnf( |\$)"); do
+        kill -TERM "$p" 2>/dev/null || continue
+        for i in $(seq 1 200); do running "$p" || break; sleep 0.05; done
+        running "$p" && kill -KILL "$p" 2>/dev/null
+    done
+    return 0
 }
 
 status_cluster() {
