@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "domain/checkin.h"
+#include "pieces.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,18 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const unsigned char key[32] = "fuzz-key-fuzz-key-fuzz-key-fuzz";
-    if (size > 8192) return 0;
-    char *buf = malloc(size + 1);
-    if (!buf) return 0;
-    memcpy(buf, data, size);
-    buf[size] = '\0';
+    char *buf;
     const char *piece[MAX_PIECES];
-    int n = 0;
-    for (size_t i = 0; i <= size && n < MAX_PIECES; i++) {
-        piece[n++] = buf + i;
-        i += strlen(buf + i);
-    }
-    for (int i = n; i < MAX_PIECES; i++) piece[i] = "";
+    if (fuzz_pieces(data, size, &buf, piece, MAX_PIECES)) return 0;
 
     /* the personal code: whatever verifies must round-trip to the same text */
     long long uid = 0;

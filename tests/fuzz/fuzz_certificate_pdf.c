@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "util/certpdf.h"
+#include "pieces.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -31,18 +32,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size > 8192) return 0;
-    char *buf = malloc(size + 1);
-    if (!buf) return 0;
-    memcpy(buf, data, size);
-    buf[size] = '\0';
+    char *buf;
     const char *piece[MAX_PIECES];
-    int n = 0;
-    for (size_t i = 0; i <= size && n < MAX_PIECES; i++) {
-        piece[n++] = buf + i;
-        i += strlen(buf + i);
-    }
-    for (int i = n; i < MAX_PIECES; i++) piece[i] = "";
+    if (fuzz_pieces(data, size, &buf, piece, MAX_PIECES)) return 0;
 
     ss_cert_row rows[4];
     int nrows = (int)(size % 5);
