@@ -511,26 +511,15 @@ int api_grant(const char *root, const char *state, const char *openid, const cha
     return api_ctl(root, state, "grant %s %s%s", openid, role, extra);
 }
 
-char *api_sql(const char *state, int *status, const char *fmt, ...)
+/* One run of the mariadb client on the statement in path: what it printed (malloc'd, NULL if it
+ * could not be run), its exit status in *status. */
+static char *sql_run_once(const char *state, const char *path, int *status)
 {
-    char sql[4096], path[PATH_MAX + 64], cmd[PATH_MAX + 256], text[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    /* the statement goes through a file, so no quoting of it reaches the shell */
-    snprintf(path, sizeof path, "%s/sql.%d.tmp", state, (int)getpid());
-    FILE *f = fopen(path, "w");
-    if (!f) return NULL;
-    fputs(sql, f);
-    fclose(f);
+    char cmd[PATH_MAX * 2 + 128], text[1024];
     snprintf(cmd, sizeof cmd, "mariadb --socket='%s/mysql/run/mysqld.sock' -uroot -N -B sanshe <'%s' 2>&1", state,
              path);
     FILE *out = popen(cmd, "r");
-    if (!out) {
-        unlink(path);
-        return NULL;
-    }
+    if (!out) return NULL;
     size_t len = 0, cap = 256;
     char *buf = malloc(cap);
     if (!buf) abort();
@@ -544,7 +533,40 @@ char *api_sql(const char *state, int *status, const char *fmt, ...)
         memcpy(buf + len, text, n + 1);
         len += n;
     }
-    int st = pclose(out);
+    *status = pclose(out);
+    return buf;
+}
+
+char *api_sql(const char *state, int *status, const char *fmt, ...)
+{
+    char sql[4096], path[PATH_MAX + 64], galera[PATH_MAX + 16];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    /* On a cluster the statement waits until its node has applied every write the app committed
+     * through another node (the app's connections may still be on node 2 just after a failover
+     * test), as the app's own connections do. */
+    snprintf(galera, sizeof galera, "%s/galera", state);
+    int cluster = access(galera, F_OK) == 0;
+    /* the statement goes through a file, so no quoting of it reaches the shell */
+    snprintf(path, sizeof path, "%s/sql.%d.tmp", state, (int)getpid());
+    FILE *f = fopen(path, "w");
+    if (!f) return NULL;
+    if (cluster) fputs("SET SESSION wsrep_sync_wait = 15;\n", f);
+    fputs(sql, f);
+    fclose(f);
+    /* A deadlock, or on a cluster a certification conflict with a write applied from another
+     * node (also error 1213), is retried as every client of Galera must; so is a lock wait
+     * timeout. Any other failure is returned at once. */
+    char *buf = NULL;
+    int st = -1;
+    for (int attempt = 0; attempt < 6; attempt++) {
+        if (attempt) usleep(200000 * (useconds_t)attempt);
+        free(buf);
+        buf = sql_run_once(state, path, &st);
+        if (!buf || st == 0 || (!strstr(buf, "ERROR 1213") && !strstr(buf, "ERROR 1205"))) break;
+    }
     unlink(path);
     if (status) *status = st;
     return buf;
