@@ -105,3 +105,32 @@ void ss_contest_rank_composite(ss_composite_row *rows, int n, double weight, lon
         else funding = 0;
     }
 }
+
+int ss_vote_batch_decide(ss_vote_pick *picks, int n, const long long *votable, int nvotable)
+{
+    int taken = 0;
+    for (int i = 0; i < n; i++) {
+        ss_vote_pick *p = &picks[i];
+        int known = 0;
+        for (int k = 0; k < nvotable && !known; k++) known = votable[k] == p->project_id;
+        if (!known) {
+            p->verdict = SS_VOTE_NO_PROJECT;
+            continue;
+        }
+        long used = p->used;   /* the latest count of this user: an earlier pick's, if any */
+        for (int j = i - 1; j >= 0; j--)
+            if (picks[j].user_id == p->user_id && picks[j].verdict == SS_VOTE_TAKEN) {
+                used = picks[j].used;
+                break;
+            }
+        if (used >= p->limit) {
+            p->verdict = SS_VOTE_LIMIT;
+            continue;
+        }
+        p->verdict = SS_VOTE_TAKEN;
+        p->used = used + 1;
+        p->votes_left = p->limit - p->used;
+        taken++;
+    }
+    return taken;
+}

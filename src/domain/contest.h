@@ -58,4 +58,23 @@ double ss_contest_composite(double weight, double expert_score, long long votes,
  * earlier project) and marks funded as ss_contest_rank does. */
 void ss_contest_rank_composite(ss_composite_row *rows, int n, double weight, long long budget_cents);
 
+/* Group commit of votes (store/vote_batch.c): the votes of one batch, all for one contest and
+ * one day, are decided together against what the batch read under lock. A vote is taken when
+ * its project is votable and its user has votes left, counting the user's votes taken earlier
+ * in the same batch; an unknown project is refused before the limit (404 before 429, as for a
+ * single vote). */
+typedef enum { SS_VOTE_TAKEN = 0, SS_VOTE_NO_PROJECT, SS_VOTE_LIMIT } ss_vote_verdict;
+
+typedef struct ss_vote_pick {
+    long long project_id, user_id;
+    long limit;                /* votes per user per day */
+    long used;                 /* IN: the user's votes stored today; OUT when taken: with this one */
+    ss_vote_verdict verdict;   /* OUT */
+    long votes_left;           /* OUT when taken */
+} ss_vote_pick;
+
+/* Decides picks[0..n) in order; votable[0..nvotable) are the contest's votable project ids.
+ * Returns how many were taken. */
+int ss_vote_batch_decide(ss_vote_pick *picks, int n, const long long *votable, int nvotable);
+
 #endif

@@ -1,7 +1,8 @@
 /* Voting in a contest: POST /api/v1/contests/{id}/votes. A 201 is sent only after the vote
  * is committed; the daily limit holds under any concurrency (store/contests.c); an
  * Idempotency-Key replays the first reply (the pipeline's, for every POST); rate limits per user and per client address
- * stop scripted voting while letting a whole community behind one NAT address vote. */
+ * stop scripted voting while letting a whole community behind one NAT address vote. Votes that
+ * arrive together are stored by group commit (store/vote_batch.h). */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "http/request.h"
 #include "http/validate.h"
 #include "store/contests.h"
+#include "store/vote_batch.h"
 #include "util/metrics.h"
 
 static int rate_limit(ss_req *req)
@@ -31,7 +33,44 @@ static int rate_limit(ss_req *req)
     return rc;
 }
 
-/* {project_id} -> 201 {votes_left_today} (an Idempotency-Key is the pipeline's: http/idempotency.h) */
+typedef struct {
+    ss_req *req;
+    long long project_id;
+} vote_reply;
+
+/* The 201 reply's text (also what an Idempotency-Key keeps): made by whichever thread writes the
+ * vote's batch (store/vote_batch.h). */
+static const char *vote_body(void *ctx, long left, size_t *len)
+{
+    vote_reply *r = ctx;
+    return ss_json_text(r->req,
+                        json_pack("{s:I, s:I}", "votes_left_today", (json_int_t)left, "project_id",
+                                  (json_int_t)r->project_id),
+                        len);
+}
+
+/* The vote by group commit, when it is on. Returns 0 with *left (stored, its key's reply with
+ * it), 1 to store it alone in the request's transaction (group commit off, or its batch failed
+ * and nothing of it was stored), or an error. */
+static int vote_grouped(ss_req *req, const ss_vote_request *vr, vote_reply *reply, long *left)
+{
+    if (!req->app->cfg->vote_group_commit || ss_req_commit_own(req) != SS_OK) return 1;
+    ss_vote_member m = {.v = *vr, .render = vote_body, .render_ctx = reply};
+    if (req->idem_key) {
+        m.idem_user = req->caller.user_id;
+        m.idem_scope = req->idem_scope;
+        m.idem_key = req->idem_key;
+        m.idem_body_hash = req->idem_body;
+        m.content_type = SS_JSON_TYPE;
+    }
+    int rc = ss_vote_batch_submit(req->db, req->arena, &m);
+    if (rc == 1) ss_req_commit_at_end(req);
+    *left = m.votes_left;
+    return rc;
+}
+
+/* {project_id} -> 201 {votes_left_today, project_id}. An Idempotency-Key is the pipeline's
+ * (http/idempotency.h), but for a vote taken by group commit its reply is kept by the batch. */
 static int vote(ss_req *req)
 {
     int rc;
@@ -51,11 +90,14 @@ static int vote(ss_req *req)
     ss_vote_request vr = {c.id, project_id, req->caller.user_id, c.votes_per_user_per_day, day, req->remote_addr,
                           req->now};
     long left = 0;
-    rc = ss_store_vote(req->db, req->arena, &vr, &left);
+    vote_reply reply = {req, project_id};
+    rc = vote_grouped(req, &vr, &reply, &left);
+    if (rc == 1) rc = ss_store_vote(req->db, req->arena, &vr, &left);
     if (rc == SS_ELIMIT) return ss_reply_error(req, "vote_limit_reached");
     if (rc) return rc;
-    return ss_reply_json(req, 201, json_pack("{s:I, s:I}", "votes_left_today", (json_int_t)left, "project_id",
-                                             (json_int_t)project_id));
+    size_t len = 0;
+    const char *body = vote_body(&reply, left, &len);
+    return body ? ss_reply_raw(req, 201, SS_JSON_TYPE, body, len) : SS_EINTERNAL;
 }
 
 static const ss_route routes[] = {

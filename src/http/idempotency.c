@@ -65,7 +65,7 @@ int ss_idem_begin(ss_req *req)
 
 int ss_idem_store(ss_req *req)
 {
-    if (!req->idem_key) return SS_OK;
+    if (!req->idem_key || req->idem_own) return SS_OK;   /* idem_own: stored with the effect */
     ss_idem_record rec = {.status = req->status,
                           .content_type = req->reply_type,
                           .reply = req->reply_body,

@@ -185,6 +185,19 @@ int ss_req_commit_each(ss_req *req)
     return rc;
 }
 
+int ss_req_commit_own(ss_req *req)
+{
+    int rc = ss_req_commit_each(req);
+    if (rc == SS_OK) req->idem_own = 1;
+    return rc;
+}
+
+void ss_req_commit_at_end(ss_req *req)
+{
+    req->idem_own = 0;
+    ss_db_scope_begin(req->db);
+}
+
 void ss_req_forget_flush(ss_req *req)
 {
     for (int i = 0; i < req->nforget; i++)
@@ -200,21 +213,30 @@ int ss_json_strict = SS_JSON_STRICT_DEFAULT;
  * request's handler: it answers 500 for this request only, never aborts the process (the
  * misuse itself is logged by jsoncheck.h). Reals are written with 12 significant digits,
  * so a coordinate rounded to 6 decimals reads 30.6598, not 30.659800000000001. */
-int ss_reply_json(ss_req *req, int status, json_t *body)
+const char *ss_json_text(ss_req *req, json_t *body, size_t *len)
 {
     if (!body) {
-        SS_ERROR("http", "msg=\"json_misuse: reply body is NULL\" status=%d", status);
+        SS_ERROR("http", "msg=\"json_misuse: reply body is NULL\"");
         if (ss_json_strict) abort();
-        return SS_EINTERNAL;
+        return NULL;
     }
     char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
     json_decref(body);
     if (!text) {
-        SS_ERROR("http", "msg=\"json_misuse: reply body could not be written\" status=%d", status);
-        return SS_EINTERNAL;
+        SS_ERROR("http", "msg=\"json_misuse: reply body could not be written\"");
+        return NULL;
     }
     ss_arena_on_reset(req->arena, free_cb, text);
-    return ss_reply_raw(req, status, "application/json; charset=utf-8", text, strlen(text));
+    *len = strlen(text);
+    return text;
+}
+
+int ss_reply_json(ss_req *req, int status, json_t *body)
+{
+    size_t len = 0;
+    const char *text = ss_json_text(req, body, &len);
+    if (!text) return SS_EINTERNAL;
+    return ss_reply_raw(req, status, SS_JSON_TYPE, text, len);
 }
 
 int ss_reply_empty(ss_req *req, int status)

@@ -62,6 +62,7 @@ typedef struct ss_req {
     ss_policy_subject subject;   /* the route's object, loaded and checked before the handler */
     const char *idem_key;        /* Idempotency-Key of a POST by a signed-in caller (http/idempotency.h) */
     char idem_scope[65], idem_body[65];
+    int idem_own;                /* the handler stored the key's reply with its effect (ss_req_commit_own) */
     long long forget_users[8];   /* users whose cached snapshot is dropped after the commit */
     int nforget;
     int touched_public;          /* ss_req_touch_public was called */
@@ -113,6 +114,13 @@ void ss_req_touch_public(ss_req *req);
  * and safe to run twice; such a handler has no audit row, notice or Idempotency-Key record.
  * Call it before the first write. Returns 0 or SS_EINVALID (a bug: logged). */
 int ss_req_commit_each(ss_req *req);
+/* For a write that commits itself, with its Idempotency-Key record, on its own (a vote taken by
+ * group commit: store/vote_batch.h): leaves the request's transaction before the first write,
+ * as ss_req_commit_each, and the pipeline stores no record for the key. Returns 0 or
+ * SS_EINVALID (a bug: logged). ss_req_commit_at_end undoes it, still before any write: the
+ * request's writes are the pipeline's transaction again. */
+int ss_req_commit_own(ss_req *req);
+void ss_req_commit_at_end(ss_req *req);
 /* Runs the drops queued by ss_req_forget_user (the pipeline calls it after the commit). */
 void ss_req_forget_flush(ss_req *req);
 
@@ -120,6 +128,12 @@ void ss_req_forget_flush(ss_req *req);
 json_t *ss_req_own(ss_req *req, json_t *json);
 /* Replies with body as JSON (steals the reference). Returns 0. */
 int ss_reply_json(ss_req *req, int status, json_t *body);
+/* The text ss_reply_json replies for body (steals the reference), owned by the request, with
+ * its length in *len; NULL for a misuse (logged). May run on another thread while req's own
+ * waits (group commit). */
+const char *ss_json_text(ss_req *req, json_t *body, size_t *len);
+/* The content type of ss_reply_json's replies. */
+#define SS_JSON_TYPE "application/json; charset=utf-8"
 /* Replies with no body (204). Returns 0. */
 int ss_reply_empty(ss_req *req, int status);
 /* Replies with a body owned by the arena or static. Returns 0. */

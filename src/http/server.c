@@ -134,6 +134,7 @@ static int run_write(ss_req *req, const ss_route *route)
             req->nforget = 0;
             usleep((useconds_t)(2000 * attempt + rand() % 2000));
         }
+        req->idem_own = 0;
         ss_db_scope_begin(req->db);
         rc = route->handler(req);
         ok = rc == SS_OK && req->status >= 200 && req->status < 300;

@@ -24,6 +24,19 @@ int ss_store_idem_get(ss_db *db, ss_arena *a, long long user_id, const char *sco
  * error. */
 int ss_store_idem_put(ss_db *db, long long user_id, const char *scope_hex, const char *key,
                       const ss_idem_record *rec, time_t now);
+/* One record of ss_store_idem_put_many. */
+typedef struct ss_idem_put {
+    long long user_id;
+    const char *scope_hex, *key;
+    ss_idem_record rec;
+} ss_idem_put;
+
+/* Inserts puts[0..n) in one statement (group commit of votes: store/vote_batch.c). Returns 0,
+ * SS_ECONFLICT if any key is taken (nothing inserted), or a db error. */
+int ss_store_idem_put_many(ss_db *db, const ss_idem_put *puts, int n, time_t now);
+/* Sets taken[i] to 1 for each of puts[0..n) whose key is stored already (only user_id,
+ * scope_hex and key are read), in one statement. Returns 0 or a db error. */
+int ss_store_idem_taken_many(ss_db *db, ss_arena *a, const ss_idem_put *puts, int n, int *taken);
 /* Deletes up to 500 records created before `before`. Returns 0 or a db error. */
 int ss_store_idem_purge(ss_db *db, time_t before);
 

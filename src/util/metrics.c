@@ -22,6 +22,7 @@ static unsigned long hist[NBUCKETS + 1];
 static unsigned long long sum_us;
 static unsigned long dep_errors[SS_DEP_COUNT];
 static long busy;
+static unsigned long vote_batches, vote_batch_votes, vote_batch_max;
 
 void ss_metrics_init(int n, const char *const *route_names)
 {
@@ -52,6 +53,16 @@ void ss_metrics_dep_error(ss_dep dep)
 }
 
 void ss_metrics_busy(int delta) { __atomic_add_fetch(&busy, delta, __ATOMIC_RELAXED); }
+
+void ss_metrics_vote_batch(int n)
+{
+    __atomic_add_fetch(&vote_batches, 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&vote_batch_votes, (unsigned long)n, __ATOMIC_RELAXED);
+    unsigned long max = __atomic_load_n(&vote_batch_max, __ATOMIC_RELAXED);
+    while ((unsigned long)n > max &&
+           !__atomic_compare_exchange_n(&vote_batch_max, &max, (unsigned long)n, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        ;
+}
 
 typedef struct {
     char *buf;
@@ -108,6 +119,12 @@ char *ss_metrics_render(size_t *len)
             __atomic_load_n(&dep_errors[d], __ATOMIC_RELAXED));
     put(&b, "# HELP sanshe_workers_busy Worker threads serving a request now.\n# TYPE sanshe_workers_busy gauge\n"
             "sanshe_workers_busy %ld\n", __atomic_load_n(&busy, __ATOMIC_RELAXED));
+    put(&b, "# HELP sanshe_vote_batches_total Group commits of votes.\n# TYPE sanshe_vote_batches_total counter\n"
+            "sanshe_vote_batches_total %lu\n", __atomic_load_n(&vote_batches, __ATOMIC_RELAXED));
+    put(&b, "# HELP sanshe_vote_batch_votes_total Votes in group commits.\n# TYPE sanshe_vote_batch_votes_total counter\n"
+            "sanshe_vote_batch_votes_total %lu\n", __atomic_load_n(&vote_batch_votes, __ATOMIC_RELAXED));
+    put(&b, "# HELP sanshe_vote_batch_max Most votes in one group commit.\n# TYPE sanshe_vote_batch_max gauge\n"
+            "sanshe_vote_batch_max %lu\n", __atomic_load_n(&vote_batch_max, __ATOMIC_RELAXED));
     *len = b.len;
     return b.buf;
 }

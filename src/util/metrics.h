@@ -14,6 +14,8 @@ void ss_metrics_init(int nroutes, const char *const *route_names);
 void ss_metrics_request(int route, int status, double seconds);
 void ss_metrics_dep_error(ss_dep dep);
 void ss_metrics_busy(int delta);
+/* One group commit of votes (store/vote_batch.c) of n votes, committed or not. */
+void ss_metrics_vote_batch(int n);
 /* Returns the exposition text (malloc'd, caller frees) and its length in *len. */
 char *ss_metrics_render(size_t *len);
 

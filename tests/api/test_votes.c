@@ -226,6 +226,20 @@ static void vote_call(size_t i, const user *u, long long contest, long long proj
     calls[i] = (api_call){"POST", call_path[i], u->token, call_body[i], strlen(call_body[i]), call_hdrs[i]};
 }
 
+/* A counter of /metrics (the app's, this process: a restart sets it to 0). */
+static long long metric(const char *name)
+{
+    api_response *r = api_request("GET", "/metrics", NULL, NULL, NULL);
+    assert_int_equal(r->status, 200);
+    long long v = -1;
+    size_t n = strlen(name);
+    for (const char *l = r->body; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+        if (strncmp(l, name, n) == 0 && l[n] == ' ') v = atoll(l + n + 1);
+    api_free(r);
+    if (v < 0) fail_msg("no %s in /metrics", name);
+    return v;
+}
+
 #define is_error(r, status, code) api_is_error((r), (status), (code))
 
 /* ================================================================ contests */
@@ -588,7 +602,14 @@ static void vote_burst(const char *what)
     const size_t n = (size_t)POOL * BURST_VOTES;
     for (size_t i = 0; i < n; i++) vote_call(i, &W.pool[i / BURST_VOTES], c, i % 5 == 2 ? cold : hot, NULL);
     next_second();
+    long long batched = metric("sanshe_vote_batch_votes_total"), batches = metric("sanshe_vote_batches_total");
     api_response **rs = api_parallel(calls, n, 64);
+    /* every vote went through group commit, and votes shared commits */
+    batched = metric("sanshe_vote_batch_votes_total") - batched;
+    batches = metric("sanshe_vote_batches_total") - batches;
+    print_message("%s: %lld votes in %lld group commits\n", what, batched, batches);
+    assert_true(batched >= (long long)n);
+    assert_true(batches < batched);
     int ok = 0, limited = 0, other = 0, per_user[POOL] = {0}, lefts[POOL] = {0};
     long long hot_ok = 0;
     for (size_t i = 0; i < n; i++) {
@@ -628,6 +649,54 @@ static void vote_burst(const char *what)
 TEST(test_vote_burst_first) { vote_burst("Burst one"); }
 
 TEST(test_vote_burst_second) { vote_burst("Burst two"); }
+
+/* Group commit with bad members: in one burst, votes for an unknown project, for another
+ * contest's project and by voters whose day is used up share commits with good votes; each is
+ * answered on its own and only the good ones are stored. */
+TEST(test_vote_batch_mixed)
+{
+    enum { GOOD = 40, UNKNOWN = 20, FOREIGN = 20, SPENT = 20 };
+    long long c = contest_new("Mixed batch", 1, 1000000), other = contest_new("Mixed other", 1, 1000000);
+    long long p = project_new(&W.leader, c, W.org_a, "Good", 100, 1);
+    long long q = project_new(&W.leader, other, W.org_a, "Elsewhere", 100, 1);
+    for (int u = 0; u < SPENT; u++) assert_int_equal(vote_ok(&W.pool[60 + u], c, p, NULL), 0);   /* day used up */
+    size_t n = 0;
+    for (int u = 0; u < GOOD; u++) vote_call(n++, &W.pool[u], c, p, NULL);
+    for (int u = 0; u < UNKNOWN; u++) vote_call(n++, &W.pool[40 + u % 20], c, 999999999, NULL);
+    for (int u = 0; u < FOREIGN; u++) vote_call(n++, &W.pool[40 + u % 20], c, q, NULL);
+    for (int u = 0; u < SPENT; u++) vote_call(n++, &W.pool[60 + u], c, p, NULL);
+    /* interleaved, so bad and good votes arrive together */
+    for (size_t i = 0; i < n; i += 2) {
+        size_t j = n - 1 - i;
+        if (j <= i) break;
+        api_call t = calls[i];
+        calls[i] = calls[j];
+        calls[j] = t;
+    }
+    next_second();
+    long long max_before = metric("sanshe_vote_batch_max");
+    api_response **rs = api_parallel(calls, n, 64);
+    int ok = 0, missing = 0, limited = 0, other_status = 0;
+    for (size_t i = 0; i < n; i++) {
+        api_response *r = rs[i];
+        long long pid = atoll(strstr(calls[i].body, ":") + 1);
+        if (r->status == 201 && pid == p && jint(r, "votes_left_today") == 0) ok++;
+        else if (is_error(r, 404, "not_found") && pid != p) missing++;
+        else if (is_error(r, 429, "vote_limit_reached") && pid == p) limited++;
+        else if (other_status++ < 5) print_error("call %zu (project %lld): %ld %.200s\n", i, pid, r->status, r->body);
+    }
+    api_free_all(rs, n);
+    print_message("mixed: %d stored, %d not found, %d over the limit, %d other; largest commit %lld votes\n", ok,
+                  missing, limited, other_status, metric("sanshe_vote_batch_max"));
+    assert_int_equal(other_status, 0);
+    assert_int_equal(ok, GOOD);
+    assert_int_equal(missing, UNKNOWN + FOREIGN);
+    assert_int_equal(limited, SPENT);
+    assert_true(metric("sanshe_vote_batch_max") >= 2 || max_before >= 2);
+    assert_int_equal(votes_of(c, p), GOOD + SPENT);
+    assert_int_equal(votes_of(other, q), 0);
+    assert_recount(c, -1, GOOD + SPENT);
+}
 
 /* users[first..first+10) each send one vote 8 times at once with one key; returns the
  * votes_left_today they all saw (the same for everyone, checked). */
@@ -863,7 +932,7 @@ int main(void)
         cmocka_unit_test(test_project_submit),          cmocka_unit_test(test_project_submit_org_not_filed),
         cmocka_unit_test(test_project_decide),          cmocka_unit_test(test_project_list),
         cmocka_unit_test(test_vote_basic),              cmocka_unit_test(test_vote_bad_key),
-        cmocka_unit_test(test_vote_burst_first),        cmocka_unit_test(test_vote_burst_second),
+        cmocka_unit_test(test_vote_burst_first),        cmocka_unit_test(test_vote_burst_second), cmocka_unit_test(test_vote_batch_mixed),
         cmocka_unit_test(test_vote_idempotent_parallel), cmocka_unit_test(test_vote_idempotent_last_vote),
         cmocka_unit_test(test_results),                 cmocka_unit_test(test_vote_rate_limit),
     };

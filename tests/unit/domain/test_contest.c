@@ -123,9 +123,39 @@ static void composite_ranking(void **state)
     assert_int_equal(rows[3].project_id, 4);
 }
 
+/* A batch of votes: unknown project before the limit; a user's earlier votes in the batch count. */
+static void batch_decide(void **state)
+{
+    (void)state;
+    const long long votable[] = {10, 11};
+    ss_vote_pick p[] = {
+        {.project_id = 10, .user_id = 1, .limit = 2, .used = 0},   /* taken, 1 left */
+        {.project_id = 11, .user_id = 1, .limit = 2, .used = 0},   /* taken, 0 left */
+        {.project_id = 10, .user_id = 1, .limit = 2, .used = 0},   /* over the limit */
+        {.project_id = 99, .user_id = 1, .limit = 2, .used = 0},   /* unknown: 404 first */
+        {.project_id = 99, .user_id = 2, .limit = 2, .used = 0},   /* unknown, user with votes left */
+        {.project_id = 10, .user_id = 2, .limit = 2, .used = 1},   /* taken, stored count counts */
+        {.project_id = 11, .user_id = 3, .limit = 3, .used = 3},   /* used up before the batch */
+    };
+    assert_int_equal(ss_vote_batch_decide(p, 7, votable, 2), 3);
+    assert_int_equal(p[0].verdict, SS_VOTE_TAKEN);
+    assert_int_equal(p[0].votes_left, 1);
+    assert_int_equal(p[1].verdict, SS_VOTE_TAKEN);
+    assert_int_equal(p[1].votes_left, 0);
+    assert_int_equal(p[1].used, 2);
+    assert_int_equal(p[2].verdict, SS_VOTE_LIMIT);
+    assert_int_equal(p[3].verdict, SS_VOTE_NO_PROJECT);
+    assert_int_equal(p[4].verdict, SS_VOTE_NO_PROJECT);
+    assert_int_equal(p[5].verdict, SS_VOTE_TAKEN);
+    assert_int_equal(p[5].votes_left, 0);
+    assert_int_equal(p[6].verdict, SS_VOTE_LIMIT);
+    assert_int_equal(ss_vote_batch_decide(p, 0, votable, 2), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(batch_decide),
         cmocka_unit_test(composite_score),
         cmocka_unit_test(composite_ranking),
         cmocka_unit_test(vote_day_is_shanghai_calendar_day),

@@ -1,0 +1,50 @@
+/* Group commit of votes. In a burst, the votes that worker threads of this process submit while
+ * a batch is being written wait in a queue; the next thread to lead takes up to
+ * SS_VOTE_BATCH_MAX of them (one contest, one day) and writes them on its own connection in
+ * ONE transaction of a fixed number of statements, whatever the batch's size: the votable
+ * projects (share-locked), the voters' quota rows (locked), then the quotas, the votes (their
+ * tally slots by trigger) and the replies kept for Idempotency-Keys, each set in one statement.
+ * Each vote is still decided on its own (domain/contest.h, ss_vote_batch_decide), and every
+ * waiter is answered only after the commit.
+ *
+ * A batch that fails before its commit (a deadlock past the retries, a key a parallel twin
+ * took, anything unexpected) leaves nothing stored, and each of its votes is then stored alone
+ * by its own thread (ss_store_vote): one bad vote never fails the others. A batch whose commit
+ * was lost with the connection may or may not be stored: each waiter gets SS_EUNAVAIL, as a
+ * single vote does, and a retry with the same Idempotency-Key finds the truth. */
+#ifndef SS_STORE_VOTE_BATCH_H
+#define SS_STORE_VOTE_BATCH_H
+
+#include <stddef.h>
+
+#include "store/contests.h"
+#include "store/db.h"
+
+#define SS_VOTE_BATCH_MAX 64
+
+typedef struct ss_vote_member {
+    ss_vote_request v;
+    /* With an Idempotency-Key (idem_key not NULL), the reply kept for it is stored in the
+     * batch's transaction: render makes it once the vote's votes_left is known (called by the
+     * thread that leads, while this one waits; it may allocate in this request's arena). */
+    long long idem_user;
+    const char *idem_scope, *idem_key, *idem_body_hash, *content_type;
+    const char *(*render)(void *ctx, long votes_left, size_t *len);
+    void *render_ctx;
+    /* out */
+    int rc;             /* 0: stored; SS_ENOTFOUND; SS_ELIMIT; SS_EUNAVAIL; see alone */
+    int alone;          /* 1: the batch failed, nothing of it is stored: store this vote alone */
+    long votes_left;    /* when stored */
+    /* the queue's */
+    int done;
+    struct ss_vote_member *next, *batch_next;
+} ss_vote_member;
+
+/* Submits m and blocks until its batch is decided; while this thread leads it writes batches
+ * on db (which must be outside any transaction) with a, until m's is written. Returns m->rc:
+ * 0 stored (m->votes_left), SS_ENOTFOUND, SS_ELIMIT, SS_EUNAVAIL (also when m's Idempotency-Key
+ * was stored by a twin meanwhile: the pipeline's recovery replays that reply), or 1 with
+ * m->alone set. Two votes of one user with one key never share a batch. */
+int ss_vote_batch_submit(ss_db *db, ss_arena *a, ss_vote_member *m);
+
+#endif
