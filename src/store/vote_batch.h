@@ -15,6 +15,7 @@
 #ifndef SS_STORE_VOTE_BATCH_H
 #define SS_STORE_VOTE_BATCH_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "store/contests.h"
@@ -36,6 +37,7 @@ typedef struct ss_vote_member {
     int alone;          /* 1: the batch failed, nothing of it is stored: store this vote alone */
     long votes_left;    /* when stored */
     /* the queue's */
+    pthread_cond_t wake;
     int done;
     struct ss_vote_member *next, *batch_next;
 } ss_vote_member;
