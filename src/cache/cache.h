@@ -107,6 +107,13 @@ typedef struct ss_rate_check {
     int limit;
 } ss_rate_check;
 int ss_rate_allow_all(ss_cache *c, const ss_rate_check *checks, int n, int window_s, time_t now);
+/* Several events at once (a batch of votes), each with its checks as ss_rate_allow_all, in one
+ * round trip: checks[i] belongs to event event_of[i], an event's checks in a row, events
+ * 0..nevents-1 in order. Sets limited[e] to 1 if event e went beyond a limit, else 0. Returns
+ * 0, SS_EINVALID (a malformed call) or SS_EUNAVAIL (nothing can be said of any event). */
+#define SS_RATE_EVENT_CHECKS_MAX 160
+int ss_rate_allow_events(ss_cache *c, const ss_rate_check *checks, const int *event_of, int n, int nevents,
+                         int window_s, time_t now, int *limited);
 
 /* Console sign-in tickets (扫码登录), single use, living ttl_s (<= 120) seconds.
  * create: SS_ECONFLICT if the ticket exists (a random collision: make another).

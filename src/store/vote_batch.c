@@ -145,18 +145,26 @@ static int batch_tx(ss_db *db, void *arg)
     return ss_store_idem_put_many(db, puts, nput, v0->now);
 }
 
-/* Writes one batch and sets each member's outcome. */
-static void run(ss_db *db, ss_arena *a, ss_vote_member *batch)
+/* Admits and writes one batch and sets each member's outcome. */
+static void run(ss_db *db, ss_arena *a, ss_vote_member *batch, ss_vote_admit admit, void *admit_ctx)
 {
+    int all = 0;
+    for (ss_vote_member *m = batch; m; m = m->batch_next) all++;
+    ss_vote_member **ms = ss_arena_calloc(a, (size_t)all * sizeof *ms);
     int n = 0;
-    for (ss_vote_member *m = batch; m; m = m->batch_next) n++;
-    batch_ctx c = {a, ss_arena_calloc(a, (size_t)n * sizeof(ss_vote_member *)), n,
-                   ss_arena_calloc(a, (size_t)n * sizeof(ss_vote_pick)), ss_arena_calloc(a, (size_t)n * sizeof(int))};
-    int i = 0;
-    for (ss_vote_member *m = batch; m; m = m->batch_next) c.m[i++] = m;
-    int rc = ss_db_tx(db, batch_tx, &c);
+    for (ss_vote_member *m = batch; m; m = m->batch_next) ms[n++] = m;
+    int rc = admit ? admit(admit_ctx, ms, n) : SS_OK;
+    n = 0;
+    for (int i = 0; i < all; i++) {
+        if (rc) ms[i]->refused = 1, ms[i]->rc = rc;
+        if (!ms[i]->refused) ms[n++] = ms[i];   /* the admitted ones, in order */
+    }
+    if (n == 0) return;
+    batch_ctx c = {a, ms, n, ss_arena_calloc(a, (size_t)n * sizeof(ss_vote_pick)),
+                   ss_arena_calloc(a, (size_t)n * sizeof(int))};
+    rc = ss_db_tx(db, batch_tx, &c);
     ss_metrics_vote_batch(n);
-    for (i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++) {
         ss_vote_member *m = c.m[i];
         const ss_vote_pick *p = &c.picks[i];
         if (rc == SS_EUNAVAIL) {   /* lost with the connection: stored or not, nobody knows here */
@@ -208,9 +216,9 @@ static ss_vote_member *take(void)
     return out;
 }
 
-int ss_vote_batch_submit(ss_db *db, ss_arena *a, ss_vote_member *m)
+int ss_vote_batch_submit(ss_db *db, ss_arena *a, ss_vote_member *m, ss_vote_admit admit, void *admit_ctx)
 {
-    m->done = m->alone = 0;
+    m->done = m->alone = m->refused = 0;
     m->rc = SS_EINTERNAL;
     m->next = m->batch_next = NULL;
     /* each waiter sleeps on its own condition: a batch's end wakes its members and, if votes
@@ -228,7 +236,7 @@ int ss_vote_batch_submit(ss_db *db, ss_arena *a, ss_vote_member *m)
         leading++;
         ss_vote_member *batch = take();
         pthread_mutex_unlock(&mu);
-        run(db, a, batch);
+        run(db, a, batch, admit, admit_ctx);
         pthread_mutex_lock(&mu);
         for (ss_vote_member *b = batch; b; b = b->batch_next) {
             b->done = 1;

@@ -35,6 +35,7 @@ typedef struct ss_vote_member {
     /* out */
     int rc;             /* 0: stored; SS_ENOTFOUND; SS_ELIMIT; SS_EUNAVAIL; see alone */
     int alone;          /* 1: the batch failed, nothing of it is stored: store this vote alone */
+    int refused;        /* 1: refused by the batch's admit (rc says why); nothing written */
     long votes_left;    /* when stored */
     /* the queue's */
     pthread_cond_t wake;
@@ -42,11 +43,18 @@ typedef struct ss_vote_member {
     struct ss_vote_member *next, *batch_next;
 } ss_vote_member;
 
-/* Submits m and blocks until its batch is decided; while this thread leads it writes batches
- * on db (which must be outside any transaction) with a, until m's is written. Returns m->rc:
+/* Before a batch is written, the thread that leads calls admit with its own admit_ctx on all
+ * of the batch's votes (m[0..n)): it sets refused and rc on those that must not be written
+ * (a rate limit: checking a whole batch in one round trip spares each vote its own), and
+ * returns 0, or an error that refuses them all. */
+typedef int (*ss_vote_admit)(void *ctx, ss_vote_member **m, int n);
+
+/* Submits m and blocks until its batch is decided; while this thread leads it admits (admit
+ * may be NULL) and writes batches on db (which must be outside any transaction) with a,
+ * until m's is written. Returns m->rc:
  * 0 stored (m->votes_left), SS_ENOTFOUND, SS_ELIMIT, SS_EUNAVAIL (also when m's Idempotency-Key
  * was stored by a twin meanwhile: the pipeline's recovery replays that reply), or 1 with
  * m->alone set. Two votes of one user with one key never share a batch. */
-int ss_vote_batch_submit(ss_db *db, ss_arena *a, ss_vote_member *m);
+int ss_vote_batch_submit(ss_db *db, ss_arena *a, ss_vote_member *m, ss_vote_admit admit, void *admit_ctx);
 
 #endif

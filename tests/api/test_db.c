@@ -131,6 +131,17 @@ static void test_redis_over_tcp(void **state)
     const ss_rate_check later[] = {{"all-user", "v", 5}, {"all-addr", "b", 0}};
     int later_over = ss_rate_allow_all(c, later, 2, 60, now);   /* the second check refuses */
     int bad = ss_rate_allow_all(c, later, 0, 60, now);
+    /* a batch of events in one round trip: each as if alone, in order */
+    const ss_rate_check ev[] = {{"ev-user", "u", 1}, {"ev-addr", "a", 2},    /* event 0: passes */
+                                {"ev-user", "u", 1}, {"ev-addr", "a", 2},    /* event 1: the user's second */
+                                {"ev-user", "w", 1}, {"ev-addr", "a", 2},    /* event 2: the address's second */
+                                {"ev-user", "x", 1}, {"ev-addr", "a", 2}};   /* event 3: the address's third */
+    const int ev_of[] = {0, 0, 1, 1, 2, 2, 3, 3}, gap[] = {0, 0, 2, 2, 3, 3, 4, 4};
+    int lim[4] = {-1, -1, -1, -1}, lim_bad[5] = {0};
+    int events = ss_rate_allow_events(c, ev, ev_of, 8, 4, 60, now, lim);
+    int ev_w_next = ss_rate_allow(c, "ev-user", "w", 1, 60, now);   /* w was counted in event 2 */
+    int ev_x_next = ss_rate_allow(c, "ev-user", "x", 5, 60, now);   /* x counted too: its second */
+    int events_bad = ss_rate_allow_events(c, ev, gap, 8, 5, 60, now, lim_bad);
     ss_cache_free(c);
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
@@ -141,6 +152,14 @@ static void test_redis_over_tcp(void **state)
     assert_int_equal(addr_next, SS_OK);
     assert_int_equal(later_over, SS_ELIMIT);
     assert_int_equal(bad, SS_EINVALID);
+    assert_int_equal(events, SS_OK);
+    assert_int_equal(lim[0], 0);
+    assert_int_equal(lim[1], 1);   /* the user's limit: its address not counted */
+    assert_int_equal(lim[2], 0);
+    assert_int_equal(lim[3], 1);   /* the address's third within 2 */
+    assert_int_equal(ev_w_next, SS_ELIMIT);
+    assert_int_equal(ev_x_next, SS_OK);
+    assert_int_equal(events_bad, SS_EINVALID);   /* event 1 has no check */
 }
 
 static void test_mariadb_over_tcp_is_tried(void **state)
