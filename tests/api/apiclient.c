@@ -511,6 +511,13 @@ int api_grant(const char *root, const char *state, const char *openid, const cha
     return api_ctl(root, state, "grant %s %s%s", openid, role, extra);
 }
 
+int api_is_cluster(const char *state)
+{
+    char galera[PATH_MAX + 16];
+    snprintf(galera, sizeof galera, "%s/galera", state);
+    return access(galera, F_OK) == 0;
+}
+
 /* One run of the mariadb client on the statement in path: what it printed (malloc'd, NULL if it
  * could not be run), its exit status in *status. */
 static char *sql_run_once(const char *state, const char *path, int *status)
@@ -539,7 +546,7 @@ static char *sql_run_once(const char *state, const char *path, int *status)
 
 char *api_sql(const char *state, int *status, const char *fmt, ...)
 {
-    char sql[4096], path[PATH_MAX + 64], galera[PATH_MAX + 16];
+    char sql[4096], path[PATH_MAX + 64];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(sql, sizeof sql, fmt, ap);
@@ -547,8 +554,7 @@ char *api_sql(const char *state, int *status, const char *fmt, ...)
     /* On a cluster the statement waits until its node has applied every write the app committed
      * through another node (the app's connections may still be on node 2 just after a failover
      * test), as the app's own connections do. */
-    snprintf(galera, sizeof galera, "%s/galera", state);
-    int cluster = access(galera, F_OK) == 0;
+    int cluster = api_is_cluster(state);
     /* the statement goes through a file, so no quoting of it reaches the shell */
     snprintf(path, sizeof path, "%s/sql.%d.tmp", state, (int)getpid());
     FILE *f = fopen(path, "w");

@@ -141,6 +141,8 @@ void api_sql_exec(const char *state, const char *fmt, ...) __attribute__((format
 /* The fake WeChat server's base URL: wx_base_url of <state>/sanshe.conf (static storage), or
  * NULL when the file cannot be read or names none. */
 const char *api_fake_url(const char *state);
+/* 1 if the stack in state is a cluster (`sanshe up --cluster`: Galera nodes, two app hosts). */
+int api_is_cluster(const char *state);
 
 /* method path on the fake WeChat server of the stack in state (body: JSON text, or NULL for
  * none), e.g. POST /__fake/config or GET /__fake/messages?touser=... Returns the reply's JSON

@@ -226,9 +226,11 @@ static void vote_call(size_t i, const user *u, long long contest, long long proj
     calls[i] = (api_call){"POST", call_path[i], u->token, call_body[i], strlen(call_body[i]), call_hdrs[i]};
 }
 
-/* A counter of /metrics (the app's, this process: a restart sets it to 0). */
+/* A counter of /metrics (the app's, this process: a restart sets it to 0); -1 on a cluster,
+ * whose two app hosts answer /metrics in turn, each with its own counters. */
 static long long metric(const char *name)
 {
+    if (api_is_cluster(state_dir)) return -1;
     api_response *r = api_request("GET", "/metrics", NULL, NULL, NULL);
     assert_int_equal(r->status, 200);
     long long v = -1;
@@ -241,6 +243,19 @@ static long long metric(const char *name)
 }
 
 #define is_error(r, status, code) api_is_error((r), (status), (code))
+
+/* After a burst of n votes that all reached the store (batched, batches: the counters before
+ * it): every vote went through group commit, and votes shared commits. On a cluster the
+ * counters are per app host (see metric): not checked. */
+static void assert_group_commits(long long batched, long long batches, size_t n, const char *what)
+{
+    if (batched < 0) return;
+    batched = metric("sanshe_vote_batch_votes_total") - batched;
+    batches = metric("sanshe_vote_batches_total") - batches;
+    print_message("%s: %lld votes in %lld group commits\n", what, batched, batches);
+    assert_true(batched >= (long long)n);
+    assert_true(batches < batched);
+}
 
 /* ================================================================ contests */
 
@@ -605,11 +620,7 @@ static void vote_burst(const char *what)
     long long batched = metric("sanshe_vote_batch_votes_total"), batches = metric("sanshe_vote_batches_total");
     api_response **rs = api_parallel(calls, n, 64);
     /* every vote went through group commit, and votes shared commits */
-    batched = metric("sanshe_vote_batch_votes_total") - batched;
-    batches = metric("sanshe_vote_batches_total") - batches;
-    print_message("%s: %lld votes in %lld group commits\n", what, batched, batches);
-    assert_true(batched >= (long long)n);
-    assert_true(batches < batched);
+    assert_group_commits(batched, batches, n, what);
     int ok = 0, limited = 0, other = 0, per_user[POOL] = {0}, lefts[POOL] = {0};
     long long hot_ok = 0;
     for (size_t i = 0; i < n; i++) {
@@ -674,8 +685,9 @@ TEST(test_vote_batch_mixed)
         calls[j] = t;
     }
     next_second();
-    long long max_before = metric("sanshe_vote_batch_max");
+    long long batched = metric("sanshe_vote_batch_votes_total"), batches = metric("sanshe_vote_batches_total");
     api_response **rs = api_parallel(calls, n, 64);
+    assert_group_commits(batched, batches, n, "mixed");
     int ok = 0, missing = 0, limited = 0, other_status = 0;
     for (size_t i = 0; i < n; i++) {
         api_response *r = rs[i];
@@ -686,13 +698,12 @@ TEST(test_vote_batch_mixed)
         else if (other_status++ < 5) print_error("call %zu (project %lld): %ld %.200s\n", i, pid, r->status, r->body);
     }
     api_free_all(rs, n);
-    print_message("mixed: %d stored, %d not found, %d over the limit, %d other; largest commit %lld votes\n", ok,
-                  missing, limited, other_status, metric("sanshe_vote_batch_max"));
+    print_message("mixed: %d stored, %d not found, %d over the limit, %d other\n", ok, missing, limited,
+                  other_status);
     assert_int_equal(other_status, 0);
     assert_int_equal(ok, GOOD);
     assert_int_equal(missing, UNKNOWN + FOREIGN);
     assert_int_equal(limited, SPENT);
-    assert_true(metric("sanshe_vote_batch_max") >= 2 || max_before >= 2);
     assert_int_equal(votes_of(c, p), GOOD + SPENT);
     assert_int_equal(votes_of(other, q), 0);
     assert_recount(c, -1, GOOD + SPENT);
