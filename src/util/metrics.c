@@ -22,7 +22,7 @@ static unsigned long hist[NBUCKETS + 1];
 static unsigned long long sum_us;
 static unsigned long dep_errors[SS_DEP_COUNT];
 static long busy;
-static unsigned long vote_batches, vote_batch_votes, vote_batch_max;
+static unsigned long vote_batches, vote_batch_votes, vote_batch_max, vote_batches_failed;
 
 void ss_metrics_init(int n, const char *const *route_names)
 {
@@ -54,9 +54,10 @@ void ss_metrics_dep_error(ss_dep dep)
 
 void ss_metrics_busy(int delta) { __atomic_add_fetch(&busy, delta, __ATOMIC_RELAXED); }
 
-void ss_metrics_vote_batch(int n)
+void ss_metrics_vote_batch(int n, int failed)
 {
     __atomic_add_fetch(&vote_batches, 1, __ATOMIC_RELAXED);
+    if (failed) __atomic_add_fetch(&vote_batches_failed, 1, __ATOMIC_RELAXED);
     __atomic_add_fetch(&vote_batch_votes, (unsigned long)n, __ATOMIC_RELAXED);
     unsigned long max = __atomic_load_n(&vote_batch_max, __ATOMIC_RELAXED);
     while ((unsigned long)n > max &&
@@ -123,6 +124,9 @@ char *ss_metrics_render(size_t *len)
             "sanshe_vote_batches_total %lu\n", __atomic_load_n(&vote_batches, __ATOMIC_RELAXED));
     put(&b, "# HELP sanshe_vote_batch_votes_total Votes in group commits.\n# TYPE sanshe_vote_batch_votes_total counter\n"
             "sanshe_vote_batch_votes_total %lu\n", __atomic_load_n(&vote_batch_votes, __ATOMIC_RELAXED));
+    put(&b, "# HELP sanshe_vote_batches_failed_total Group commits of votes that failed (their votes stored one by "
+            "one).\n# TYPE sanshe_vote_batches_failed_total counter\nsanshe_vote_batches_failed_total %lu\n",
+        __atomic_load_n(&vote_batches_failed, __ATOMIC_RELAXED));
     put(&b, "# HELP sanshe_vote_batch_max Most votes in one group commit.\n# TYPE sanshe_vote_batch_max gauge\n"
             "sanshe_vote_batch_max %lu\n", __atomic_load_n(&vote_batch_max, __ATOMIC_RELAXED));
     *len = b.len;

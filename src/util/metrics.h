@@ -14,8 +14,9 @@ void ss_metrics_init(int nroutes, const char *const *route_names);
 void ss_metrics_request(int route, int status, double seconds);
 void ss_metrics_dep_error(ss_dep dep);
 void ss_metrics_busy(int delta);
-/* One group commit of votes (store/vote_batch.c) of n votes, committed or not. */
-void ss_metrics_vote_batch(int n);
+/* One group commit of votes (store/vote_batch.c) of n votes; failed: it was not committed
+ * and its votes were stored one by one. */
+void ss_metrics_vote_batch(int n, int failed);
 /* Returns the exposition text (malloc'd, caller frees) and its length in *len. */
 char *ss_metrics_render(size_t *len);
 

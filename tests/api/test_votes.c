@@ -709,6 +709,53 @@ TEST(test_vote_batch_mixed)
     assert_recount(c, -1, GOOD + SPENT);
 }
 
+/* A batch that fails at the database (a trigger refuses one project's votes: a stand-in for any
+ * fault of one member) leaves nothing stored, and its votes are then stored one by one: the
+ * poisoned ones fail alone, every other vote of the burst is stored once. */
+static int poison_teardown(void **state)
+{
+    (void)state;
+    api_sql_exec(state_dir, "DROP TRIGGER IF EXISTS test_vote_poison");
+    return 0;
+}
+
+TEST(test_vote_batch_failure_isolated)
+{
+    enum { GOOD = 40, BAD = 10 };
+    long long c = contest_new("Poisoned batch", 1, 1000000);
+    long long p = project_new(&W.leader, c, W.org_a, "Healthy", 100, 1);
+    long long poisoned_project = project_new(&W.leader, c, W.org_a, "Poisoned", 100, 1);
+    api_sql_exec(state_dir,
+                 "DELIMITER //\nCREATE TRIGGER test_vote_poison BEFORE INSERT ON contest_votes FOR EACH ROW "
+                 "IF NEW.project_id = %lld THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned'; END IF//\n"
+                 "DELIMITER ;",
+                 poisoned_project);
+    size_t n = 0;
+    for (int u = 0; u < GOOD + BAD; u++) vote_call(n++, &W.pool[u], c, u % 5 == 4 ? poisoned_project : p, NULL);
+    next_second();
+    long long failed = metric("sanshe_vote_batches_failed_total");
+    api_response **rs = api_parallel(calls, n, 64);
+    int ok = 0, refused = 0, other = 0;
+    for (size_t i = 0; i < n; i++) {
+        int bad = i % 5 == 4;
+        if (!bad && rs[i]->status == 201) ok++;
+        else if (bad && rs[i]->status == 500) refused++;
+        else if (other++ < 5) print_error("call %zu: %ld %.200s\n", i, rs[i]->status, rs[i]->body);
+    }
+    api_free_all(rs, n);
+    if (failed >= 0) failed = metric("sanshe_vote_batches_failed_total") - failed;
+    print_message("poisoned: %d stored, %d refused alone, %d other; %lld batches failed\n", ok, refused, other,
+                  failed);
+    assert_int_equal(other, 0);
+    assert_int_equal(ok, GOOD);
+    assert_int_equal(refused, BAD);
+    if (failed >= 0) assert_true(failed >= 1);
+    api_sql_exec(state_dir, "DROP TRIGGER test_vote_poison");
+    assert_int_equal(votes_of(c, p), GOOD);
+    assert_int_equal(votes_of(c, poisoned_project), 0);
+    assert_recount(c, 2, GOOD);
+}
+
 /* users[first..first+10) each send one vote 8 times at once with one key; returns the
  * votes_left_today they all saw (the same for everyone, checked). */
 static long long idempotent_burst(long long c, long long p, int first, const char *tag)
@@ -944,6 +991,7 @@ int main(void)
         cmocka_unit_test(test_project_decide),          cmocka_unit_test(test_project_list),
         cmocka_unit_test(test_vote_basic),              cmocka_unit_test(test_vote_bad_key),
         cmocka_unit_test(test_vote_burst_first),        cmocka_unit_test(test_vote_burst_second), cmocka_unit_test(test_vote_batch_mixed),
+        cmocka_unit_test_teardown(test_vote_batch_failure_isolated, poison_teardown),
         cmocka_unit_test(test_vote_idempotent_parallel), cmocka_unit_test(test_vote_idempotent_last_vote),
         cmocka_unit_test(test_results),                 cmocka_unit_test(test_vote_rate_limit),
     };
