@@ -1,7 +1,6 @@
 /* Group commit of votes (see vote_batch.h). */
 #include "store/vote_batch.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,15 +11,6 @@
 #include "util/log.h"
 #include "util/metrics.h"
 #include "util/status.h"
-
-/* The queue of this process: members wait here until a batch takes them; up to LEADERS
- * threads at a time lead (write a batch on their own connection), the others sleep.
- * Two leaders were measured: no faster (0.23 of the floor against 0.24, bench/REPORT.md), with
- * half-size batches, and two batches of new quota rows could deadlock on their gap locks. */
-#define LEADERS 1
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static ss_vote_member *head, *tail;
-static int leading;   /* threads writing a batch now */
 
 /* The contest's votable projects, share-locked: none is withdrawn before the batch commits. */
 static ss_sql q_votable = SS_SQL(
@@ -146,13 +136,13 @@ static int batch_tx(ss_db *db, void *arg)
 }
 
 /* Admits and writes one batch and sets each member's outcome. */
-static void run(ss_db *db, ss_arena *a, ss_vote_member *batch, ss_vote_admit admit, void *admit_ctx)
+static void run(ss_db *db, ss_arena *a, ss_group_item *batch, ss_vote_admit admit, void *admit_ctx)
 {
     int all = 0;
-    for (ss_vote_member *m = batch; m; m = m->batch_next) all++;
+    for (ss_group_item *it = batch; it; it = it->batch_next) all++;
     ss_vote_member **ms = ss_arena_calloc(a, (size_t)all * sizeof *ms);
     int n = 0;
-    for (ss_vote_member *m = batch; m; m = m->batch_next) ms[n++] = m;
+    for (ss_group_item *it = batch; it; it = it->batch_next) ms[n++] = (ss_vote_member *)it;
     int rc = admit ? admit(admit_ctx, ms, n) : SS_OK;
     n = 0;
     for (int i = 0; i < all; i++) {
@@ -183,69 +173,43 @@ static void run(ss_db *db, ss_arena *a, ss_vote_member *batch, ss_vote_admit adm
         SS_WARN("votes", "msg=\"vote batch failed, its votes are stored one by one\" votes=%d rc=%d", n, rc);
 }
 
-/* 1 if batch holds a vote of m's user with m's Idempotency-Key (a parallel retry: it waits
- * for the next batch, which finds the key stored). */
-static int twin_in(const ss_vote_member *batch, const ss_vote_member *m)
+
+/* A batch is one contest's votes of one day; two votes of one user with one Idempotency-Key
+ * (a parallel retry) never share one: the later waits for the next, which finds the key
+ * stored. */
+static int joins(const ss_group_item *first, const ss_group_item *batch, const ss_group_item *item)
 {
-    if (!m->idem_key) return 0;
-    for (const ss_vote_member *b = batch; b; b = b->batch_next)
-        if (b->idem_key && b->idem_user == m->idem_user && strcmp(b->idem_key, m->idem_key) == 0) return 1;
-    return 0;
+    const ss_vote_member *f = (const ss_vote_member *)first, *m = (const ss_vote_member *)item;
+    if (m->v.contest_id != f->v.contest_id || strcmp(m->v.day, f->v.day) != 0) return 0;
+    if (!m->idem_key) return 1;
+    for (const ss_group_item *b = batch; b; b = b->batch_next) {
+        const ss_vote_member *o = (const ss_vote_member *)b;
+        if (o->idem_key && o->idem_user == m->idem_user && strcmp(o->idem_key, m->idem_key) == 0) return 0;
+    }
+    return 1;
 }
 
-/* Unlinks the next batch from the queue (mu held): the first member's contest and day, in
- * order of arrival, at most SS_VOTE_BATCH_MAX. */
-static ss_vote_member *take(void)
+/* The votes of this process wait here (one leader at a time: two were measured, no faster). */
+static ss_group queue = SS_GROUP_INIT(SS_VOTE_BATCH_MAX, joins);
+
+typedef struct {
+    ss_db *db;
+    ss_arena *a;
+    ss_vote_admit admit;
+    void *admit_ctx;
+} leader_ctx;
+
+static void run_group(void *ctx, ss_group_item *batch)
 {
-    ss_vote_member *first = head, *out = NULL, **end = &out, **link = &head, *prev = NULL;
-    int n = 0;
-    while (*link && n < SS_VOTE_BATCH_MAX) {
-        ss_vote_member *m = *link;
-        if (m->v.contest_id == first->v.contest_id && strcmp(m->v.day, first->v.day) == 0 && !twin_in(out, m)) {
-            *link = m->next;
-            if (tail == m) tail = prev;
-            m->next = NULL;
-            *end = m;
-            end = &m->batch_next;
-            n++;
-        } else {
-            prev = m;
-            link = &m->next;
-        }
-    }
-    return out;
+    leader_ctx *l = ctx;
+    run(l->db, l->a, batch, l->admit, l->admit_ctx);
 }
 
 int ss_vote_batch_submit(ss_db *db, ss_arena *a, ss_vote_member *m, ss_vote_admit admit, void *admit_ctx)
 {
-    m->done = m->alone = m->refused = 0;
+    m->alone = m->refused = 0;
     m->rc = SS_EINTERNAL;
-    m->next = m->batch_next = NULL;
-    /* each waiter sleeps on its own condition: a batch's end wakes its members and, if votes
-     * are queued, the first of them to lead the next; nobody else (no herd of 30 wake-ups) */
-    pthread_cond_init(&m->wake, NULL);
-    pthread_mutex_lock(&mu);
-    if (tail) tail->next = m;
-    else head = m;
-    tail = m;
-    while (!m->done) {
-        if (leading >= LEADERS || !head) {   /* (no head: m is in a batch being written) */
-            pthread_cond_wait(&m->wake, &mu);
-            continue;
-        }
-        leading++;
-        ss_vote_member *batch = take();
-        pthread_mutex_unlock(&mu);
-        run(db, a, batch, admit, admit_ctx);
-        pthread_mutex_lock(&mu);
-        for (ss_vote_member *b = batch; b; b = b->batch_next) {
-            b->done = 1;
-            if (b != m) pthread_cond_signal(&b->wake);
-        }
-        leading--;
-        if (head) pthread_cond_signal(&head->wake);
-    }
-    pthread_mutex_unlock(&mu);
-    pthread_cond_destroy(&m->wake);
+    leader_ctx l = {db, a, admit, admit_ctx};
+    ss_group_submit(&queue, &m->item, run_group, &l);
     return m->rc;
 }

@@ -15,15 +15,16 @@
 #ifndef SS_STORE_VOTE_BATCH_H
 #define SS_STORE_VOTE_BATCH_H
 
-#include <pthread.h>
 #include <stddef.h>
 
 #include "store/contests.h"
 #include "store/db.h"
+#include "util/group.h"
 
 #define SS_VOTE_BATCH_MAX 64
 
 typedef struct ss_vote_member {
+    ss_group_item item;   /* first: the queue's (util/group.h) */
     ss_vote_request v;
     /* With an Idempotency-Key (idem_key not NULL), the reply kept for it is stored in the
      * batch's transaction: render makes it once the vote's votes_left is known (called by the
@@ -37,10 +38,6 @@ typedef struct ss_vote_member {
     int alone;          /* 1: the batch failed, nothing of it is stored: store this vote alone */
     int refused;        /* 1: refused by the batch's admit (rc says why); nothing written */
     long votes_left;    /* when stored */
-    /* the queue's */
-    pthread_cond_t wake;
-    int done;
-    struct ss_vote_member *next, *batch_next;
 } ss_vote_member;
 
 /* Before a batch is written, the thread that leads calls admit with its own admit_ctx on all
