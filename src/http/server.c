@@ -122,7 +122,7 @@ static int run_write(ss_req *req, const ss_route *route)
     int rc = ss_idem_begin(req);
     if (rc == 1) return SS_OK;              /* replayed */
     if (rc) return rc;
-    int ok = 0;
+    int ok = 0, wrote = 0;
     /* A deadlock or a Galera certification failure (also at COMMIT) undid the whole
      * transaction and nothing is stored: the request runs again from the start, a few times,
      * as the client's retry would. */
@@ -140,6 +140,7 @@ static int run_write(ss_req *req, const ss_route *route)
         ok = rc == SS_OK && req->status >= 200 && req->status < 300;
         if (ok) rc = ss_idem_store(req);
         if (ok && rc == SS_OK) {
+            wrote = ss_db_scope_dirty(req->db);
             rc = ss_db_scope_end(req->db, 1);
         } else {
             ss_db_scope_end(req->db, 0);
@@ -152,10 +153,12 @@ static int run_write(ss_req *req, const ss_route *route)
     else req->nforget = 0;
     /* a change to an activity or an organization shows at once in what this process serves
      * from its near copies, and on the other hosts as soon as Redis tells them (should Redis
-     * be unreachable: within SS_PUBLIC_MAX_AGE_MS) */
+     * be unreachable: within SS_PUBLIC_MAX_AGE_MS); a request that wrote nothing (a repeated
+     * sign-up or check-in, answered by a read) changed nothing to show */
     if (rc == SS_OK && req->app->near &&
-        (req->touched_public || route->subject == SS_SUBJECT_ACTIVITY || route->subject == SS_SUBJECT_ACTIVITY_VIEW ||
-         route->subject == SS_SUBJECT_ORG)) {
+        (req->touched_public || (wrote && (route->subject == SS_SUBJECT_ACTIVITY ||
+                                           route->subject == SS_SUBJECT_ACTIVITY_VIEW ||
+                                           route->subject == SS_SUBJECT_ORG)))) {
         ss_near_bump(req->app->near);
         ss_near_publish(req->cache);
     }
