@@ -26,18 +26,58 @@ static int rate_limit(ss_req *req)
     return rc;
 }
 
-/* -> 201 {status, waitlist_position?} on a new sign-up; 200 with the same on a repeat */
+/* The reply's text for s (201 for a new sign-up, 200 for a repeat); also what an
+ * Idempotency-Key keeps for a new one, made by whichever thread writes its batch. */
+static const char *signup_body(void *ctx, const ss_signup *s, size_t *len)
+{
+    json_t *v = ss_view_signup_status(s);
+    json_object_set_new(v, "activity_id", json_integer(s->activity_id));
+    return ss_json_text(ctx, v, len);
+}
+
+/* A new sign-up by group commit (store/activities.h). Returns 0 with *s, 1 to store it in the
+ * request's transaction (ss_store_signup_join), or an error. */
+static int signup_grouped(ss_req *req, ss_signup *s)
+{
+    if (!req->app->cfg->signup_group_commit || ss_req_commit_own(req) != SS_OK) return 1;
+    ss_signup_member m = {.activity_id = req->subject.activity.id,
+                          .user_id = req->caller.user_id,
+                          .now = req->now,
+                          .render = signup_body,
+                          .render_ctx = req};
+    if (req->idem_key) {
+        m.idem_user = req->caller.user_id;
+        m.idem_scope = req->idem_scope;
+        m.idem_key = req->idem_key;
+        m.idem_body_hash = req->idem_body;
+        m.content_type = SS_JSON_TYPE;
+    }
+    int rc = ss_signup_batch_submit(req->db, req->arena, &m);
+    if (rc == 1) ss_req_commit_at_end(req);
+    if (rc == SS_OK) {
+        *s = m.out;
+        ss_req_touch_public(req);   /* seats_left changed: the near copies learn it */
+    }
+    return rc;
+}
+
+/* -> 201 {status, waitlist_position?, activity_id} on a new sign-up; 200 with the same on a repeat */
 static int signup_join(ss_req *req)
 {
     ss_signup s;
     int rc = rate_limit(req);
     if (rc) return rc;
-    rc = ss_store_signup_join(req->db, req->arena, req->subject.activity.id, req->caller.user_id, req->now, &s);
+    /* a repeat is answered by a read, without a lock; a new one goes by group commit */
+    rc = ss_store_signup_mine(req->db, req->arena, req->subject.activity.id, req->caller.user_id, &s);
+    if (rc == SS_ENOTFOUND) rc = signup_grouped(req, &s);
+    else if (rc == SS_ECONFLICT) rc = 1;   /* cancelled before: revived in place */
+    if (rc == 1)
+        rc = ss_store_signup_join(req->db, req->arena, req->subject.activity.id, req->caller.user_id, req->now, &s);
     if (rc == SS_ECONFLICT) return ss_reply_error(req, "signup_closed");
     if (rc) return rc;
-    json_t *v = ss_view_signup_status(&s);
-    json_object_set_new(v, "activity_id", json_integer(s.activity_id));
-    return ss_reply_json(req, s.created ? 201 : 200, v);
+    size_t len = 0;
+    const char *body = signup_body(req, &s, &len);
+    return body ? ss_reply_raw(req, s.created ? 201 : 200, SS_JSON_TYPE, body, len) : SS_EINTERNAL;
 }
 
 /* -> 204, whether or not there was a sign-up to cancel */

@@ -153,7 +153,7 @@ static void run(ss_db *db, ss_arena *a, ss_group_item *batch, ss_vote_admit admi
     batch_ctx c = {a, ms, n, ss_arena_calloc(a, (size_t)n * sizeof(ss_vote_pick)),
                    ss_arena_calloc(a, (size_t)n * sizeof(int))};
     rc = ss_db_tx(db, batch_tx, &c);
-    ss_metrics_vote_batch(n, rc != SS_OK && rc != SS_EUNAVAIL);
+    ss_metrics_batch(SS_BATCH_VOTES, n, rc != SS_OK && rc != SS_EUNAVAIL);
     for (int i = 0; i < n; i++) {
         ss_vote_member *m = c.m[i];
         const ss_vote_pick *p = &c.picks[i];

@@ -22,7 +22,9 @@ static unsigned long hist[NBUCKETS + 1];
 static unsigned long long sum_us;
 static unsigned long dep_errors[SS_DEP_COUNT];
 static long busy;
-static unsigned long vote_batches, vote_batch_votes, vote_batch_max, vote_batches_failed;
+static unsigned long batches[SS_BATCH_KINDS], batch_items[SS_BATCH_KINDS], batch_max[SS_BATCH_KINDS],
+    batches_failed[SS_BATCH_KINDS];
+static const char *const batch_kinds[SS_BATCH_KINDS] = {"votes", "signups"};
 
 void ss_metrics_init(int n, const char *const *route_names)
 {
@@ -54,14 +56,15 @@ void ss_metrics_dep_error(ss_dep dep)
 
 void ss_metrics_busy(int delta) { __atomic_add_fetch(&busy, delta, __ATOMIC_RELAXED); }
 
-void ss_metrics_vote_batch(int n, int failed)
+void ss_metrics_batch(ss_batch_kind k, int n, int failed)
 {
-    __atomic_add_fetch(&vote_batches, 1, __ATOMIC_RELAXED);
-    if (failed) __atomic_add_fetch(&vote_batches_failed, 1, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&vote_batch_votes, (unsigned long)n, __ATOMIC_RELAXED);
-    unsigned long max = __atomic_load_n(&vote_batch_max, __ATOMIC_RELAXED);
+    if (k < 0 || k >= SS_BATCH_KINDS) return;
+    __atomic_add_fetch(&batches[k], 1, __ATOMIC_RELAXED);
+    if (failed) __atomic_add_fetch(&batches_failed[k], 1, __ATOMIC_RELAXED);
+    __atomic_add_fetch(&batch_items[k], (unsigned long)n, __ATOMIC_RELAXED);
+    unsigned long max = __atomic_load_n(&batch_max[k], __ATOMIC_RELAXED);
     while ((unsigned long)n > max &&
-           !__atomic_compare_exchange_n(&vote_batch_max, &max, (unsigned long)n, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+           !__atomic_compare_exchange_n(&batch_max[k], &max, (unsigned long)n, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
         ;
 }
 
@@ -120,15 +123,20 @@ char *ss_metrics_render(size_t *len)
             __atomic_load_n(&dep_errors[d], __ATOMIC_RELAXED));
     put(&b, "# HELP sanshe_workers_busy Worker threads serving a request now.\n# TYPE sanshe_workers_busy gauge\n"
             "sanshe_workers_busy %ld\n", __atomic_load_n(&busy, __ATOMIC_RELAXED));
-    put(&b, "# HELP sanshe_vote_batches_total Group commits of votes.\n# TYPE sanshe_vote_batches_total counter\n"
-            "sanshe_vote_batches_total %lu\n", __atomic_load_n(&vote_batches, __ATOMIC_RELAXED));
-    put(&b, "# HELP sanshe_vote_batch_votes_total Votes in group commits.\n# TYPE sanshe_vote_batch_votes_total counter\n"
-            "sanshe_vote_batch_votes_total %lu\n", __atomic_load_n(&vote_batch_votes, __ATOMIC_RELAXED));
-    put(&b, "# HELP sanshe_vote_batches_failed_total Group commits of votes that failed (their votes stored one by "
-            "one).\n# TYPE sanshe_vote_batches_failed_total counter\nsanshe_vote_batches_failed_total %lu\n",
-        __atomic_load_n(&vote_batches_failed, __ATOMIC_RELAXED));
-    put(&b, "# HELP sanshe_vote_batch_max Most votes in one group commit.\n# TYPE sanshe_vote_batch_max gauge\n"
-            "sanshe_vote_batch_max %lu\n", __atomic_load_n(&vote_batch_max, __ATOMIC_RELAXED));
+    static const struct {
+        const char *name, *type, *help;
+        unsigned long *v;
+    } group[] = {{"sanshe_batches_total", "counter", "Group commits, by kind of write.", batches},
+                 {"sanshe_batch_items_total", "counter", "Writes in group commits.", batch_items},
+                 {"sanshe_batches_failed_total", "counter",
+                  "Group commits that failed (their writes stored one by one).", batches_failed},
+                 {"sanshe_batch_max", "gauge", "Most writes in one group commit.", batch_max}};
+    for (size_t g = 0; g < sizeof group / sizeof group[0]; g++) {
+        put(&b, "# HELP %s %s\n# TYPE %s %s\n", group[g].name, group[g].help, group[g].name, group[g].type);
+        for (int k = 0; k < SS_BATCH_KINDS; k++)
+            put(&b, "%s{kind=\"%s\"} %lu\n", group[g].name, batch_kinds[k],
+                __atomic_load_n(&group[g].v[k], __ATOMIC_RELAXED));
+    }
     *len = b.len;
     return b.buf;
 }

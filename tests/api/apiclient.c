@@ -511,6 +511,23 @@ int api_grant(const char *root, const char *state, const char *openid, const cha
     return api_ctl(root, state, "grant %s %s%s", openid, role, extra);
 }
 
+long long api_metric(const char *state, const char *name)
+{
+    if (api_is_cluster(state)) return -1;
+    api_response *r = api_request("GET", "/metrics", NULL, NULL, NULL);
+    if (r->status != 200) fail_msg("GET /metrics: %ld", r->status);
+    long long v = -1;
+    size_t n = strlen(name);
+    for (const char *l = r->body; l && *l;) {
+        if (strncmp(l, name, n) == 0 && l[n] == ' ') v = atoll(l + n + 1);
+        const char *nl = strchr(l, '\n');
+        l = nl ? nl + 1 : NULL;
+    }
+    api_free(r);
+    if (v < 0) fail_msg("no %s in /metrics", name);
+    return v;
+}
+
 int api_is_cluster(const char *state)
 {
     char galera[PATH_MAX + 16];

@@ -141,6 +141,10 @@ void api_sql_exec(const char *state, const char *fmt, ...) __attribute__((format
 /* The fake WeChat server's base URL: wx_base_url of <state>/sanshe.conf (static storage), or
  * NULL when the file cannot be read or names none. */
 const char *api_fake_url(const char *state);
+/* A sample of the app's /metrics, name with its labels (`sanshe_batches_total{kind="votes"}`):
+ * its value, a cmocka failure if absent; -1 on a cluster, whose two app hosts answer /metrics
+ * in turn, each with its own counters. A restart of the app sets counters to 0. */
+long long api_metric(const char *state, const char *name);
 /* 1 if the stack in state is a cluster (`sanshe up --cluster`: Galera nodes, two app hosts). */
 int api_is_cluster(const char *state);
 

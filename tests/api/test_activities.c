@@ -1173,9 +1173,20 @@ TEST(test_parallel_signups_capacity)
     const user *users[POOL];
     int joins[POOL];
     for (int i = 0; i < POOL; i++) users[i] = &W.pool[i], joins[i] = 1;
+    long long all_items = 0, all_batches = 0;
     for (int rep = 0; rep < 5; rep++) {
         long long act = activity_new(5, 1);
+        long long items = api_metric(state_dir, "sanshe_batch_items_total{kind=\"signups\"}"),
+                  batches = api_metric(state_dir, "sanshe_batches_total{kind=\"signups\"}");
         api_response **rs = all_at_once(act, users, joins, POOL);
+        if (items >= 0) {   /* (not on a cluster: see api_metric) every new sign-up by group commit */
+            items = api_metric(state_dir, "sanshe_batch_items_total{kind=\"signups\"}") - items;
+            batches = api_metric(state_dir, "sanshe_batches_total{kind=\"signups\"}") - batches;
+            print_message("round %d: %lld sign-ups in %lld group commits\n", rep, items, batches);
+            assert_true(items >= POOL);
+            all_items += items;
+            all_batches += batches;
+        }
         int confirmed = 0, nwait = 0, reply_confirmed[POOL];
         long positions[POOL], reply_pos[POOL];
         for (int i = 0; i < POOL; i++) {
@@ -1208,6 +1219,7 @@ TEST(test_parallel_signups_capacity)
         assert_int_equal(rc, 5);
         assert_positions(positions, rw);
     }
+    assert_true(all_batches < all_items || all_items == 0);   /* sign-ups shared commits (0: a cluster) */
 }
 
 /* 12 users, 3 seats, 10 rounds of everyone signing up or leaving at once, at random. */

@@ -226,21 +226,7 @@ static void vote_call(size_t i, const user *u, long long contest, long long proj
     calls[i] = (api_call){"POST", call_path[i], u->token, call_body[i], strlen(call_body[i]), call_hdrs[i]};
 }
 
-/* A counter of /metrics (the app's, this process: a restart sets it to 0); -1 on a cluster,
- * whose two app hosts answer /metrics in turn, each with its own counters. */
-static long long metric(const char *name)
-{
-    if (api_is_cluster(state_dir)) return -1;
-    api_response *r = api_request("GET", "/metrics", NULL, NULL, NULL);
-    assert_int_equal(r->status, 200);
-    long long v = -1;
-    size_t n = strlen(name);
-    for (const char *l = r->body; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-        if (strncmp(l, name, n) == 0 && l[n] == ' ') v = atoll(l + n + 1);
-    api_free(r);
-    if (v < 0) fail_msg("no %s in /metrics", name);
-    return v;
-}
+#define metric(name) api_metric(state_dir, (name))
 
 #define is_error(r, status, code) api_is_error((r), (status), (code))
 
@@ -250,8 +236,8 @@ static long long metric(const char *name)
 static void assert_group_commits(long long batched, long long batches, size_t n, const char *what)
 {
     if (batched < 0) return;
-    batched = metric("sanshe_vote_batch_votes_total") - batched;
-    batches = metric("sanshe_vote_batches_total") - batches;
+    batched = metric("sanshe_batch_items_total{kind=\"votes\"}") - batched;
+    batches = metric("sanshe_batches_total{kind=\"votes\"}") - batches;
     print_message("%s: %lld votes in %lld group commits\n", what, batched, batches);
     assert_true(batched >= (long long)n);
     assert_true(batches < batched);
@@ -617,7 +603,7 @@ static void vote_burst(const char *what)
     const size_t n = (size_t)POOL * BURST_VOTES;
     for (size_t i = 0; i < n; i++) vote_call(i, &W.pool[i / BURST_VOTES], c, i % 5 == 2 ? cold : hot, NULL);
     next_second();
-    long long batched = metric("sanshe_vote_batch_votes_total"), batches = metric("sanshe_vote_batches_total");
+    long long batched = metric("sanshe_batch_items_total{kind=\"votes\"}"), batches = metric("sanshe_batches_total{kind=\"votes\"}");
     api_response **rs = api_parallel(calls, n, 64);
     /* every vote went through group commit, and votes shared commits */
     assert_group_commits(batched, batches, n, what);
@@ -685,7 +671,7 @@ TEST(test_vote_batch_mixed)
         calls[j] = t;
     }
     next_second();
-    long long batched = metric("sanshe_vote_batch_votes_total"), batches = metric("sanshe_vote_batches_total");
+    long long batched = metric("sanshe_batch_items_total{kind=\"votes\"}"), batches = metric("sanshe_batches_total{kind=\"votes\"}");
     api_response **rs = api_parallel(calls, n, 64);
     assert_group_commits(batched, batches, n, "mixed");
     int ok = 0, missing = 0, limited = 0, other_status = 0;
@@ -733,7 +719,7 @@ TEST(test_vote_batch_failure_isolated)
     size_t n = 0;
     for (int u = 0; u < GOOD + BAD; u++) vote_call(n++, &W.pool[u], c, u % 5 == 4 ? poisoned_project : p, NULL);
     next_second();
-    long long failed = metric("sanshe_vote_batches_failed_total");
+    long long failed = metric("sanshe_batches_failed_total{kind=\"votes\"}");
     api_response **rs = api_parallel(calls, n, 64);
     int ok = 0, refused = 0, other = 0;
     for (size_t i = 0; i < n; i++) {
@@ -743,7 +729,7 @@ TEST(test_vote_batch_failure_isolated)
         else if (other++ < 5) print_error("call %zu: %ld %.200s\n", i, rs[i]->status, rs[i]->body);
     }
     api_free_all(rs, n);
-    if (failed >= 0) failed = metric("sanshe_vote_batches_failed_total") - failed;
+    if (failed >= 0) failed = metric("sanshe_batches_failed_total{kind=\"votes\"}") - failed;
     print_message("poisoned: %d stored, %d refused alone, %d other; %lld batches failed\n", ok, refused, other,
                   failed);
     assert_int_equal(other, 0);
