@@ -6,6 +6,7 @@
 #include "handlers/handlers.h"
 #include "handlers/views.h"
 #include "http/errors.h"
+#include "http/idempotency.h"
 #include "http/notify.h"
 #include "http/request.h"
 #include "store/activities.h"
@@ -45,13 +46,7 @@ static int signup_grouped(ss_req *req, ss_signup *s)
                           .now = req->now,
                           .render = signup_body,
                           .render_ctx = req};
-    if (req->idem_key) {
-        m.idem_user = req->caller.user_id;
-        m.idem_scope = req->idem_scope;
-        m.idem_key = req->idem_key;
-        m.idem_body_hash = req->idem_body;
-        m.content_type = SS_JSON_TYPE;
-    }
+    ss_idem_ref_of(req, &m.idem);
     int rc = ss_signup_batch_submit(req->db, req->arena, &m);
     if (rc == 1) ss_req_commit_at_end(req);
     if (rc == SS_OK) {

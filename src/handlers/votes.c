@@ -10,6 +10,7 @@
 #include "domain/contest.h"
 #include "handlers/handlers.h"
 #include "http/errors.h"
+#include "http/idempotency.h"
 #include "http/request.h"
 #include "http/validate.h"
 #include "store/contests.h"
@@ -88,13 +89,7 @@ static const char *vote_body(void *ctx, long left, size_t *len)
 static int vote_grouped(ss_req *req, const ss_vote_request *vr, vote_reply *reply, long *left, int *rate_limited)
 {
     ss_vote_member m = {.v = *vr, .render = vote_body, .render_ctx = reply};
-    if (req->idem_key) {
-        m.idem_user = req->caller.user_id;
-        m.idem_scope = req->idem_scope;
-        m.idem_key = req->idem_key;
-        m.idem_body_hash = req->idem_body;
-        m.content_type = SS_JSON_TYPE;
-    }
+    ss_idem_ref_of(req, &m.idem);
     int rc = ss_vote_batch_submit(req->db, req->arena, &m, rate_limit_batch, req);
     if ((*rate_limited = m.refused && rc == SS_ELIMIT)) retry_after(req);
     if (rc == 1) ss_req_commit_at_end(req);

@@ -74,6 +74,13 @@ int ss_idem_store(ss_req *req)
     return ss_store_idem_put(req->db, req->caller.user_id, req->idem_scope, req->idem_key, &rec, req->now);
 }
 
+void ss_idem_ref_of(const ss_req *req, ss_idem_ref *out)
+{
+    *out = (ss_idem_ref){0};
+    if (!req->idem_key) return;
+    *out = (ss_idem_ref){req->caller.user_id, req->idem_scope, req->idem_key, req->idem_body, SS_JSON_TYPE};
+}
+
 int ss_idem_recover(ss_req *req, int rc)
 {
     if (!req->idem_key) return rc;

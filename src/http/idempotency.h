@@ -10,6 +10,7 @@
 #define SS_HTTP_IDEMPOTENCY_H
 
 #include "http/request.h"
+#include "store/idempotency.h"
 
 /* Returns 1 if key is a valid Idempotency-Key (1-64 of [A-Za-z0-9._:-]). */
 int ss_idem_key_valid(const char *key);
@@ -23,6 +24,10 @@ int ss_idem_begin(ss_req *req);
  * of a 2xx request. Returns 0, or SS_ECONFLICT if a twin with the same key got there first
  * (roll back and call ss_idem_recover), or a db error. */
 int ss_idem_store(ss_req *req);
+
+/* The request's key for a write that stores its reply itself (ss_req_commit_own); out->key
+ * NULL when the request has none. Replies are JSON. */
+void ss_idem_ref_of(const ss_req *req, ss_idem_ref *out);
 
 /* After a request carrying a key failed with rc or its commit was uncertain, outside any
  * transaction: if a reply for the key is stored now, sets it and returns 0 (or the 409 when

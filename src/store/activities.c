@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "domain/activity.h"
 #include "store/idempotency.h"
 #include "util/log.h"
@@ -379,20 +377,9 @@ int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long lon
     for (int pass = 0; pass < 2; pass++) {
         /* A repeat needs no lock: a live sign-up only ever leaves that state by its owner's
          * cancel, so answer it before queueing on the activity's row. */
-        ss_db_result mine;
-        ss_db_val pm[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
-        if ((rc = ss_db_exec(db, &q_my_signup_place, pm, 2, &mine, a))) return rc;
-        if (mine.nrows && strcmp(mine.rows[0][1], "cancelled") != 0) {
-            memset(out, 0, sizeof *out);
-            out->id = ss_db_int(mine.rows[0][0]);
-            out->activity_id = activity_id;
-            out->user_id = user_id;
-            out->status = mine.rows[0][1];
-            out->created_at = (time_t)ss_db_int(mine.rows[0][3]);
-            out->position = (long)ss_db_int(mine.rows[0][4]);
-            return SS_OK;
-        }
-        signup_ctx c = {a, activity_id, user_id, now, out, NULL, mine.nrows == 0, 0};
+        rc = ss_store_signup_mine(db, a, activity_id, user_id, out);
+        if (rc == SS_OK || (rc != SS_ENOTFOUND && rc != SS_ECONFLICT)) return rc;
+        signup_ctx c = {a, activity_id, user_id, now, out, NULL, rc == SS_ENOTFOUND, 0};
         rc = ss_db_tx(db, join_tx, &c);
         if (!(rc == SS_ECONFLICT && c.twin)) return rc;
     }
@@ -436,16 +423,6 @@ typedef struct {
     int *skip;   /* 1: alone (a sign-up of its user exists), 2: its key's reply is stored */
 } signup_batch;
 
-static const char *json_text(ss_arena *a, json_t *v)
-{
-    char *text = json_dumps(v, JSON_COMPACT);
-    json_decref(v);
-    if (!text) ss_fatal_oom(0);
-    const char *out = ss_arena_strdup(a, text);
-    free(text);
-    return out;
-}
-
 static int signup_batch_tx(ss_db *db, void *arg)
 {
     signup_batch *b = arg;
@@ -470,7 +447,7 @@ static int signup_batch_tx(ss_db *db, void *arg)
 
     json_t *users = json_array();
     for (int i = 0; i < b->n; i++) json_array_append_new(users, json_integer(b->m[i]->user_id));
-    const char *users_text = json_text(b->a, users);   /* (SS_DB_T names its argument twice) */
+    const char *users_text = ss_db_json(b->a, users);   /* (SS_DB_T names its argument twice) */
     ss_db_val pe[] = {SS_DB_T(users_text), SS_DB_I(activity_id)};
     if ((rc = ss_db_exec(db, &q_batch_existing, pe, 2, &res, b->a))) return rc;
     for (int k = 0; k < res.nrows; k++)
@@ -481,9 +458,9 @@ static int signup_batch_tx(ss_db *db, void *arg)
     ss_idem_put *keyed = ss_arena_calloc(b->a, (size_t)b->n * sizeof *keyed);
     int *keyed_of = ss_arena_calloc(b->a, (size_t)b->n * sizeof *keyed_of);
     for (int i = 0; i < b->n; i++) {
-        if (b->skip[i] || !b->m[i]->idem_key) continue;
+        if (b->skip[i] || !b->m[i]->idem.key) continue;
         keyed_of[nkeyed] = i;
-        keyed[nkeyed++] = (ss_idem_put){b->m[i]->idem_user, b->m[i]->idem_scope, b->m[i]->idem_key, {0}};
+        keyed[nkeyed++] = ss_idem_put_make(&b->m[i]->idem, 0, NULL, 0);
     }
     if (nkeyed) {
         int *taken = ss_arena_calloc(b->a, (size_t)nkeyed * sizeof *taken);
@@ -515,20 +492,16 @@ static int signup_batch_tx(ss_db *db, void *arg)
         }
         json_array_append_new(rows, json_pack("[I, s, I]", (json_int_t)m->user_id, o->status, (json_int_t)queue_seq));
         nnew++;
-        if (!m->idem_key) continue;
+        if (!m->idem.key) continue;
         size_t len = 0;
         const char *body = m->render(m->render_ctx, o, &len);
         if (!body) {
             json_decref(rows);
             return SS_EINTERNAL;
         }
-        puts[nput] = (ss_idem_put){m->idem_user,
-                                   m->idem_scope,
-                                   m->idem_key,
-                                   {.status = 201, .content_type = m->content_type, .reply = body, .reply_len = len}};
-        memcpy(puts[nput++].rec.body_hash, m->idem_body_hash, 64);
+        puts[nput++] = ss_idem_put_make(&m->idem, 201, body, len);
     }
-    const char *rows_text = json_text(b->a, rows);
+    const char *rows_text = ss_db_json(b->a, rows);
     if (nnew == 0) return SS_OK;
     ss_db_val pi[] = {SS_DB_I(activity_id), SS_DB_T(rows_text)};
     if ((rc = ss_db_exec(db, &q_batch_insert, pi, 2, &res, b->a))) return rc;

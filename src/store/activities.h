@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "store/db.h"
+#include "store/idempotency.h"
 #include "util/group.h"
 #include "util/nearcache.h"
 #include "store/orgs.h"
@@ -112,8 +113,7 @@ typedef struct ss_signup_member {
     long long activity_id, user_id;
     time_t now;
     /* as ss_vote_member's: the reply kept for an Idempotency-Key, made by the leading thread */
-    long long idem_user;
-    const char *idem_scope, *idem_key, *idem_body_hash, *content_type;
+    ss_idem_ref idem;
     const char *(*render)(void *ctx, const ss_signup *s, size_t *len);
     void *render_ctx;
     /* out */

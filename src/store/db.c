@@ -533,6 +533,16 @@ int ss_db_ping(ss_db *db)
     return SS_EUNAVAIL;
 }
 
+const char *ss_db_json(ss_arena *a, json_t *v)
+{
+    char *text = json_dumps(v, JSON_COMPACT);
+    json_decref(v);
+    if (!text) ss_fatal_oom(0);   /* (only numbers and checked strings are ever put in) */
+    const char *out = ss_arena_strdup(a, text);
+    free(text);
+    return out;
+}
+
 long long ss_db_int(const char *text)
 {
     return text ? strtoll(text, NULL, 10) : 0;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "util/arena.h"
 
 typedef struct ss_db ss_db;
@@ -34,6 +36,9 @@ typedef struct ss_db_val {
 #define SS_DB_NUL ((ss_db_val){.type = SS_DB_NULL})
 /* A string known not to be NULL (arrays, literals). */
 #define SS_DB_T(x) ((ss_db_val){.type = SS_DB_STR, .s = (x), .len = strlen(x)})
+
+/* The text of v (its reference consumed) for a JSON parameter (JSON_TABLE), in the arena. */
+const char *ss_db_json(ss_arena *a, json_t *v);
 
 /* Rows of a result, every column as text (NULL for SQL NULL), allocated in the arena. */
 typedef struct ss_db_result {

@@ -45,6 +45,16 @@ int ss_store_idem_put(ss_db *db, long long user_id, const char *scope_hex, const
     return ss_db_exec(db, &q, p, 8, NULL, NULL);
 }
 
+ss_idem_put ss_idem_put_make(const ss_idem_ref *ref, int status, const char *reply, size_t len)
+{
+    ss_idem_put p = {ref->user_id,
+                     ref->scope_hex,
+                     ref->key,
+                     {.status = status, .content_type = ref->content_type, .reply = reply, .reply_len = len}};
+    snprintf(p.rec.body_hash, sizeof p.rec.body_hash, "%s", ref->body_hash ? ref->body_hash : "");
+    return p;
+}
+
 int ss_store_idem_put_many(ss_db *db, const ss_idem_put *puts, int n, time_t now)
 {
     static ss_sql q = SS_SQL(
@@ -85,13 +95,10 @@ int ss_store_idem_taken_many(ss_db *db, ss_arena *a, const ss_idem_put *puts, in
     for (int i = 0; i < n; i++)
         json_array_append_new(rows, json_pack("[i, I, s, s]", i, (json_int_t)puts[i].user_id, puts[i].scope_hex,
                                               puts[i].key));
-    char *text = json_dumps(rows, JSON_COMPACT);
-    json_decref(rows);
-    if (!text) ss_fatal_oom(0);
+    const char *text = ss_db_json(a, rows);
     ss_db_val p[] = {SS_DB_T(text)};
     ss_db_result res;
     int rc = ss_db_exec(db, &q, p, 1, &res, a);
-    free(text);
     if (rc) return rc;
     for (int r = 0; r < res.nrows; r++) {
         long long i = ss_db_int(res.rows[r][0]);

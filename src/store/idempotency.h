@@ -24,6 +24,13 @@ int ss_store_idem_get(ss_db *db, ss_arena *a, long long user_id, const char *sco
  * error. */
 int ss_store_idem_put(ss_db *db, long long user_id, const char *scope_hex, const char *key,
                       const ss_idem_record *rec, time_t now);
+/* A request's Idempotency-Key, for a write that stores the reply with its effect itself (group
+ * commit: store/vote_batch.h, store/activities.h); key NULL when the request has none. */
+typedef struct ss_idem_ref {
+    long long user_id;
+    const char *scope_hex, *key, *body_hash, *content_type;
+} ss_idem_ref;
+
 /* One record of ss_store_idem_put_many. */
 typedef struct ss_idem_put {
     long long user_id;
@@ -34,6 +41,8 @@ typedef struct ss_idem_put {
 /* Inserts puts[0..n) in one statement (group commit of votes: store/vote_batch.c). Returns 0,
  * SS_ECONFLICT if any key is taken (nothing inserted), or a db error. */
 int ss_store_idem_put_many(ss_db *db, const ss_idem_put *puts, int n, time_t now);
+/* The record of ref's key with this reply (reply: arena or static; NULL for a look-up only). */
+ss_idem_put ss_idem_put_make(const ss_idem_ref *ref, int status, const char *reply, size_t len);
 /* Sets taken[i] to 1 for each of puts[0..n) whose key is stored already (only user_id,
  * scope_hex and key are read), in one statement. Returns 0 or a db error. */
 int ss_store_idem_taken_many(ss_db *db, ss_arena *a, const ss_idem_put *puts, int n, int *taken);

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "domain/contest.h"
 #include "store/idempotency.h"
 #include "util/log.h"
@@ -39,17 +37,6 @@ typedef struct {
     int *twin;    /* 1: the vote's key is stored already */
 } batch_ctx;
 
-/* json_dumps of v (consumed) into the arena. */
-static const char *dump(ss_arena *a, json_t *v)
-{
-    char *text = json_dumps(v, JSON_COMPACT);
-    json_decref(v);
-    if (!text) ss_fatal_oom(0);
-    const char *out = ss_arena_strdup(a, text);
-    free(text);
-    return out;
-}
-
 static int batch_tx(ss_db *db, void *arg)
 {
     batch_ctx *c = arg;
@@ -70,9 +57,9 @@ static int batch_tx(ss_db *db, void *arg)
     int *keyed_of = ss_arena_calloc(c->a, (size_t)c->n * sizeof *keyed_of);
     for (int i = 0; i < c->n; i++) {
         c->twin[i] = 0;
-        if (!c->m[i]->idem_key) continue;
+        if (!c->m[i]->idem.key) continue;
         keyed_of[nkeyed] = i;
-        keyed[nkeyed++] = (ss_idem_put){c->m[i]->idem_user, c->m[i]->idem_scope, c->m[i]->idem_key, {0}};
+        keyed[nkeyed++] = ss_idem_put_make(&c->m[i]->idem, 0, NULL, 0);
     }
     if (nkeyed) {
         int *taken = ss_arena_calloc(c->a, (size_t)nkeyed * sizeof *taken);
@@ -82,7 +69,7 @@ static int batch_tx(ss_db *db, void *arg)
 
     json_t *users = json_array();
     for (int i = 0; i < c->n; i++) json_array_append_new(users, json_integer(c->m[i]->v.user_id));
-    const char *users_text = dump(c->a, users);   /* (SS_DB_T names its argument twice) */
+    const char *users_text = ss_db_json(c->a, users);   /* (SS_DB_T names its argument twice) */
     ss_db_val pq[] = {SS_DB_T(users_text), SS_DB_I(v0->contest_id), SS_DB_T(v0->day)};
     if ((rc = ss_db_exec(db, &q_quota_lock, pq, 3, &res, c->a))) return rc;
     for (int i = 0; i < c->n; i++) {
@@ -109,7 +96,7 @@ static int batch_tx(ss_db *db, void *arg)
         if (last) json_array_append_new(quotas, json_pack("[I, I]", (json_int_t)p->user_id, (json_int_t)p->used));
         json_array_append_new(votes, json_pack("[I, I, I, s?, I]", (json_int_t)p->project_id, (json_int_t)p->user_id,
                                                (json_int_t)p->votes_left, m->v.client_addr, (json_int_t)m->v.now));
-        if (!m->idem_key) continue;
+        if (!m->idem.key) continue;
         size_t len = 0;
         const char *body = m->render(m->render_ctx, p->votes_left, &len);
         if (!body) {
@@ -117,13 +104,9 @@ static int batch_tx(ss_db *db, void *arg)
             json_decref(votes);
             return SS_EINTERNAL;
         }
-        puts[nput++] = (ss_idem_put){m->idem_user,
-                                     m->idem_scope,
-                                     m->idem_key,
-                                     {.status = 201, .content_type = m->content_type, .reply = body, .reply_len = len}};
-        memcpy(puts[nput - 1].rec.body_hash, m->idem_body_hash, 64);
+        puts[nput++] = ss_idem_put_make(&m->idem, 201, body, len);
     }
-    const char *quotas_text = dump(c->a, quotas), *votes_text = dump(c->a, votes);
+    const char *quotas_text = ss_db_json(c->a, quotas), *votes_text = ss_db_json(c->a, votes);
     ss_db_val pqs[] = {SS_DB_I(v0->contest_id), SS_DB_T(v0->day), SS_DB_T(quotas_text)};
     if ((rc = ss_db_exec(db, &q_quota_set, pqs, 3, NULL, c->a))) return rc;
     ss_db_val pv[] = {SS_DB_I(v0->contest_id), SS_DB_T(v0->day), SS_DB_T(votes_text)};
@@ -181,10 +164,10 @@ static int joins(const ss_group_item *first, const ss_group_item *batch, const s
 {
     const ss_vote_member *f = (const ss_vote_member *)first, *m = (const ss_vote_member *)item;
     if (m->v.contest_id != f->v.contest_id || strcmp(m->v.day, f->v.day) != 0) return 0;
-    if (!m->idem_key) return 1;
+    if (!m->idem.key) return 1;
     for (const ss_group_item *b = batch; b; b = b->batch_next) {
         const ss_vote_member *o = (const ss_vote_member *)b;
-        if (o->idem_key && o->idem_user == m->idem_user && strcmp(o->idem_key, m->idem_key) == 0) return 0;
+        if (o->idem.key && o->idem.user_id == m->idem.user_id && strcmp(o->idem.key, m->idem.key) == 0) return 0;
     }
     return 1;
 }

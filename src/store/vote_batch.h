@@ -19,6 +19,7 @@
 
 #include "store/contests.h"
 #include "store/db.h"
+#include "store/idempotency.h"
 #include "util/group.h"
 
 #define SS_VOTE_BATCH_MAX 64
@@ -26,11 +27,10 @@
 typedef struct ss_vote_member {
     ss_group_item item;   /* first: the queue's (util/group.h) */
     ss_vote_request v;
-    /* With an Idempotency-Key (idem_key not NULL), the reply kept for it is stored in the
+    /* With an Idempotency-Key (idem.key not NULL), the reply kept for it is stored in the
      * batch's transaction: render makes it once the vote's votes_left is known (called by the
      * thread that leads, while this one waits; it may allocate in this request's arena). */
-    long long idem_user;
-    const char *idem_scope, *idem_key, *idem_body_hash, *content_type;
+    ss_idem_ref idem;
     const char *(*render)(void *ctx, long votes_left, size_t *len);
     void *render_ctx;
     /* out */
