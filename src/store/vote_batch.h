@@ -1,9 +1,11 @@
 /* Group commit of votes. In a burst, the votes that worker threads of this process submit while
  * a batch is being written wait in a queue; the next thread to lead takes up to
- * SS_VOTE_BATCH_MAX of them (one contest, one day) and writes them on its own connection in
- * ONE transaction of a fixed number of statements, whatever the batch's size: the votable
- * projects (share-locked), the voters' quota rows (locked), then the quotas, the votes (their
- * tally slots by trigger) and the replies kept for Idempotency-Keys, each set in one statement.
+ * SS_VOTE_BATCH_MAX of them (one contest, one day), admits them (their rate limits, in one
+ * round trip) and writes them on its own connection in ONE transaction of a fixed number of
+ * statements, whatever the batch's size: the votable projects (share-locked), the replies
+ * already kept for their Idempotency-Keys, the voters' quota rows (locked), then the quotas,
+ * the votes (their tally slots by trigger) and the replies kept for keys, each set in one
+ * statement.
  * Each vote is still decided on its own (domain/contest.h, ss_vote_batch_decide), and every
  * waiter is answered only after the commit.
  *
@@ -34,7 +36,7 @@ typedef struct ss_vote_member {
     const char *(*render)(void *ctx, long votes_left, size_t *len);
     void *render_ctx;
     /* out */
-    int rc;             /* 0: stored; SS_ENOTFOUND; SS_ELIMIT; SS_EUNAVAIL; see alone */
+    int rc;             /* as ss_vote_batch_submit returns */
     int alone;          /* 1: the batch failed, nothing of it is stored: store this vote alone */
     int refused;        /* 1: refused by the batch's admit (rc says why); nothing written */
     long votes_left;    /* when stored */
@@ -50,8 +52,9 @@ typedef int (*ss_vote_admit)(void *ctx, ss_vote_member **m, int n);
  * may be NULL) and writes batches on db (which must be outside any transaction) with a,
  * until m's is written. Returns m->rc:
  * 0 stored (m->votes_left), SS_ENOTFOUND, SS_ELIMIT, SS_EUNAVAIL (also when m's Idempotency-Key
- * was stored by a twin meanwhile: the pipeline's recovery replays that reply), or 1 with
- * m->alone set. Two votes of one user with one key never share a batch. */
+ * was stored by a twin meanwhile: the pipeline's recovery replays that reply), admit's rc with
+ * m->refused set, or 1 with m->alone set. Two votes of one user with one key never share a
+ * batch. */
 int ss_vote_batch_submit(ss_db *db, ss_arena *a, ss_vote_member *m, ss_vote_admit admit, void *admit_ctx);
 
 #endif
