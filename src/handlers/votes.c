@@ -92,6 +92,11 @@ static int vote_grouped(ss_req *req, const ss_vote_request *vr, vote_reply *repl
     ss_idem_ref_of(req, &m.idem);
     int rc = ss_vote_batch_submit(req->db, req->arena, &m, rate_limit_batch, req);
     if ((*rate_limited = m.refused && rc == SS_ELIMIT)) retry_after(req);
+    if (rc == 1 && m.unadmitted) {   /* its batch's rate limits could not be counted: its own */
+        rc = rate_limit(req);
+        *rate_limited = rc == SS_ELIMIT;
+        if (rc == SS_OK) rc = 1;
+    }
     if (rc == 1) ss_req_commit_at_end(req);
     *left = m.votes_left;
     return rc;

@@ -421,11 +421,13 @@ typedef struct {
     ss_signup_member **m;
     int n;
     int *skip;   /* 1: alone (a sign-up of its user exists), 2: its key's reply is stored */
+    int written; /* every statement ran: a failure after this is the COMMIT's (uncertain) */
 } signup_batch;
 
 static int signup_batch_tx(ss_db *db, void *arg)
 {
     signup_batch *b = arg;
+    b->written = 0;
     long long activity_id = b->m[0]->activity_id;
     ss_db_result act, res;
     ss_db_val pa[] = {SS_DB_I(activity_id)};
@@ -502,13 +504,15 @@ static int signup_batch_tx(ss_db *db, void *arg)
         puts[nput++] = ss_idem_put_make(&m->idem, 201, body, len);
     }
     const char *rows_text = ss_db_json(b->a, rows);
-    if (nnew == 0) return SS_OK;
+    if (nnew == 0) return SS_OK;   /* nothing written: a lost COMMIT sends them alone, safely */
     ss_db_val pi[] = {SS_DB_I(activity_id), SS_DB_T(rows_text)};
     if ((rc = ss_db_exec(db, &q_batch_insert, pi, 2, &res, b->a))) return rc;
     if (res.affected != (unsigned long long)nnew) return SS_EINTERNAL;
     ss_db_val pc[] = {SS_DB_I(confirmed), SS_DB_I(waitlisted), SS_DB_I(seq), SS_DB_I(activity_id)};
     if ((rc = ss_db_exec(db, &q_batch_counts, pc, 4, NULL, b->a))) return rc;
-    return ss_store_idem_put_many(db, puts, nput, b->m[0]->now);
+    if ((rc = ss_store_idem_put_many(db, puts, nput, b->m[0]->now))) return rc;
+    b->written = 1;
+    return SS_OK;
 }
 
 static void signup_batch_run(void *ctx, ss_group_item *batch)
@@ -518,19 +522,19 @@ static void signup_batch_run(void *ctx, ss_group_item *batch)
     int n = 0;
     for (ss_group_item *it = batch; it; it = it->batch_next) n++;
     signup_batch b = {a, ss_arena_calloc(a, (size_t)n * sizeof(ss_signup_member *)), n,
-                      ss_arena_calloc(a, (size_t)n * sizeof(int))};
+                      ss_arena_calloc(a, (size_t)n * sizeof(int)), 0};
     n = 0;
     for (ss_group_item *it = batch; it; it = it->batch_next) b.m[n++] = (ss_signup_member *)it;
     int rc = ss_db_tx(db, signup_batch_tx, &b);
-    ss_metrics_batch(SS_BATCH_SIGNUPS, n, rc != SS_OK && rc != SS_EUNAVAIL);
+    ss_metrics_batch(SS_BATCH_SIGNUPS, n, rc != SS_OK && !(rc == SS_EUNAVAIL && b.written));
     for (int i = 0; i < n; i++) {
         ss_signup_member *m = b.m[i];
-        if (rc == SS_EUNAVAIL) m->rc = SS_EUNAVAIL;   /* stored or not: a retry or a repeat says */
-        else if (rc) m->rc = 1;                       /* nothing stored: alone */
+        if (rc == SS_EUNAVAIL && b.written) m->rc = SS_EUNAVAIL;   /* the COMMIT lost: a retry or a repeat says */
+        else if (rc) m->rc = 1;                                  /* nothing stored: alone */
         else if (b.skip[i] == 1) m->rc = 1;           /* a sign-up of its user exists: answered alone */
         else if (b.skip[i] == 2) m->rc = SS_EUNAVAIL; /* its key's reply is stored: replayed */
     }
-    if (rc && rc != SS_EUNAVAIL)
+    if (rc && !(rc == SS_EUNAVAIL && b.written))
         SS_WARN("signups", "msg=\"sign-up batch failed, its sign-ups are stored one by one\" n=%d rc=%d", n, rc);
 }
 

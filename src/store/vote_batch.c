@@ -35,6 +35,7 @@ typedef struct {
     int n;
     ss_vote_pick *picks;
     int *twin;    /* 1: the vote's key is stored already */
+    int written;  /* every statement ran: a failure after this is the COMMIT's (uncertain) */
 } batch_ctx;
 
 static int batch_tx(ss_db *db, void *arg)
@@ -43,6 +44,7 @@ static int batch_tx(ss_db *db, void *arg)
     const ss_vote_request *v0 = &c->m[0]->v;
     ss_db_result res;
     int rc;
+    c->written = 0;
 
     ss_db_val pp[] = {SS_DB_I(v0->contest_id)};
     if ((rc = ss_db_exec(db, &q_votable, pp, 1, &res, c->a))) return rc;
@@ -115,7 +117,9 @@ static int batch_tx(ss_db *db, void *arg)
         SS_ERROR("votes", "msg=\"batch insert stored %llu of %d votes\"", res.affected, taken);
         return SS_EINTERNAL;
     }
-    return ss_store_idem_put_many(db, puts, nput, v0->now);
+    if ((rc = ss_store_idem_put_many(db, puts, nput, v0->now))) return rc;
+    c->written = 1;
+    return SS_OK;
 }
 
 /* Admits and writes one batch and sets each member's outcome. */
@@ -127,6 +131,10 @@ static void run(ss_db *db, ss_arena *a, ss_group_item *batch, ss_vote_admit admi
     int n = 0;
     for (ss_group_item *it = batch; it; it = it->batch_next) ms[n++] = (ss_vote_member *)it;
     int rc = admit ? admit(admit_ctx, ms, n) : SS_OK;
+    if (rc == SS_EUNAVAIL) {   /* the leader's own Redis connection, say: each is admitted alone */
+        for (int i = 0; i < all; i++) ms[i]->alone = ms[i]->unadmitted = 1, ms[i]->rc = 1;
+        return;
+    }
     n = 0;
     for (int i = 0; i < all; i++) {
         if (rc) ms[i]->refused = 1, ms[i]->rc = rc;
@@ -134,15 +142,15 @@ static void run(ss_db *db, ss_arena *a, ss_group_item *batch, ss_vote_admit admi
     }
     if (n == 0) return;
     batch_ctx c = {a, ms, n, ss_arena_calloc(a, (size_t)n * sizeof(ss_vote_pick)),
-                   ss_arena_calloc(a, (size_t)n * sizeof(int))};
+                   ss_arena_calloc(a, (size_t)n * sizeof(int)), 0};
     rc = ss_db_tx(db, batch_tx, &c);
-    ss_metrics_batch(SS_BATCH_VOTES, n, rc != SS_OK && rc != SS_EUNAVAIL);
+    ss_metrics_batch(SS_BATCH_VOTES, n, rc != SS_OK && !(rc == SS_EUNAVAIL && c.written));
     for (int i = 0; i < n; i++) {
         ss_vote_member *m = c.m[i];
         const ss_vote_pick *p = &c.picks[i];
-        if (rc == SS_EUNAVAIL) {   /* lost with the connection: stored or not, nobody knows here */
+        if (rc == SS_EUNAVAIL && c.written) {   /* the COMMIT lost with the connection: stored or not */
             m->rc = SS_EUNAVAIL;
-        } else if (rc) {           /* nothing of the batch is stored */
+        } else if (rc) {   /* nothing of the batch is stored (a connection lost before the COMMIT too) */
             m->alone = 1;
             m->rc = 1;
         } else if (c.twin[i]) {    /* its key's reply is stored: the pipeline replays it */
@@ -152,7 +160,7 @@ static void run(ss_db *db, ss_arena *a, ss_group_item *batch, ss_vote_admit admi
             m->votes_left = p->votes_left;
         }
     }
-    if (rc && rc != SS_EUNAVAIL)
+    if (rc && !(rc == SS_EUNAVAIL && c.written))
         SS_WARN("votes", "msg=\"vote batch failed, its votes are stored one by one\" votes=%d rc=%d", n, rc);
 }
 
@@ -190,7 +198,7 @@ static void run_group(void *ctx, ss_group_item *batch)
 
 int ss_vote_batch_submit(ss_db *db, ss_arena *a, ss_vote_member *m, ss_vote_admit admit, void *admit_ctx)
 {
-    m->alone = m->refused = 0;
+    m->alone = m->refused = m->unadmitted = 0;
     m->rc = SS_EINTERNAL;
     leader_ctx l = {db, a, admit, admit_ctx};
     ss_group_submit(&queue, &m->item, run_group, &l);

@@ -39,13 +39,15 @@ typedef struct ss_vote_member {
     int rc;             /* as ss_vote_batch_submit returns */
     int alone;          /* 1: the batch failed, nothing of it is stored: store this vote alone */
     int refused;        /* 1: refused by the batch's admit (rc says why); nothing written */
+    int unadmitted;     /* with alone: admit could not run (SS_EUNAVAIL); admit it alone too */
     long votes_left;    /* when stored */
 } ss_vote_member;
 
 /* Before a batch is written, the thread that leads calls admit with its own admit_ctx on all
  * of the batch's votes (m[0..n)): it sets refused and rc on those that must not be written
  * (a rate limit: checking a whole batch in one round trip spares each vote its own), and
- * returns 0, or an error that refuses them all. */
+ * returns 0, or an error that refuses them all; SS_EUNAVAIL sends them all alone, unadmitted
+ * (one broken connection of the leader's does not fail a whole batch). */
 typedef int (*ss_vote_admit)(void *ctx, ss_vote_member **m, int n);
 
 /* Submits m and blocks until its batch is decided; while this thread leads it admits (admit
