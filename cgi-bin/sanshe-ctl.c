@@ -151,11 +151,18 @@ typedef struct {
 static int bulk_login_tx(ss_db *db, void *ctx)
 {
     bulk_login *b = ctx;
-    char openid[160];
-    for (long long i = b->from; i <= b->to; i++) {
-        snprintf(openid, sizeof openid, "%s%lld", b->prefix, i);
-        int rc = ss_store_user_login(db, b->a, openid, NULL, &b->ids[i - b->from]);
+    enum { CHUNK = 500 };
+    ss_user_login *l = ss_arena_calloc(b->a, CHUNK * sizeof *l);
+    for (long long from = b->from; from <= b->to; from += CHUNK) {
+        int n = b->to - from + 1 < CHUNK ? (int)(b->to - from + 1) : CHUNK;
+        for (int i = 0; i < n; i++) {
+            char openid[160];
+            snprintf(openid, sizeof openid, "%s%lld", b->prefix, from + i);
+            l[i] = (ss_user_login){.openid = ss_arena_strdup(b->a, openid), .a = b->a};
+        }
+        int rc = ss_store_users_login(db, b->a, l, n);
         if (rc) return rc;
+        for (int i = 0; i < n; i++) b->ids[from + i - b->from] = l[i].user.id;
     }
     return SS_OK;
 }

@@ -8,6 +8,7 @@
 #include "handlers/views.h"
 #include "http/errors.h"
 #include "http/request.h"
+#include "store/login_batch.h"
 #include "store/users.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -35,7 +36,8 @@ static int wx_login(ss_req *req)
     if (!code || len == 0 || len > WX_CODE_MAX || strlen(code) != len)
         return ss_reply_invalid(req, json_pack("{s:s}", "code", "required: the code from wx.login, 1 to 128 characters"));
 
-    /* the user's upsert stands alone: a failure after it leaves a user who may sign in again */
+    /* the user's upsert stands alone (by group commit: store/login_batch.h): a failure after it
+     * leaves a user who may sign in again */
     if ((rc = ss_req_commit_each(req))) return rc;
     ss_wx_session wx;
     const char *wx_err = NULL;
@@ -45,23 +47,23 @@ static int wx_login(ss_req *req)
         return wx_err ? ss_reply_error(req, wx_err) : rc;
     }
 
-    long long uid;
     char sid[SS_SID_LEN + 1];
     char *token = NULL;
     int ttl = req->app->cfg->session_ttl_s;
-    ss_user user;
-    rc = note_dep(ss_store_user_login(req->db, req->arena, wx.openid, wx.unionid, &uid), SS_DEP_MYSQL);
-    if (rc) goto out;
+    ss_login_member m = {.l = {.openid = wx.openid, .unionid = wx.unionid, .a = req->arena}};
+    rc = req->app->cfg->signin_group_commit ? ss_login_batch_submit(req->db, req->arena, &m) : 1;
+    if (rc == 1) rc = ss_store_users_login(req->db, req->arena, &m.l, 1);   /* alone */
+    if ((rc = note_dep(rc, SS_DEP_MYSQL))) goto out;
+    ss_user *user = &m.l.user;
+    long long uid = user->id;
     rc = note_dep(ss_session_create(req->cache, uid, wx.session_key, ttl, sid), SS_DEP_REDIS);
     if (rc) goto out;
     rc = ss_jwt_sign(&req->app->jwt, uid, sid, req->now, ttl, &token);
     if (rc) goto out;
     ss_arena_on_reset(req->arena, free_cb, token);
-    rc = note_dep(ss_store_user_get(req->db, req->arena, uid, &user), SS_DEP_MYSQL);
-    if (rc) goto out;
     req->caller.user_id = uid;   /* for the access log */
     rc = ss_reply_json(req, 200, json_pack("{s:s, s:i, s:o}", "token", token, "expires_in", ttl, "user",
-                                           ss_view_user(&user)));
+                                           ss_view_user(user)));
 out:
     OPENSSL_cleanse(&wx, sizeof wx);
     return rc;

@@ -3,13 +3,25 @@
 
 #include <string.h>
 
+#include "util/log.h"
 #include "util/status.h"
 
+/* Each sign-in's user, found or created, with the sign-in recorded and the user returned with
+ * roles (JSON [[role, community_id], ...]), the volunteer flag and memberships (JSON
+ * [[org_id, role], ...], ordered, up to the limit): one statement, one round trip, for one
+ * sign-in or a batch (store/login_batch.h). */
 static ss_sql q_login = SS_SQL(
     "INSERT INTO users (openid, unionid, created_at, last_login_at) "
-    "VALUES (?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP()) "
-    "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), unionid), "
-    "last_login_at = VALUES(last_login_at), id = LAST_INSERT_ID(id)");
+    "SELECT j.o, NULLIF(j.u, ''), UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM JSON_TABLE(?, '$[*]' COLUMNS ("
+    "o VARCHAR(128) PATH '$[0]', u VARCHAR(128) PATH '$[1]')) j "
+    "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), users.unionid), "
+    "last_login_at = VALUES(last_login_at) "
+    "RETURNING id, openid, nickname, "
+    "(SELECT JSON_ARRAYAGG(JSON_ARRAY(r.role, r.community_id) ORDER BY r.community_id) FROM user_roles r "
+    "WHERE r.user_id = users.id), "
+    "EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = users.id AND v.status = 'registered'), "
+    "(SELECT JSON_ARRAYAGG(JSON_ARRAY(m.org_id, m.role) ORDER BY m.org_id LIMIT ?) FROM org_members m "
+    "WHERE m.user_id = users.id)");
 
 /* The user with their roles (kind 0: one row per role, or one with NULL role), then their
  * memberships (kind 1: org id, role; up to the limit), in one round trip. */
@@ -20,14 +32,63 @@ static ss_sql q_get = SS_SQL(
     "UNION ALL (SELECT 1, m.org_id, NULL, m.role, NULL, NULL FROM org_members m WHERE m.user_id = ? "
     "ORDER BY m.org_id LIMIT ?) ORDER BY kind, k, community_id");
 
-int ss_store_user_login(ss_db *db, ss_arena *a, const char *openid, const char *unionid, long long *user_id)
+/* The user of one returned row (columns as q_login's RETURNING), in a. */
+static int login_user(ss_arena *a, char **row, ss_user *out)
 {
+    ss_user u = {.id = ss_db_int(row[0]), .nickname = ss_arena_strdup(a, row[2] ? row[2] : ""),
+                 .is_volunteer = ss_db_int(row[4]) != 0};
+    json_t *roles = row[3] ? json_loads(row[3], 0, NULL) : json_array();
+    json_t *orgs = row[5] ? json_loads(row[5], 0, NULL) : json_array();
+    int rc = SS_EINTERNAL;
+    if (!json_is_array(roles) || !json_is_array(orgs)) goto out;
+    size_t nr = json_array_size(roles), no = json_array_size(orgs);
+    u.community_admin_of = ss_arena_alloc(a, (nr + 1) * sizeof(long long));
+    u.org_ids = ss_arena_alloc(a, (no + 1) * sizeof *u.org_ids);
+    u.org_roles = ss_arena_alloc(a, (no + 1) * sizeof *u.org_roles);
+    size_t i;
+    json_t *e;
+    json_array_foreach(roles, i, e) {
+        const char *role = json_string_value(json_array_get(e, 0));
+        if (role && strcmp(role, "admin") == 0) u.is_admin = 1;
+        else if (role && strcmp(role, "community_admin") == 0)
+            u.community_admin_of[u.ncommunities++] = json_integer_value(json_array_get(e, 1));
+    }
+    json_array_foreach(orgs, i, e) {
+        const char *role = json_string_value(json_array_get(e, 1));
+        u.org_ids[u.norgs] = json_integer_value(json_array_get(e, 0));
+        u.org_roles[u.norgs++] = ss_org_role_parse(role ? role : "");
+    }
+    /* more memberships than a snapshot holds: each is looked up when needed */
+    u.orgs_known = u.norgs <= SS_USER_MAX_ORGS;
+    if (!u.orgs_known) u.norgs = 0;
+    *out = u;
+    rc = SS_OK;
+out:
+    json_decref(roles);
+    json_decref(orgs);
+    return rc;
+}
+
+int ss_store_users_login(ss_db *db, ss_arena *a, ss_user_login *l, int n)
+{
+    json_t *in = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(in, json_pack("[s, s]", l[i].openid, l[i].unionid ? l[i].unionid : ""));
+    const char *in_text = ss_db_json(a, in);   /* (SS_DB_T names its argument twice) */
+    if (!in_text) return SS_EINTERNAL;
     ss_db_result res;
-    if (unionid && !*unionid) unionid = NULL;
-    ss_db_val p[] = {SS_DB_S(openid), SS_DB_S(unionid)};
+    ss_db_val p[] = {SS_DB_T(in_text), SS_DB_I(SS_USER_MAX_ORGS + 1)};
     int rc = ss_db_exec(db, &q_login, p, 2, &res, a);
     if (rc) return rc;
-    *user_id = (long long)res.insert_id;
+    for (int i = 0; i < n; i++) {
+        int r = i < res.nrows && res.rows[i][1] && strcmp(res.rows[i][1], l[i].openid) == 0 ? i : -1;
+        for (int k = 0; k < res.nrows && r < 0; k++)
+            if (res.rows[k][1] && strcmp(res.rows[k][1], l[i].openid) == 0) r = k;
+        if (r < 0 || (rc = login_user(l[i].a, res.rows[r], &l[i].user))) {
+            SS_ERROR("users", "msg=\"sign-in returned no user for one of its openids\" n=%d rows=%d", n, res.nrows);
+            return SS_EINTERNAL;
+        }
+    }
     return SS_OK;
 }
 

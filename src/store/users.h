@@ -25,9 +25,17 @@ typedef struct ss_user {
  * not a member), or 0 when they are not known. */
 int ss_user_org_role(const ss_user *u, long long org_id, ss_org_role *role);
 
-/* Finds or creates the user for openid (unionid may be "" or NULL) and records the sign-in.
- * Returns 0 with *user_id set, or a db error. */
-int ss_store_user_login(ss_db *db, ss_arena *a, const char *openid, const char *unionid, long long *user_id);
+/* One sign-in: the WeChat identity in, its user out. */
+typedef struct ss_user_login {
+    const char *openid;    /* as WeChat sent it; compared exactly (sql/064) */
+    const char *unionid;   /* "" or NULL: none sent (a stored one is kept) */
+    ss_arena *a;           /* where user's strings and arrays are allocated */
+    ss_user user;          /* out */
+} ss_user_login;
+/* Finds or creates the user of each of l[0..n) (distinct openids), records the sign-in and
+ * loads each user with roles, in one statement: all or nothing, and safe to repeat. Scratch
+ * memory is a's, each user's l[i].a's. Returns 0, or a db error (then nothing is stored). */
+int ss_store_users_login(ss_db *db, ss_arena *a, ss_user_login *l, int n);
 /* Loads the user with roles. Returns 0, SS_ENOTFOUND, or a db error. Strings live in a. */
 int ss_store_user_get(ss_db *db, ss_arena *a, long long id, ss_user *out);
 /* Grants role ("admin", or "community_admin" with community_id) to the user with openid,

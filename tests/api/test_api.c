@@ -1150,6 +1150,182 @@ static void test_hostile(void **state)
     free(made);
 }
 
+/* ---------------------------------------------------------------- sign-ins by group commit */
+
+/* The stack's state folder (SANSHE_TEST_STATE, as tests/run-all sets it), for SQL and /metrics. */
+static const char *stack_state(void)
+{
+    const char *s = getenv("SANSHE_TEST_STATE");
+    if (!s || !*s || strchr(s, '\'')) {
+        print_error("set SANSHE_TEST_STATE to the stack's state folder\n");
+        fail();
+    }
+    return s;
+}
+
+/* The user id a sign-in with code answered (a cmocka failure unless 200). */
+static long long signin_id(const char *code)
+{
+    api_response *r = wx_login(code);
+    assert_api_status(r, 200);
+    json_t *id = api_json_get(r, "user.id");
+    assert_true(json_is_integer(id));
+    long long v = (long long)json_integer_value(id);
+    api_free(r);
+    return v;
+}
+
+/* openids are WeChat's case-sensitive identifiers: two differing only in letter case are two
+ * people, and each finds their own account again. */
+static void test_signin_openid_exact(void **state)
+{
+    (void)state;
+    char oid[96], code[2][128];
+    openid("Exact", oid, sizeof oid);
+    snprintf(code[0], sizeof code[0], "test:%s", oid);
+    for (char *p = oid; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    snprintf(code[1], sizeof code[1], "test:%s", oid);
+    long long id0 = signin_id(code[0]), id1 = signin_id(code[1]);
+    assert_int_not_equal(id0, id1);
+    assert_int_equal(signin_id(code[0]), id0);
+    assert_int_equal(signin_id(code[1]), id1);
+}
+
+/* The user a sign-in answers (loaded with the upsert, in one statement) is the one GET /me
+ * shows: roles, and the communities administered in ascending order. */
+static void test_signin_reply_roles(void **state)
+{
+    (void)state;
+    const char *st = stack_state();
+    char oid[96];
+    long long uid = 0;
+    char *t = api_login(openid("roles", oid, sizeof oid), &uid);
+    assert_non_null(t);
+    free(t);
+    const char *tag = api_run_tag();
+    api_sql_exec(st, "INSERT INTO communities (name, street, district, kind, created_at) VALUES "
+                     "('signin-a-%s', 's', 'd', 'urban', UTC_TIMESTAMP()), ('signin-b-%s', 's', 'd', 'rural', UTC_TIMESTAMP())",
+                 tag, tag);
+    /* granted in descending order: the reply lists them ascending */
+    api_sql_exec(st, "INSERT INTO user_roles (user_id, role, community_id, granted_at) "
+                     "SELECT %lld, 'community_admin', id, UTC_TIMESTAMP() FROM communities WHERE name IN "
+                     "('signin-a-%s', 'signin-b-%s') ORDER BY id DESC",
+                 uid, tag, tag);
+    api_sql_exec(st, "INSERT INTO user_roles (user_id, role, community_id, granted_at) VALUES (%lld, 'admin', 0, UTC_TIMESTAMP())",
+                 uid);
+    char code[128];
+    snprintf(code, sizeof code, "test:%s", oid);
+    api_response *r = wx_login(code);
+    assert_api_status(r, 200);
+    assert_int_equal(json_integer_value(api_json_get(r, "user.id")), uid);
+    api_response *me = api_request("GET", ME, api_json_str(r, "token"), NULL, NULL);
+    assert_api_status(me, 200);
+    json_t *roles = api_json_get(r, "user.roles"), *comms = api_json_get(r, "user.community_admin_of");
+    json_t *want = json_pack("[s, s, s]", "resident", "admin", "community_admin");
+    if (!json_equal(roles, want) || !json_equal(roles, api_json_get(me, "roles")) ||
+        !json_equal(comms, api_json_get(me, "community_admin_of")) || json_array_size(comms) != 2 ||
+        json_integer_value(json_array_get(comms, 0)) >= json_integer_value(json_array_get(comms, 1))) {
+        print_error("sign-in: %.400s\n/me: %.400s\n", r->body, me->body);
+        fail();
+    }
+    json_decref(want);
+    api_free(me);
+    api_free(r);
+}
+
+/* A burst of sign-ins of distinct people: each gets their own account, the same one when they
+ * sign in again, and (one app host) every sign-in went through group commit, batches shared. */
+static void test_signin_burst_distinct(void **state)
+{
+    (void)state;
+    enum { N = 48 };
+    const char *st = stack_state();
+    static char oid[N][96], body[N][128];
+    api_call calls[N];
+    for (int i = 0; i < N; i++) {
+        char what[32];
+        snprintf(what, sizeof what, "burst%d", i);
+        openid(what, oid[i], sizeof oid[i]);
+        snprintf(body[i], sizeof body[i], "{\"code\":\"test:%.96s\"}", oid[i]);
+        calls[i] = (api_call){"POST", WX_LOGIN, NULL, body[i], strlen(body[i]), NULL};
+    }
+    long long items = api_metric(st, "sanshe_batch_items_total{kind=\"signins\"}");
+    long long batches = api_metric(st, "sanshe_batches_total{kind=\"signins\"}");
+    long long ids[2][N];
+    for (int round = 0; round < 2; round++) {
+        api_response **rs = api_parallel(calls, N, N);
+        for (int i = 0; i < N; i++) {
+            json_t *jid = api_json_get(rs[i], "user.id");
+            if (rs[i]->status != 200 || !json_is_integer(jid)) {
+                print_error("round %d sign-in %d: status %ld body %.200s\n", round, i, rs[i]->status, rs[i]->body);
+                fail();
+            }
+            ids[round][i] = (long long)json_integer_value(jid);
+        }
+        api_free_all(rs, N);
+    }
+    for (int i = 0; i < N; i++) {
+        assert_int_equal(ids[1][i], ids[0][i]);
+        for (int k = 0; k < i; k++) assert_int_not_equal(ids[0][k], ids[0][i]);
+    }
+    if (items < 0) return;   /* a cluster: two app hosts, each with its own counters */
+    items = api_metric(st, "sanshe_batch_items_total{kind=\"signins\"}") - items;
+    batches = api_metric(st, "sanshe_batches_total{kind=\"signins\"}") - batches;
+    print_message("%d sign-ins in %lld batches\n", 2 * N, batches);
+    assert_int_equal(items, 2 * N);
+    assert_true(batches < items);
+}
+
+static int signin_poison_teardown(void **state)
+{
+    (void)state;
+    api_sql_exec(stack_state(), "DROP TRIGGER IF EXISTS test_signin_poison_ins");
+    api_sql_exec(stack_state(), "DROP TRIGGER IF EXISTS test_signin_poison_upd");
+    return 0;
+}
+
+/* A sign-in the database refuses (a test trigger) fails its batch; the batch's others are then
+ * written one by one and succeed, and only the refused ones fail. */
+static void test_signin_batch_failure_isolated(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    const char *st = stack_state();
+    const char *tag = api_run_tag();
+    for (int k = 0; k < 2; k++)
+        api_sql_exec(st,
+                     "DELIMITER //\nCREATE TRIGGER test_signin_poison_%s BEFORE %s ON users FOR EACH ROW "
+                     "IF NEW.openid LIKE 'poison%%%s' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned'; END IF//\n"
+                     "DELIMITER ;",
+                     k ? "upd" : "ins", k ? "UPDATE" : "INSERT", tag);
+    static char body[N][160];
+    api_call calls[N];
+    for (int i = 0; i < N; i++) {
+        char oid[96], what[32];
+        snprintf(what, sizeof what, "%s%d", i % 5 == 4 ? "poison" : "healthy", i);
+        openid(what, oid, sizeof oid);
+        snprintf(body[i], sizeof body[i], "{\"code\":\"test:%s\"}", oid);
+        calls[i] = (api_call){"POST", WX_LOGIN, NULL, body[i], strlen(body[i]), NULL};
+    }
+    long long failed = api_metric(st, "sanshe_batches_failed_total{kind=\"signins\"}");
+    api_response **rs = api_parallel(calls, N, N);
+    int ok = 0, refused = 0, other = 0;
+    for (int i = 0; i < N; i++) {
+        int bad = i % 5 == 4;
+        if (!bad && rs[i]->status == 200) ok++;
+        else if (bad && rs[i]->status == 500) refused++;
+        else if (other++ < 5) print_error("sign-in %d: %ld %.200s\n", i, rs[i]->status, rs[i]->body);
+    }
+    api_free_all(rs, N);
+    if (failed >= 0) failed = api_metric(st, "sanshe_batches_failed_total{kind=\"signins\"}") - failed;
+    print_message("poisoned: %d signed in, %d refused, %d other; %lld batches failed\n", ok, refused, other, failed);
+    assert_int_equal(other, 0);
+    assert_int_equal(ok, N - N / 5);
+    assert_int_equal(refused, N / 5);
+    if (failed >= 0) assert_true(failed >= 1);
+    assert_int_equal(api_sql_count(st, "SELECT COUNT(*) FROM users WHERE openid LIKE 'poison%%%s'", tag), 0);
+}
+
 /* ---------------------------------------------------------------- concurrency and limits */
 
 static void test_concurrent_signin_same_openid(void **state)
@@ -1282,6 +1458,10 @@ int main(void)
         H(40), H(41), H(42), H(43), H(44), H(45), H(46), H(47), H(48), H(49),
         H(50), H(51), H(52), H(53),
         cmocka_unit_test(test_concurrent_signin_same_openid),
+        cmocka_unit_test(test_signin_openid_exact),
+        cmocka_unit_test(test_signin_reply_roles),
+        cmocka_unit_test(test_signin_burst_distinct),
+        cmocka_unit_test_teardown(test_signin_batch_failure_isolated, signin_poison_teardown),
         cmocka_unit_test(test_signin_rate_limit),   /* keep last: it exhausts the sign-in burst */
     };
     int failed = cmocka_run_group_tests(tests, group_setup, NULL);
