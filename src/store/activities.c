@@ -10,6 +10,8 @@
 #include "store/idempotency.h"
 #include "util/log.h"
 #include "util/metrics.h"
+#include "util/nearcache.h"
+#include "util/rankcache.h"
 #include "util/status.h"
 
 static ss_sql q_insert = SS_SQL(
@@ -57,11 +59,23 @@ static ss_sql q_lock_seats = SS_SQL(
     "COALESCE(UNIX_TIMESTAMP(signup_deadline), 0), waitlisted_count FROM activities WHERE id = ? FOR UPDATE");
 static ss_sql q_my_signup = SS_SQL(
     "SELECT id, status, queue_seq, UNIX_TIMESTAMP(created_at) FROM signups WHERE activity_id = ? AND user_id = ?");
-/* the same, with a waitlisted one's place in the queue (a repeat's whole answer, in one read) */
+/* The same, with a waitlisted one's place in the queue (a repeat's whole answer, in one read),
+ * and the waitlist's state (waitlist_seq, waitlisted_count). That pair identifies the state of
+ * the queue over the activity's life: waitlist_seq grows with every joiner, and while it stays
+ * put the queue only loses people, so waitlisted_count falls with each change. When it is the
+ * pair of this process's copy of the queue (util/rankcache.h, the two parameters), the place is
+ * found in the copy and the count is skipped (NULL). */
 static ss_sql q_my_signup_place = SS_SQL(
-    "SELECT s.id, s.status, s.queue_seq, UNIX_TIMESTAMP(s.created_at), IF(s.status = 'waitlisted', "
+    "SELECT s.id, s.status, s.queue_seq, UNIX_TIMESTAMP(s.created_at), "
+    "IF(s.status = 'waitlisted' AND NOT (a.waitlist_seq = ? AND a.waitlisted_count = ?), "
     "(SELECT COUNT(*) FROM signups w WHERE w.activity_id = s.activity_id AND w.status = 'waitlisted' "
-    "AND w.queue_seq <= s.queue_seq), 0) FROM signups s WHERE s.activity_id = ? AND s.user_id = ?");
+    "AND w.queue_seq <= s.queue_seq), NULL), a.waitlist_seq, a.waitlisted_count "
+    "FROM signups s JOIN activities a ON a.id = s.activity_id WHERE s.activity_id = ? AND s.user_id = ?");
+/* The queue in order with the pair that identifies its state, read together. */
+static ss_sql q_waitlist_copy = SS_SQL(
+    "SELECT a.waitlist_seq, a.waitlisted_count, (SELECT JSON_ARRAYAGG(w.queue_seq ORDER BY w.queue_seq) "
+    "FROM signups w WHERE w.activity_id = a.id AND w.status = 'waitlisted') FROM activities a "
+    "WHERE a.id = ? AND a.waitlisted_count <= ?");
 static ss_sql q_take_seat = SS_SQL("UPDATE activities SET confirmed_count = confirmed_count + 1 WHERE id = ?");
 static ss_sql q_take_queue = SS_SQL(
     "UPDATE activities SET waitlisted_count = waitlisted_count + 1, waitlist_seq = waitlist_seq + 1 WHERE id = ?");
@@ -386,22 +400,52 @@ int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long lon
     return rc;
 }
 
+/* Keeps this process's copy of the activity's queue (util/rankcache.h), read with the pair
+ * that identifies its state; a failure only means the next reads count. */
+static void waitlist_copy(ss_db *db, ss_arena *a, long long activity_id)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_I(activity_id), SS_DB_I(SS_RANK_MAX_ITEMS)};
+    if (ss_db_exec(db, &q_waitlist_copy, p, 2, &res, a) || res.nrows == 0) return;
+    ss_rank_version v = {ss_db_int(res.rows[0][0]), ss_db_int(res.rows[0][1])};
+    json_t *seqs = res.rows[0][2] ? json_loads(res.rows[0][2], 0, NULL) : json_array();
+    size_t n = json_array_size(seqs);
+    if (json_is_array(seqs) && n == (size_t)v.b) {
+        long long *items = ss_arena_calloc(a, (n + 1) * sizeof *items);
+        for (size_t i = 0; i < n; i++) items[i] = json_integer_value(json_array_get(seqs, i));
+        ss_rank_put(activity_id, v, items, n);
+    }
+    json_decref(seqs);
+}
+
 int ss_store_signup_mine(ss_db *db, ss_arena *a, long long activity_id, long long user_id, ss_signup *out)
 {
     ss_db_result mine;
-    ss_db_val pm[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
-    int rc = ss_db_exec(db, &q_my_signup_place, pm, 2, &mine, a);
+    ss_rank_version have = {-1, -1};   /* no copy: the count is made */
+    ss_rank_version_of(activity_id, &have);
+    ss_db_val pm[] = {SS_DB_I(have.a), SS_DB_I(have.b), SS_DB_I(activity_id), SS_DB_I(user_id)};
+    int rc = ss_db_exec(db, &q_my_signup_place, pm, 4, &mine, a);
     if (rc) return rc;
     if (mine.nrows == 0) return SS_ENOTFOUND;
-    if (strcmp(mine.rows[0][1], "cancelled") == 0) return SS_ECONFLICT;
+    char **r = mine.rows[0];
+    if (strcmp(r[1], "cancelled") == 0) return SS_ECONFLICT;
     memset(out, 0, sizeof *out);
-    out->id = ss_db_int(mine.rows[0][0]);
+    out->id = ss_db_int(r[0]);
     out->activity_id = activity_id;
     out->user_id = user_id;
-    out->status = mine.rows[0][1];
-    out->created_at = (time_t)ss_db_int(mine.rows[0][3]);
-    out->position = (long)ss_db_int(mine.rows[0][4]);
-    return SS_OK;
+    out->status = r[1];
+    out->created_at = (time_t)ss_db_int(r[3]);
+    if (strcmp(r[1], "waitlisted") != 0) return SS_OK;
+    long long seq = ss_db_int(r[2]);
+    ss_rank_version now = {ss_db_int(r[5]), ss_db_int(r[6])};
+    if (r[4]) {   /* counted: the copy is of another state; keep one of this state for the next reads */
+        out->position = (long)ss_db_int(r[4]);
+        if (ss_rank_want(activity_id, now, ss_near_now_ms())) waitlist_copy(db, a, activity_id);
+        return SS_OK;
+    }
+    /* the copy is of the state read; replaced meanwhile, the place is counted after all */
+    if (ss_rank_find(activity_id, now, seq, &out->position)) return SS_OK;
+    return position_of(db, a, activity_id, seq, &out->position);
 }
 
 /* ---------------------------------------------------------------- group commit of sign-ups */

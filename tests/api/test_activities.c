@@ -1335,6 +1335,47 @@ TEST(test_waitlist_promotion_order)
     assert_counts(act, 1, 0);
 }
 
+/* Places in the queue stay exact through every kind of change while repeats are answered from
+ * the process's copy of the queue (util/rankcache.h, loaded after a read that had to count):
+ * someone in the middle leaving, the head moving up, a newcomer, a cancelled one coming back. */
+TEST(test_waitlist_place_after_changes)
+{
+    enum { N = 7 };
+    long long act = activity_new(1, 1);
+    const user *u[N];
+    for (int i = 0; i < N; i++) u[i] = &W.pool[i];
+    want(201, join(u[0], act));
+    for (int i = 1; i < N - 1; i++) assert_int_equal(jint(want(201, join(u[i], act)), "waitlist_position"), i);
+    /* expected[i]: u[i]'s place (0: confirmed, -1: not signed up) */
+    long expected[N] = {0, 1, 2, 3, 4, 5, -1};
+    for (int step = 0; step < 5; step++) {
+        for (int round = 0; round < 3; round++) {   /* the first read counts and keeps a copy; the others use it */
+            usleep(120 * 1000);
+            for (int i = 0; i < N; i++)
+                if (expected[i] >= 0) assert_place(act, u[i], expected[i] ? "waitlisted" : "confirmed", expected[i]);
+        }
+        switch (step) {
+        case 0:   /* one in the middle leaves */
+            want(204, leave(u[3], act));
+            expected[3] = -1, expected[4] = 3, expected[5] = 4;
+            break;
+        case 1:   /* a newcomer joins at the end */
+            assert_int_equal(jint(want(201, join(u[6], act)), "waitlist_position"), 5);
+            expected[6] = 5;
+            break;
+        case 2:   /* the confirmed one leaves: the head moves up */
+            want(204, leave(u[0], act));
+            expected[0] = -1, expected[1] = 0, expected[2] = 1, expected[4] = 2, expected[5] = 3, expected[6] = 4;
+            break;
+        case 3:   /* the one who left comes back, at the end */
+            assert_int_equal(jint(want(201, join(u[3], act)), "waitlist_position"), 5);
+            expected[3] = 5;
+            break;
+        }
+    }
+    assert_counts(act, 1, 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1349,6 +1390,7 @@ int main(void)
         cmocka_unit_test(test_roster), cmocka_unit_test(test_my_signups), cmocka_unit_test(test_authorization_matrix),
         cmocka_unit_test(test_parallel_signups_capacity), cmocka_unit_test(test_signup_storm),
         cmocka_unit_test(test_same_user_parallel), cmocka_unit_test(test_waitlist_promotion_order),
+        cmocka_unit_test(test_waitlist_place_after_changes),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
