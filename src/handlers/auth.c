@@ -8,7 +8,6 @@
 #include "handlers/views.h"
 #include "http/errors.h"
 #include "http/request.h"
-#include "store/login_batch.h"
 #include "store/users.h"
 #include "util/log.h"
 #include "util/metrics.h"
@@ -36,8 +35,7 @@ static int wx_login(ss_req *req)
     if (!code || len == 0 || len > WX_CODE_MAX || strlen(code) != len)
         return ss_reply_invalid(req, json_pack("{s:s}", "code", "required: the code from wx.login, 1 to 128 characters"));
 
-    /* the user's upsert stands alone (by group commit: store/login_batch.h): a failure after it
-     * leaves a user who may sign in again */
+    /* the user's upsert stands alone: a failure after it leaves a user who may sign in again */
     if ((rc = ss_req_commit_each(req))) return rc;
     ss_wx_session wx;
     const char *wx_err = NULL;
@@ -50,11 +48,10 @@ static int wx_login(ss_req *req)
     char sid[SS_SID_LEN + 1];
     char *token = NULL;
     int ttl = req->app->cfg->session_ttl_s;
-    ss_login_member m = {.l = {.openid = wx.openid, .unionid = wx.unionid, .a = req->arena}};
-    rc = req->app->cfg->signin_group_commit ? ss_login_batch_submit(req->db, req->arena, &m) : 1;
-    if (rc == 1) rc = ss_store_users_login(req->db, req->arena, &m.l, 1);   /* alone */
-    if ((rc = note_dep(rc, SS_DEP_MYSQL))) goto out;
-    ss_user *user = &m.l.user;
+    ss_user_login l = {.openid = wx.openid, .unionid = wx.unionid, .a = req->arena};
+    rc = note_dep(ss_store_users_login(req->db, req->arena, &l, 1), SS_DEP_MYSQL);
+    if (rc) goto out;
+    ss_user *user = &l.user;
     long long uid = user->id;
     rc = note_dep(ss_session_create(req->cache, uid, wx.session_key, ttl, sid), SS_DEP_REDIS);
     if (rc) goto out;

@@ -9,7 +9,7 @@
 /* Each sign-in's user, found or created, with the sign-in recorded and the user returned with
  * roles (JSON [[role, community_id], ...]), the volunteer flag and memberships (JSON
  * [[org_id, role], ...], ordered, up to the limit): one statement, one round trip, for one
- * sign-in or a batch (store/login_batch.h). */
+ * sign-in or many (`sanshe ctl sessions`). */
 static ss_sql q_login = SS_SQL(
     "INSERT INTO users (openid, unionid, created_at, last_login_at) "
     "SELECT j.o, NULLIF(j.u, ''), UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM JSON_TABLE(?, '$[*]' COLUMNS ("

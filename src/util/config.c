@@ -50,7 +50,6 @@ static const option options[] = {
     INT(near_cache, 0, 1, 1),
     INT(vote_group_commit, 0, 1, 1),
     INT(signup_group_commit, 0, 1, 1),
-    INT(signin_group_commit, 0, 1, 1),
     STR(wx_base_url, "https://api.weixin.qq.com"),
     STR(wx_appid, ""),
     SECRET(wx_secret),

@@ -24,7 +24,7 @@ static unsigned long dep_errors[SS_DEP_COUNT];
 static long busy;
 static unsigned long batches[SS_BATCH_KINDS], batch_items[SS_BATCH_KINDS], batch_max[SS_BATCH_KINDS],
     batches_failed[SS_BATCH_KINDS];
-static const char *const batch_kinds[SS_BATCH_KINDS] = {"votes", "signups", "signins"};
+static const char *const batch_kinds[SS_BATCH_KINDS] = {"votes", "signups"};
 
 void ss_metrics_init(int n, const char *const *route_names)
 {

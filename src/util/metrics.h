@@ -16,7 +16,7 @@ void ss_metrics_dep_error(ss_dep dep);
 void ss_metrics_busy(int delta);
 /* One group commit (util/group.h) of n writes of a kind; failed: it was not committed and its
  * writes were stored one by one. */
-typedef enum { SS_BATCH_VOTES = 0, SS_BATCH_SIGNUPS, SS_BATCH_LOGINS, SS_BATCH_KINDS } ss_batch_kind;
+typedef enum { SS_BATCH_VOTES = 0, SS_BATCH_SIGNUPS, SS_BATCH_KINDS } ss_batch_kind;
 void ss_metrics_batch(ss_batch_kind kind, int n, int failed);
 /* Returns the exposition text (malloc'd, caller frees) and its length in *len. */
 char *ss_metrics_render(size_t *len);
