@@ -10,6 +10,7 @@
 #include "http/notify.h"
 #include "http/request.h"
 #include "store/activities.h"
+#include "store/signup_batch.h"
 
 /* One account scripting sign-ups and cancels is stopped per user (OWASP API4/API6); a whole
  * community signing up from one NAT address is not. */
@@ -36,7 +37,7 @@ static const char *signup_body(void *ctx, const ss_signup *s, size_t *len)
     return ss_json_text(ctx, v, len);
 }
 
-/* A new sign-up by group commit (store/activities.h). Returns 0 with *s, 1 to store it in the
+/* A new sign-up by group commit (store/signup_batch.h). Returns 0 with *s, 1 to store it in the
  * request's transaction (ss_store_signup_join), or an error. */
 static int signup_grouped(ss_req *req, ss_signup *s)
 {

@@ -14,8 +14,6 @@
 #include <time.h>
 
 #include "store/db.h"
-#include "store/idempotency.h"
-#include "util/group.h"
 #include "util/nearcache.h"
 #include "store/orgs.h"
 
@@ -98,34 +96,16 @@ int ss_store_signup_join(ss_db *db, ss_arena *a, long long activity_id, long lon
  * (ss_store_signup_join revives it), or a db error. */
 int ss_store_signup_mine(ss_db *db, ss_arena *a, long long activity_id, long long user_id, ss_signup *out);
 
-/* Group commit of new sign-ups (util/group.h), as votes have (store/vote_batch.h): new sign-ups
- * to one activity that arrive while a batch is written wait, and the next thread to lead
- * writes up to SS_SIGNUP_BATCH_MAX of them under ONE hold of the activity's row lock, in one
- * transaction of a fixed number of statements: the activity locked, the members' rows looked
- * for (a sign-up stored meanwhile sends its member alone), replies kept for Idempotency-Keys
- * looked for, then the sign-ups, the activity's counters and the kept replies, each set-based.
- * Seats then places in the queue are given in order of arrival, exactly as one by one. A
- * batch that fails before its commit leaves nothing stored and its members are stored alone;
- * a lost commit answers SS_EUNAVAIL (a retry with the key, or a repeat, tells the truth). */
-#define SS_SIGNUP_BATCH_MAX 64
-typedef struct ss_signup_member {
-    ss_group_item item;   /* first: the queue's */
-    long long activity_id, user_id;
-    time_t now;
-    /* as ss_vote_member's: the reply kept for an Idempotency-Key, made by the leading thread */
-    ss_idem_ref idem;
-    const char *(*render)(void *ctx, const ss_signup *s, size_t *len);
-    void *render_ctx;
-    /* out */
-    int rc;        /* 0 stored (out), SS_ENOTFOUND, SS_ECONFLICT (closed), SS_EUNAVAIL, 1: alone */
-    ss_signup out;
-} ss_signup_member;
-
-/* Submits m (its user had no sign-up when looked at: ss_store_signup_mine) and blocks until
- * its batch is written; while this thread leads it writes batches on db (outside any
- * transaction) with a. Returns m->rc; 1: store it with ss_store_signup_join (its batch
- * failed, or a sign-up of its user was stored meanwhile). */
-int ss_signup_batch_submit(ss_db *db, ss_arena *a, ss_signup_member *m);
+/* The activity's seats and queue, its row locked until the transaction ends: every change to
+ * its sign-ups takes this lock first (the mechanism above). Returns 0, SS_ENOTFOUND, or a db
+ * error. Strings live in a. */
+typedef struct ss_seats {
+    const char *status;
+    long capacity, confirmed, waitlisted;
+    long long waitlist_seq;     /* the last place in the queue given out */
+    time_t ends_at, deadline;   /* deadline 0: none */
+} ss_seats;
+int ss_store_seats_lock(ss_db *db, ss_arena *a, long long activity_id, ss_seats *out);
 
 /* Who moved from the waitlist to a seat: user_id 0 when nobody. queue_seq is their place in
  * the queue's history, unique per activity (names the event). */

@@ -25,7 +25,7 @@ int ss_store_idem_get(ss_db *db, ss_arena *a, long long user_id, const char *sco
 int ss_store_idem_put(ss_db *db, long long user_id, const char *scope_hex, const char *key,
                       const ss_idem_record *rec, time_t now);
 /* A request's Idempotency-Key, for a write that stores the reply with its effect itself (group
- * commit: store/vote_batch.h, store/activities.h); key NULL when the request has none. */
+ * commit: store/vote_batch.h, store/signup_batch.h); key NULL when the request has none. */
 typedef struct ss_idem_ref {
     long long user_id;
     const char *scope_hex, *key, *body_hash, *content_type;

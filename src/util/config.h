@@ -26,7 +26,7 @@ typedef struct ss_config {
     char *redis_host;       /* Redis over TCP: host name or address; "" = socket */
     int redis_port;
     int redis_timeout_ms;
-    int signup_group_commit;  /* 1: new sign-ups arriving together share one transaction (store/activities.h) */
+    int signup_group_commit;  /* 1: new sign-ups arriving together share one transaction (store/signup_batch.h) */
     int vote_group_commit;  /* 1: votes arriving together are stored in one transaction (store/vote_batch.h) */
     int near_cache;         /* 1: sessions and user snapshots kept in the process (told of changes by Redis), public views up to 1 s old */
     char *redis_sentinels;  /* "host:port,...": find the master through these Sentinels (then not the socket) */
