@@ -8,7 +8,11 @@
  *   1. reminders: stores reminder_24h / reminder_30m notices for everyone signed up to an
  *      activity whose start falls in the due window (domain/notice.c). (person, event) is
  *      unique, so a pass repeated after a restart adds nothing, and a pass after downtime
- *      catches up on what fell due meanwhile, never on activities already under way;
+ *      catches up on what fell due meanwhile, never on activities already under way. Every
+ *      reminder_full_every_s (and first) a pass looks at every sign-up in the windows; the
+ *      passes between look only at the part of each window new since the previous pass and at
+ *      the sign-ups changed since then, so an idle second costs two index look-ups, not a
+ *      write attempt per person signed up for the next 24 hours;
  *   2. pushes: for each pending notice, oldest first: a reminder whose activity has started
  *      or was cancelled is marked stale; otherwise the notice is claimed together with one of the person's
  *      grants for its template in one committed transaction (no grant: nothing to send), then
@@ -53,7 +57,24 @@ typedef struct sender {
     ss_wx_token token;
     ss_db *db;
     ss_arena *arena;
+    /* reminders between full passes (enqueue_reminders) */
+    int rem_known;          /* the previous pass succeeded, and a full one since the last failure */
+    time_t rem_full_at;     /* the sender's clock at the last full pass */
+    time_t rem_to[2];       /* each window's end at the previous pass */
+    long long rem_prev_ms;  /* the previous pass's start (monotonic) */
 } sender;
+
+/* Sign-ups changed this long before the previous pass began are looked at again: a sign-up's
+ * time is its statement's, and its transaction may commit a little later. Longer ones are
+ * caught by the next full pass. */
+#define REMINDER_MARGIN_S 5
+
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* The sender's clock: the machine's, moved by sender_clock_offset_s in tests (so a test can
  * see what a sender does later without waiting). */
@@ -89,13 +110,37 @@ static void enqueue_reminders(sender *s, time_t now)
 {
     ss_reminder_window w[2];
     ss_reminder_windows(now, s->cfg->reminder_long_s, s->cfg->reminder_short_s, w);
+    long long started = mono_ms();
+    int full = !s->rem_known || now < s->rem_full_at || now - s->rem_full_at >= s->cfg->reminder_full_every_s;
+    long long since_ms = started - s->rem_prev_ms;
+    int within = (int)(since_ms / 1000) + 1 + REMINDER_MARGIN_S;
+    int ok = 1;
     for (int i = 0; i < 2; i++) {
-        long long added = 0;
+        long long added = 0, more = 0;
         const char *prefix = i == 0 ? "活动提醒：" : "活动即将开始：";
-        int rc = ss_store_reminders_enqueue(s->db, s->arena, w[i].kind, prefix, w[i].from, w[i].to, &added);
+        int rc;
+        if (full) {
+            rc = ss_store_reminders_enqueue(s->db, s->arena, w[i].kind, prefix, w[i].from, w[i].to, &added);
+        } else {
+            /* the part of the window new since the previous pass: everyone signed up there */
+            time_t edge = w[i].from > s->rem_to[i] ? w[i].from : s->rem_to[i];
+            rc = edge < w[i].to ? ss_store_reminders_enqueue(s->db, s->arena, w[i].kind, prefix, edge, w[i].to, &added)
+                                : SS_OK;
+            /* and in all of it, who signed up (or came back) since */
+            if (rc == SS_OK)
+                rc = ss_store_reminders_enqueue_recent(s->db, s->arena, w[i].kind, prefix, w[i].from, w[i].to,
+                                                       within, &more);
+            added += more;
+        }
+        if (rc) ok = 0;
         if (rc) SS_WARN("sender", "msg=\"reminders not stored\" kind=%s error=%s", w[i].kind, ss_strerror(rc));
-        else if (added) SS_INFO("sender", "msg=\"reminders stored\" kind=%s count=%lld", w[i].kind, added);
+        else if (added) SS_INFO("sender", "msg=\"reminders stored\" kind=%s count=%lld full=%d", w[i].kind, added, full);
     }
+    s->rem_known = ok;   /* after a failure the next pass is a full one */
+    if (!ok) return;
+    if (full) s->rem_full_at = now;
+    for (int i = 0; i < 2; i++) s->rem_to[i] = w[i].to;
+    s->rem_prev_ms = started;
 }
 
 /* Sends one claimed item; returns the final state. */

@@ -28,6 +28,14 @@ static ss_sql q_reminders = SS_SQL(
     "500), UTC_TIMESTAMP() FROM activities a JOIN signups s ON s.activity_id = a.id "
     "AND s.status IN ('confirmed', 'waitlisted') WHERE a.status = 'published' "
     "AND a.starts_at >= FROM_UNIXTIME(?) AND a.starts_at < FROM_UNIXTIME(?)");
+/* The same for the sign-ups changed in the last ? seconds (by the database's clock) only. */
+static ss_sql q_reminders_recent = SS_SQL(
+    "INSERT IGNORE INTO notifications (user_id, kind, event_key, activity_id, title, body, created_at) "
+    "SELECT s.user_id, ?, CONCAT(?, ':', a.id), a.id, LEFT(CONCAT(?, a.title), 100), "
+    "LEFT(CONCAT(a.location_name, ' ', DATE_FORMAT(CONVERT_TZ(a.starts_at, '+00:00', '+08:00'), '%Y-%m-%d %H:%i')), "
+    "500), UTC_TIMESTAMP() FROM signups s JOIN activities a ON a.id = s.activity_id "
+    "WHERE s.updated_at >= UTC_TIMESTAMP() - INTERVAL ? SECOND AND s.status IN ('confirmed', 'waitlisted') "
+    "AND a.status = 'published' AND a.starts_at >= FROM_UNIXTIME(?) AND a.starts_at < FROM_UNIXTIME(?)");
 static ss_sql q_pending = SS_SQL(
     "SELECT n.id, n.user_id, COALESCE(n.activity_id, 0), n.kind, n.title, n.body, u.openid, "
     "COALESCE((SELECT UNIX_TIMESTAMP(a.starts_at) FROM activities a WHERE a.id = n.activity_id), 0), "
@@ -109,6 +117,17 @@ int ss_store_reminders_enqueue(ss_db *db, ss_arena *a, const char *kind, const c
     ss_db_result res;
     ss_db_val p[] = {SS_DB_S(kind), SS_DB_S(kind), SS_DB_S(title_prefix), SS_DB_I(from), SS_DB_I(to)};
     int rc = ss_db_exec(db, &q_reminders, p, 5, &res, a);
+    if (rc == SS_OK) *added = (long long)res.affected;
+    return rc;
+}
+
+int ss_store_reminders_enqueue_recent(ss_db *db, ss_arena *a, const char *kind, const char *title_prefix,
+                                      time_t from, time_t to, int within_s, long long *added)
+{
+    ss_db_result res;
+    ss_db_val p[] = {SS_DB_S(kind), SS_DB_S(kind), SS_DB_S(title_prefix), SS_DB_I(within_s), SS_DB_I(from),
+                     SS_DB_I(to)};
+    int rc = ss_db_exec(db, &q_reminders_recent, p, 6, &res, a);
     if (rc == SS_OK) *added = (long long)res.affected;
     return rc;
 }

@@ -45,6 +45,10 @@ int ss_store_subscription_add(ss_db *db, ss_arena *a, long long user_id, const c
  * published activity starting in [from, to). Returns 0 and *added (rows new to the table). */
 int ss_store_reminders_enqueue(ss_db *db, ss_arena *a, const char *kind, const char *title_prefix, time_t from,
                                time_t to, long long *added);
+/* The same for the sign-ups changed in the last within_s seconds only (the database's clock):
+ * between two full passes the sender looks at what changed, not at everyone. */
+int ss_store_reminders_enqueue_recent(ss_db *db, ss_arena *a, const char *kind, const char *title_prefix,
+                                      time_t from, time_t to, int within_s, long long *added);
 
 /* A notification waiting for its WeChat push, with what the push needs. */
 typedef struct ss_outbox_item {

@@ -8,20 +8,27 @@
 
 /* Each sign-in's user, found or created, with the sign-in recorded and the user returned with
  * roles (JSON [[role, community_id], ...]), the volunteer flag and memberships (JSON
- * [[org_id, role], ...], ordered, up to the limit): one statement, one round trip, for one
- * sign-in or many (`sanshe ctl sessions`). */
+ * [[org_id, role], ...], ordered, up to the limit): one statement, one round trip. */
+#define LOGIN_UPSERT \
+    "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), users.unionid), " \
+    "last_login_at = VALUES(last_login_at) " \
+    "RETURNING id, openid, nickname, " \
+    "(SELECT JSON_ARRAYAGG(JSON_ARRAY(r.role, r.community_id) ORDER BY r.community_id) FROM user_roles r " \
+    "WHERE r.user_id = users.id), " \
+    "EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = users.id AND v.status = 'registered'), " \
+    "(SELECT JSON_ARRAYAGG(JSON_ARRAY(m.org_id, m.role) ORDER BY m.org_id LIMIT ?) FROM org_members m " \
+    "WHERE m.user_id = users.id)"
+/* One sign-in: a plain INSERT ... VALUES, which takes no table lock for its id (an INSERT ...
+ * SELECT holds the table's AUTO-INC lock to its end under innodb_autoinc_lock_mode 1, the
+ * default: parallel sign-ins then ran one at a time). */
 static ss_sql q_login = SS_SQL(
     "INSERT INTO users (openid, unionid, created_at, last_login_at) "
+    "VALUES (?, NULLIF(?, ''), UTC_TIMESTAMP(), UTC_TIMESTAMP()) " LOGIN_UPSERT);
+/* Many sign-ins (`sanshe ctl sessions`), from a JSON array of [openid, unionid]. */
+static ss_sql q_login_many = SS_SQL(
+    "INSERT INTO users (openid, unionid, created_at, last_login_at) "
     "SELECT j.o, NULLIF(j.u, ''), UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM JSON_TABLE(?, '$[*]' COLUMNS ("
-    "o VARCHAR(128) PATH '$[0]', u VARCHAR(128) PATH '$[1]')) j "
-    "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), users.unionid), "
-    "last_login_at = VALUES(last_login_at) "
-    "RETURNING id, openid, nickname, "
-    "(SELECT JSON_ARRAYAGG(JSON_ARRAY(r.role, r.community_id) ORDER BY r.community_id) FROM user_roles r "
-    "WHERE r.user_id = users.id), "
-    "EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = users.id AND v.status = 'registered'), "
-    "(SELECT JSON_ARRAYAGG(JSON_ARRAY(m.org_id, m.role) ORDER BY m.org_id LIMIT ?) FROM org_members m "
-    "WHERE m.user_id = users.id)");
+    "o VARCHAR(128) PATH '$[0]', u VARCHAR(128) PATH '$[1]')) j " LOGIN_UPSERT);
 
 /* The user with their roles (kind 0: one row per role, or one with NULL role), then their
  * memberships (kind 1: org id, role; up to the limit), in one round trip. */
@@ -71,14 +78,21 @@ out:
 
 int ss_store_users_login(ss_db *db, ss_arena *a, ss_user_login *l, int n)
 {
-    json_t *in = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(in, json_pack("[s, s]", l[i].openid, l[i].unionid ? l[i].unionid : ""));
-    const char *in_text = ss_db_json(a, in);   /* (SS_DB_T names its argument twice) */
-    if (!in_text) return SS_EINTERNAL;
     ss_db_result res;
-    ss_db_val p[] = {SS_DB_T(in_text), SS_DB_I(SS_USER_MAX_ORGS + 1)};
-    int rc = ss_db_exec(db, &q_login, p, 2, &res, a);
+    int rc;
+    if (n == 1) {
+        ss_db_val p[] = {SS_DB_T(l[0].openid), SS_DB_T(l[0].unionid ? l[0].unionid : ""),
+                         SS_DB_I(SS_USER_MAX_ORGS + 1)};
+        rc = ss_db_exec(db, &q_login, p, 3, &res, a);
+    } else {
+        json_t *in = json_array();
+        for (int i = 0; i < n; i++)
+            json_array_append_new(in, json_pack("[s, s]", l[i].openid, l[i].unionid ? l[i].unionid : ""));
+        const char *in_text = ss_db_json(a, in);   /* (SS_DB_T names its argument twice) */
+        if (!in_text) return SS_EINTERNAL;
+        ss_db_val p[] = {SS_DB_T(in_text), SS_DB_I(SS_USER_MAX_ORGS + 1)};
+        rc = ss_db_exec(db, &q_login_many, p, 2, &res, a);
+    }
     if (rc) return rc;
     for (int i = 0; i < n; i++) {
         int r = i < res.nrows && res.rows[i][1] && strcmp(res.rows[i][1], l[i].openid) == 0 ? i : -1;

@@ -78,6 +78,7 @@ static const option options[] = {
     INT(reminder_long_s, 60, 604800, 86400),
     INT(reminder_short_s, 60, 86400, 1800),
     INT(sender_clock_offset_s, -604800, 604800, 0),
+    INT(reminder_full_every_s, 1, 86400, 60),
     INT(qr_ticket_ttl_s, 10, 120, 120),
     INT(vote_rate_window_s, 1, 86400, 1),
     STR(cors_origins, ""),

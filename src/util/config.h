@@ -66,6 +66,7 @@ typedef struct ss_config {
     int sender_batch;       /* pushes per pass */
     int reminder_long_s;    /* the early reminder's lead (24 h) */
     int reminder_short_s;   /* the late reminder's lead (30 min) */
+    int reminder_full_every_s; /* the sender looks at every sign-up in the windows this often; between, at changes */
     int sender_clock_offset_s; /* tests only: the sender's clock runs this far ahead of the machine's */
     /* Console sign-in by QR code */
     int qr_ticket_ttl_s;

@@ -341,6 +341,55 @@ TEST(test_catch_up_without_stale_reminders)
     free(u.token);
 }
 
+/* u's reminders of kind about act, waited for up to max_ms while a sender runs. */
+static int inbox_count_within(const user *u, const char *kind, long long act, long max_ms)
+{
+    int n = 0;
+    for (long waited = 0; (n = inbox_count(u, kind, act)) == 0 && waited < max_ms; waited += 100) api_sleep_ms(100);
+    return n;
+}
+
+/* Between full passes a running sender looks only at what changed, and still misses nothing:
+ * a sign-up inside the window (the recent changes) and an activity the window's end reaches
+ * after its sign-up (the window's new part) are reminded before any second full pass could
+ * have run (every 20 s here); an activity moved into the window after its sign-ups is left to
+ * the next full pass. Each reminder is stored once. */
+TEST(test_reminders_between_full_passes)
+{
+    enum { FULL_EVERY = 20 };
+    time_t started = time(NULL);
+    pid_t pid = sender_start(0, "SANSHE_SENDER_INTERVAL_MS=100", "SANSHE_REMINDER_FULL_EVERY_S=20",
+                             "SANSHE_WX_BASE_URL=http://127.0.0.1:9", "SANSHE_WX_CONNECT_TIMEOUT_MS=200", NULL);
+    api_sleep_ms(300);   /* its first, full, pass is over */
+    user u;
+    login(&u, "sdincr");
+    time_t now = time(NULL);
+    long long inside = activity_new(now + 2 * HOUR, now + 3 * HOUR);
+    long long beyond = activity_new(now + DAY + 9, now + DAY + HOUR);   /* the window's end: in 9 s */
+    long long moved = activity_new(now + 3 * DAY, now + 3 * DAY + HOUR);
+    sign_up(&u, inside, 0);
+    sign_up(&u, beyond, 0);
+    sign_up(&u, moved, 0);
+    assert_int_equal(inbox_count_within(&u, "reminder_24h", inside, 5000), 1);
+    assert_true(time(NULL) < started + FULL_EVERY - 2);
+    assert_int_equal(inbox_count(&u, "reminder_24h", beyond), 0);   /* not due yet */
+    assert_int_equal(inbox_count_within(&u, "reminder_24h", beyond, 12000), 1);
+    assert_true(time(NULL) < started + FULL_EVERY - 2);
+    /* moved into the window once its sign-up is older than the recent look-back */
+    char s[40], e[40];
+    api_fmt_time(now + 5 * HOUR, s, sizeof s);
+    api_fmt_time(now + 6 * HOUR, e, sizeof e);
+    want(200, req("PATCH", W.leader.token, J(json_pack("{s:s, s:s}", "starts_at", s, "ends_at", e)),
+                  API "/activities/%lld", moved));
+    assert_int_equal(inbox_count_within(&u, "reminder_24h", moved, (FULL_EVERY + 5) * 1000L), 1);
+    api_sleep_ms(500);
+    sender_stop(pid, SIGTERM);
+    assert_int_equal(inbox_count(&u, "reminder_24h", inside), 1);
+    assert_int_equal(inbox_count(&u, "reminder_24h", beyond), 1);
+    assert_int_equal(inbox_count(&u, "reminder_24h", moved), 1);
+    free(u.token);
+}
+
 /* Notices a handler stored (a cancellation) are pushed with the activity template. */
 TEST(test_pushes_handler_notices)
 {
@@ -368,6 +417,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_killed_mid_batch_sends_once),
         cmocka_unit_test(test_catch_up_without_stale_reminders),
+        cmocka_unit_test(test_reminders_between_full_passes),
         cmocka_unit_test(test_pushes_handler_notices),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

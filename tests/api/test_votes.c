@@ -13,6 +13,8 @@
 #include <curl/curl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -742,6 +744,67 @@ TEST(test_vote_batch_failure_isolated)
     assert_recount(c, 2, GOOD);
 }
 
+/* Redis connections cut under a vote burst (CLIENT KILL from outside, every 10 ms; one stack
+ * only: a cluster's Redis is Sentinel's, over TCP). A cut between calls is found and mended
+ * before the next call; one that lands during a call fails it: a batch's rate-limit count then
+ * sends its votes alone, each counting its own, and a vote's own failed call answers 503. Every
+ * reply is 201, 429 or 503 in the error shape; every 201 is stored exactly once, and nothing
+ * else is. */
+static atomic_int killer_stop;
+
+static void *killer_main(void *arg)
+{
+    long *kills = arg;
+    char cmd[PATH_MAX + 96];
+    snprintf(cmd, sizeof cmd, "redis-cli -s '%s/run/redis.sock' CLIENT KILL TYPE normal 2>/dev/null", state_dir);
+    while (!atomic_load(&killer_stop)) {
+        FILE *f = popen(cmd, "r");
+        if (f) {
+            long n = 0;
+            if (fscanf(f, "%ld", &n) == 1) *kills += n;
+            pclose(f);
+        }
+        api_sleep_ms(10);
+    }
+    return NULL;
+}
+
+TEST(test_vote_burst_redis_cut)
+{
+    if (api_is_cluster(state_dir)) skip();
+    enum { VOTERS = 100, EACH = 3 };
+    long long c = contest_new("Redis cut", EACH, 1000000);
+    long long p = project_new(&W.leader, c, W.org_a, "Cut", 100, 1);
+    size_t n = 0;
+    for (int k = 0; k < EACH; k++)
+        for (int u = 0; u < VOTERS; u++) vote_call(n++, &W.pool[u], c, p, NULL);
+    next_second();
+    long kills = 0;
+    pthread_t th;
+    atomic_store(&killer_stop, 0);
+    assert_int_equal(pthread_create(&th, NULL, killer_main, &kills), 0);
+    api_sleep_ms(30);
+    api_response **rs = api_parallel(calls, n, 64);
+    atomic_store(&killer_stop, 1);
+    pthread_join(th, NULL);
+    int ok = 0, unavailable = 0, limited = 0, other = 0;
+    for (size_t i = 0; i < n; i++) {
+        api_response *r = rs[i];
+        if (r->status == 201) ok++;
+        else if (is_error(r, 503, "unavailable")) unavailable++;
+        else if (is_error(r, 429, "rate_limited") || is_error(r, 429, "vote_limit_reached")) limited++;
+        else if (other++ < 5) print_error("call %zu: %ld %.200s\n", i, r->status, r->body);
+    }
+    api_free_all(rs, n);
+    print_message("redis cut %ld connections: %d stored, %d unavailable, %d limited, %d other\n", kills, ok,
+                  unavailable, limited, other);
+    assert_int_equal(other, 0);
+    assert_true(kills > 0);
+    assert_true(ok > 0);
+    assert_int_equal(votes_of(c, p), ok);
+    assert_recount(c, 1, ok);
+}
+
 /* users[first..first+10) each send one vote 8 times at once with one key; returns the
  * votes_left_today they all saw (the same for everyone, checked). */
 static long long idempotent_burst(long long c, long long p, int first, const char *tag)
@@ -978,6 +1041,7 @@ int main(void)
         cmocka_unit_test(test_vote_basic),              cmocka_unit_test(test_vote_bad_key),
         cmocka_unit_test(test_vote_burst_first),        cmocka_unit_test(test_vote_burst_second), cmocka_unit_test(test_vote_batch_mixed),
         cmocka_unit_test_teardown(test_vote_batch_failure_isolated, poison_teardown),
+        cmocka_unit_test(test_vote_burst_redis_cut),
         cmocka_unit_test(test_vote_idempotent_parallel), cmocka_unit_test(test_vote_idempotent_last_vote),
         cmocka_unit_test(test_results),                 cmocka_unit_test(test_vote_rate_limit),
     };
