@@ -21,19 +21,19 @@ static ss_sql q_read = SS_SQL(
 static ss_sql q_mine = SS_SQL("SELECT 1 FROM notifications WHERE id = ? AND user_id = ?");
 static ss_sql q_grant = SS_SQL(
     "INSERT INTO wx_subscriptions (user_id, template_id, activity_id, granted_at) VALUES (?, ?, ?, UTC_TIMESTAMP())");
+/* A reminder of kind (?, twice) with title prefix (?) for a sign-up s of activity a. */
+#define REMINDER_INSERT \
+    "INSERT IGNORE INTO notifications (user_id, kind, event_key, activity_id, title, body, created_at) " \
+    "SELECT s.user_id, ?, CONCAT(?, ':', a.id), a.id, LEFT(CONCAT(?, a.title), 100), " \
+    "LEFT(CONCAT(a.location_name, ' ', DATE_FORMAT(CONVERT_TZ(a.starts_at, '+00:00', '+08:00'), '%Y-%m-%d %H:%i')), " \
+    "500), UTC_TIMESTAMP() "
 static ss_sql q_reminders = SS_SQL(
-    "INSERT IGNORE INTO notifications (user_id, kind, event_key, activity_id, title, body, created_at) "
-    "SELECT s.user_id, ?, CONCAT(?, ':', a.id), a.id, LEFT(CONCAT(?, a.title), 100), "
-    "LEFT(CONCAT(a.location_name, ' ', DATE_FORMAT(CONVERT_TZ(a.starts_at, '+00:00', '+08:00'), '%Y-%m-%d %H:%i')), "
-    "500), UTC_TIMESTAMP() FROM activities a JOIN signups s ON s.activity_id = a.id "
+    REMINDER_INSERT "FROM activities a JOIN signups s ON s.activity_id = a.id "
     "AND s.status IN ('confirmed', 'waitlisted') WHERE a.status = 'published' "
     "AND a.starts_at >= FROM_UNIXTIME(?) AND a.starts_at < FROM_UNIXTIME(?)");
 /* The same for the sign-ups changed in the last ? seconds (by the database's clock) only. */
 static ss_sql q_reminders_recent = SS_SQL(
-    "INSERT IGNORE INTO notifications (user_id, kind, event_key, activity_id, title, body, created_at) "
-    "SELECT s.user_id, ?, CONCAT(?, ':', a.id), a.id, LEFT(CONCAT(?, a.title), 100), "
-    "LEFT(CONCAT(a.location_name, ' ', DATE_FORMAT(CONVERT_TZ(a.starts_at, '+00:00', '+08:00'), '%Y-%m-%d %H:%i')), "
-    "500), UTC_TIMESTAMP() FROM signups s JOIN activities a ON a.id = s.activity_id "
+    REMINDER_INSERT "FROM signups s JOIN activities a ON a.id = s.activity_id "
     "WHERE s.updated_at >= UTC_TIMESTAMP() - INTERVAL ? SECOND AND s.status IN ('confirmed', 'waitlisted') "
     "AND a.status = 'published' AND a.starts_at >= FROM_UNIXTIME(?) AND a.starts_at < FROM_UNIXTIME(?)");
 static ss_sql q_pending = SS_SQL(
