@@ -7,9 +7,6 @@
 #include <string.h>
 
 #include "domain/activity.h"
-#include "store/idempotency.h"
-#include "util/log.h"
-#include "util/metrics.h"
 #include "util/nearcache.h"
 #include "util/rankcache.h"
 #include "util/status.h"

@@ -9,15 +9,16 @@
 /* Each sign-in's user, found or created, with the sign-in recorded and the user returned with
  * roles (JSON [[role, community_id], ...]), the volunteer flag and memberships (JSON
  * [[org_id, role], ...], ordered, up to the limit): one statement, one round trip. */
-#define LOGIN_UPSERT \
-    "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), users.unionid), " \
-    "last_login_at = VALUES(last_login_at) " \
-    "RETURNING id, openid, nickname, " \
+#define USER_COLS \
+    "id, openid, nickname, " \
     "(SELECT JSON_ARRAYAGG(JSON_ARRAY(r.role, r.community_id) ORDER BY r.community_id) FROM user_roles r " \
     "WHERE r.user_id = users.id), " \
     "EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = users.id AND v.status = 'registered'), " \
     "(SELECT JSON_ARRAYAGG(JSON_ARRAY(m.org_id, m.role) ORDER BY m.org_id LIMIT ?) FROM org_members m " \
     "WHERE m.user_id = users.id)"
+#define LOGIN_UPSERT \
+    "ON DUPLICATE KEY UPDATE unionid = COALESCE(VALUES(unionid), users.unionid), " \
+    "last_login_at = VALUES(last_login_at) RETURNING " USER_COLS
 /* One sign-in: a plain INSERT ... VALUES, which takes no table lock for its id (an INSERT ...
  * SELECT holds the table's AUTO-INC lock to its end under innodb_autoinc_lock_mode 1, the
  * default: parallel sign-ins then ran one at a time). */
@@ -30,17 +31,11 @@ static ss_sql q_login_many = SS_SQL(
     "SELECT j.o, NULLIF(j.u, ''), UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM JSON_TABLE(?, '$[*]' COLUMNS ("
     "o VARCHAR(128) PATH '$[0]', u VARCHAR(128) PATH '$[1]')) j " LOGIN_UPSERT);
 
-/* The user with their roles (kind 0: one row per role, or one with NULL role), then their
- * memberships (kind 1: org id, role; up to the limit), in one round trip. */
-static ss_sql q_get = SS_SQL(
-    "SELECT 0 AS kind, u.id AS k, u.nickname, r.role, r.community_id, "
-    "EXISTS (SELECT 1 FROM volunteers v WHERE v.user_id = u.id AND v.status = 'registered') "
-    "FROM users u LEFT JOIN user_roles r ON r.user_id = u.id WHERE u.id = ? "
-    "UNION ALL (SELECT 1, m.org_id, NULL, m.role, NULL, NULL FROM org_members m WHERE m.user_id = ? "
-    "ORDER BY m.org_id LIMIT ?) ORDER BY kind, k, community_id");
+/* The user with roles, volunteer flag and memberships, in the shape of a sign-in's row. */
+static ss_sql q_get = SS_SQL("SELECT " USER_COLS " FROM users WHERE id = ?");
 
-/* The user of one returned row (columns as q_login's RETURNING), in a. */
-static int login_user(ss_arena *a, char **row, ss_user *out)
+/* The user of one row of USER_COLS, in a. */
+static int user_of_row(ss_arena *a, char **row, ss_user *out)
 {
     ss_user u = {.id = ss_db_int(row[0]), .nickname = ss_arena_strdup(a, row[2] ? row[2] : ""),
                  .is_volunteer = ss_db_int(row[4]) != 0};
@@ -98,7 +93,7 @@ int ss_store_users_login(ss_db *db, ss_arena *a, ss_user_login *l, int n)
         int r = i < res.nrows && res.rows[i][1] && strcmp(res.rows[i][1], l[i].openid) == 0 ? i : -1;
         for (int k = 0; k < res.nrows && r < 0; k++)
             if (res.rows[k][1] && strcmp(res.rows[k][1], l[i].openid) == 0) r = k;
-        if (r < 0 || (rc = login_user(l[i].a, res.rows[r], &l[i].user))) {
+        if (r < 0 || (rc = user_of_row(l[i].a, res.rows[r], &l[i].user))) {
             SS_ERROR("users", "msg=\"sign-in returned no user for one of its openids\" n=%d rows=%d", n, res.nrows);
             return SS_EINTERNAL;
         }
@@ -109,32 +104,11 @@ int ss_store_users_login(ss_db *db, ss_arena *a, ss_user_login *l, int n)
 int ss_store_user_get(ss_db *db, ss_arena *a, long long id, ss_user *out)
 {
     ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(id), SS_DB_I(id), SS_DB_I(SS_USER_MAX_ORGS + 1)};
-    int rc = ss_db_exec(db, &q_get, p, 3, &res, a);
+    ss_db_val p[] = {SS_DB_I(SS_USER_MAX_ORGS + 1), SS_DB_I(id)};
+    int rc = ss_db_exec(db, &q_get, p, 2, &res, a);
     if (rc) return rc;
-    if (res.nrows == 0 || ss_db_int(res.rows[0][0]) != 0) return SS_ENOTFOUND;
-    ss_user u = {.id = ss_db_int(res.rows[0][1]), .nickname = res.rows[0][2],
-                 .is_volunteer = ss_db_int(res.rows[0][5]) != 0};
-    u.community_admin_of = ss_arena_alloc(a, (size_t)res.nrows * sizeof(long long));
-    u.org_ids = ss_arena_alloc(a, (size_t)(res.nrows + 1) * sizeof *u.org_ids);
-    u.org_roles = ss_arena_alloc(a, (size_t)(res.nrows + 1) * sizeof *u.org_roles);
-    for (int r = 0; r < res.nrows; r++) {
-        char **row = res.rows[r];
-        const char *role = row[3];
-        if (ss_db_int(row[0]) == 1) {   /* a membership */
-            u.org_ids[u.norgs] = ss_db_int(row[1]);
-            u.org_roles[u.norgs++] = ss_org_role_parse(role);
-        } else if (role && strcmp(role, "admin") == 0) {
-            u.is_admin = 1;
-        } else if (role && strcmp(role, "community_admin") == 0) {
-            u.community_admin_of[u.ncommunities++] = ss_db_int(row[4]);
-        }
-    }
-    /* more memberships than a snapshot holds: each is looked up when needed */
-    u.orgs_known = u.norgs <= SS_USER_MAX_ORGS;
-    if (!u.orgs_known) u.norgs = 0;
-    *out = u;
-    return SS_OK;
+    if (res.nrows == 0) return SS_ENOTFOUND;
+    return user_of_row(a, res.rows[0], out);
 }
 
 int ss_user_org_role(const ss_user *u, long long org_id, ss_org_role *role)
