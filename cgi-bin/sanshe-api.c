@@ -113,12 +113,18 @@ int main(int argc, char **argv)
     unsigned char *jwt_key = NULL;
     ss_tracker *tracker = NULL;
     ss_near *near = NULL;
+    ss_jwt_memo *jwt_memo = NULL;
 
     /* A few heaps shared by the workers instead of glibc's one per thread (up to 8 per core):
      * each heap keeps what its biggest replies (a district's 200 KB dashboard) left free, so
      * 32 heaps held 77 MiB after the dashboard scenario, 4 hold 48 MiB with no loss of
      * throughput (bench/REPORT.md). */
     mallopt(M_ARENA_MAX, 4);
+    /* No fastbins: libfcgi allocates each request's 8 KB stream buffers, and a request that
+     * size finding small chunks in fastbins first consolidates the heap (malloc_consolidate
+     * was 3 % of the app's time in the read scenario); the per-thread tcache still serves
+     * small chunks without a lock (bench/REPORT.md). */
+    mallopt(M_MXFAST, 0);
     if (ss_config_load(&cfg, path, err, sizeof err) != 0) {
         fprintf(stderr, "level=error mod=main msg=\"bad configuration\" detail=\"%s\"\n", err);
         ss_config_dispose(&cfg);
@@ -154,7 +160,8 @@ int main(int argc, char **argv)
 
     ss_app app = {.cfg = &cfg, .router = router};
     jwt_key = (unsigned char *)ss_xstrdup(cfg.jwt_key);
-    app.jwt = (ss_jwt_keys){jwt_key, strlen(cfg.jwt_key), cfg.jwt_issuer, cfg.jwt_audience};
+    jwt_memo = ss_jwt_memo_create();   /* NULL: each token is verified in full */
+    app.jwt = (ss_jwt_keys){jwt_key, strlen(cfg.jwt_key), cfg.jwt_issuer, cfg.jwt_audience, jwt_memo};
     app.wx = (ss_wx_cfg){cfg.wx_base_url, cfg.wx_appid, cfg.wx_secret, cfg.wx_connect_timeout_ms, cfg.wx_timeout_ms,
                         cfg.wx_max_inflight};
 
@@ -226,6 +233,7 @@ out:
     ss_tracker_stop(tracker);
     ss_near_free(near);
     free(jwt_key);
+    ss_jwt_memo_free(jwt_memo);
     ss_router_free(router);
     curl_global_cleanup();
     ss_config_dispose(&cfg);

@@ -185,7 +185,7 @@ static int sessions(const ss_config *cfg, ss_db *db, ss_cache *cache, ss_arena *
         fprintf(stderr, "sanshe ctl: creating users failed (%s)\n", ss_strerror(rc));
         return 1;
     }
-    ss_jwt_keys keys = {(const unsigned char *)cfg->jwt_key, strlen(cfg->jwt_key), cfg->jwt_issuer, cfg->jwt_audience};
+    ss_jwt_keys keys = {(const unsigned char *)cfg->jwt_key, strlen(cfg->jwt_key), cfg->jwt_issuer, cfg->jwt_audience, NULL};
     time_t now = time(NULL);
     for (long long i = 0; i <= to - from; i++) {
         char sid[SS_SID_LEN + 1], *token = NULL;

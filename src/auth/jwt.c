@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <jwt.h>
+#include <openssl/crypto.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +41,81 @@ static int is_sid(const char *s)
     return 1;
 }
 
+/* ---------------------------------------------------------------- the memo */
+#define MEMO_STRIPES 64   /* locks, each over every 64th slot */
+
+typedef struct {
+    size_t len;           /* 0: empty */
+    char token[SS_JWT_MEMO_TOKEN_MAX];
+    ss_jwt_claims claims;
+} memo_slot;
+
+struct ss_jwt_memo {
+    unsigned long hits;
+    pthread_mutex_t locks[MEMO_STRIPES];
+    memo_slot slots[SS_JWT_MEMO_SLOTS];
+};
+
+ss_jwt_memo *ss_jwt_memo_create(void)
+{
+    ss_jwt_memo *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    for (int i = 0; i < MEMO_STRIPES; i++) pthread_mutex_init(&m->locks[i], NULL);
+    return m;
+}
+
+void ss_jwt_memo_free(ss_jwt_memo *m)
+{
+    if (!m) return;
+    for (int i = 0; i < MEMO_STRIPES; i++) pthread_mutex_destroy(&m->locks[i]);
+    OPENSSL_cleanse(m->slots, sizeof m->slots);
+    free(m);
+}
+
+unsigned long ss_jwt_memo_hits(ss_jwt_memo *m)
+{
+    return m ? __atomic_load_n(&m->hits, __ATOMIC_RELAXED) : 0;
+}
+
+/* FNV-1a: a slot's index, nothing more (a collision only evicts) */
+static size_t memo_index(const char *token, size_t len)
+{
+    uint64_t h = 14695981039346656037ULL;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)token[i]) * 1099511628211ULL;
+    return (size_t)(h ^ (h >> 32)) % SS_JWT_MEMO_SLOTS;
+}
+
+/* 1 with *out when token was verified before and its times still hold at now */
+static int memo_get(ss_jwt_memo *m, const char *token, size_t len, time_t now, ss_jwt_claims *out)
+{
+    if (!m || len > SS_JWT_MEMO_TOKEN_MAX) return 0;
+    size_t i = memo_index(token, len);
+    int hit = 0;
+    pthread_mutex_lock(&m->locks[i % MEMO_STRIPES]);
+    memo_slot *s = &m->slots[i];
+    if (s->len == len && CRYPTO_memcmp(s->token, token, len) == 0) {
+        *out = s->claims;
+        hit = 1;
+    }
+    pthread_mutex_unlock(&m->locks[i % MEMO_STRIPES]);
+    if (!hit || out->exp <= now || out->iat > now + SS_JWT_LEEWAY_S) return 0;
+    __atomic_add_fetch(&m->hits, 1, __ATOMIC_RELAXED);
+    return 1;
+}
+
+static void memo_put(ss_jwt_memo *m, const char *token, size_t len, const ss_jwt_claims *c)
+{
+    if (!m || len > SS_JWT_MEMO_TOKEN_MAX) return;
+    size_t i = memo_index(token, len);
+    pthread_mutex_lock(&m->locks[i % MEMO_STRIPES]);
+    memo_slot *s = &m->slots[i];
+    memcpy(s->token, token, len);
+    s->len = len;
+    s->claims = *c;
+    pthread_mutex_unlock(&m->locks[i % MEMO_STRIPES]);
+}
+
+/* ---------------------------------------------------------------- verification */
 int ss_jwt_verify(const ss_jwt_keys *k, const char *token, time_t now, ss_jwt_claims *out)
 {
     jwt_t *jwt = NULL;
@@ -45,6 +123,7 @@ int ss_jwt_verify(const ss_jwt_keys *k, const char *token, time_t now, ss_jwt_cl
     if (!token) return SS_EUNAUTH;
     size_t len = strnlen(token, SS_JWT_MAX_LEN + 1);
     if (len == 0 || len > SS_JWT_MAX_LEN) return SS_EUNAUTH;
+    if (memo_get(k->memo, token, len, now, out)) return SS_OK;
     /* exactly three non-empty segments: an empty signature is how "none" tokens look */
     const char *d1 = strchr(token, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
     if (!d1 || !d2 || strchr(d2 + 1, '.') || d1 == token || d2 == d1 + 1 || d2[1] == '\0') return SS_EUNAUTH;
@@ -73,6 +152,7 @@ int ss_jwt_verify(const ss_jwt_keys *k, const char *token, time_t now, ss_jwt_cl
     memcpy(out->sid, sid, SS_SID_LEN + 1);
     out->iat = iat;
     out->exp = exp;
+    memo_put(k->memo, token, len, out);
     rc = SS_OK;
 out:
     jwt_free(jwt);

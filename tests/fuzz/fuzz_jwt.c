@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define NOW ((time_t)1795300000)
 
 static const unsigned char key[] = "fuzz-key-fuzz-key-fuzz-key-fuzz-key!";
-static const ss_jwt_keys keys = {key, sizeof key - 1, "sanshe", "sanshe-miniprogram"};
+static const ss_jwt_keys keys = {key, sizeof key - 1, "sanshe", "sanshe-miniprogram", NULL};
 static EVP_MAC_CTX *keyed;   /* HMAC-SHA256 with key, ready for data */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

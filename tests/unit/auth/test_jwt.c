@@ -1,12 +1,16 @@
 /* Unit tests for session tokens (auth/jwt.h), against the header's contract and RFC 8725:
  * a sign/verify round trip, then one defect at a time in otherwise valid tokens made with
- * libjwt or by hand (alg none, other HMACs, tampering, each claim missing or wrong). */
+ * libjwt or by hand (alg none, other HMACs, tampering, each claim missing or wrong). The
+ * whole group runs twice: without a memo, then with one, where every token is verified
+ * twice (a valid one the second time from the memo) and must get the same answer; then the
+ * memo's own cases (expiry after it was memoized, a byte off, threads). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +32,7 @@ static const unsigned char key_a[] = "test-key-A-0123456789-0123456789-abcdef";
 static const unsigned char key_b[] = "test-key-B-0123456789-0123456789-abcdef";
 #define KEYLEN (sizeof key_a - 1)
 
-static const ss_jwt_keys keys = {key_a, KEYLEN, ISS, AUD};
+static ss_jwt_keys keys = {key_a, KEYLEN, ISS, AUD, NULL};   /* .memo set for the second run */
 
 /* How ss_jwt_sign writes sub (JSON string or integer), found in group setup so that the
  * hand-made tokens differ from real ones only in the claim a test varies. */
@@ -147,20 +151,25 @@ static char *hand_token(const char *header_json, const char *payload_json, const
     return out;
 }
 
+/* With a memo, each token is verified twice: the second answer must be the first's. */
 static void expect_ok(const char *token, time_t now)
 {
-    ss_jwt_claims c;
-    memset(&c, 0, sizeof c);
-    int rc = ss_jwt_verify(&keys, token, now, &c);
-    if (rc != 0) fail_msg("refused a valid token (%d): %s", rc, token);
+    for (int round = 0; round < (keys.memo ? 2 : 1); round++) {
+        ss_jwt_claims c;
+        memset(&c, 0, sizeof c);
+        int rc = ss_jwt_verify(&keys, token, now, &c);
+        if (rc != 0) fail_msg("refused a valid token (%d, round %d): %s", rc, round, token);
+    }
 }
 
 static void expect_refused(const char *token, time_t now)
 {
-    ss_jwt_claims c;
-    memset(&c, 0, sizeof c);
-    int rc = ss_jwt_verify(&keys, token, now, &c);
-    if (rc != SS_EUNAUTH) fail_msg("got %d, want SS_EUNAUTH for: %s", rc, token);
+    for (int round = 0; round < (keys.memo ? 2 : 1); round++) {
+        ss_jwt_claims c;
+        memset(&c, 0, sizeof c);
+        int rc = ss_jwt_verify(&keys, token, now, &c);
+        if (rc != SS_EUNAUTH) fail_msg("got %d, want SS_EUNAUTH (round %d) for: %s", rc, round, token);
+    }
 }
 
 /* Makes a token from t, expects it refused at NOW, frees it. */
@@ -276,6 +285,7 @@ static void test_wrong_key(void **state)
     (void)state;
     ss_jwt_keys other = keys;
     other.key = key_b;
+    other.memo = NULL;   /* a memo serves one set of keys */
     char *s = NULL;
     assert_int_equal(ss_jwt_sign(&other, 42, SID, NOW, TTL, &s), 0);
     expect_refused(s, NOW);
@@ -500,6 +510,115 @@ static void test_malformed(void **state)
     free(s);
 }
 
+/* ---------------------------------------------------------------- the memo's own cases */
+static int memo_setup(void **state)
+{
+    if (group_setup(state)) return -1;
+    keys.memo = ss_jwt_memo_create();
+    return keys.memo ? 0 : -1;
+}
+
+static int memo_teardown(void **state)
+{
+    (void)state;
+    ss_jwt_memo_free(keys.memo);
+    keys.memo = NULL;
+    return 0;
+}
+
+/* The second verification of a token comes from the memo, with the same claims. */
+static void test_memo_hit_same_claims(void **state)
+{
+    (void)state;
+    char *s = NULL;
+    assert_int_equal(ss_jwt_sign(&keys, 777, SID, NOW, TTL, &s), 0);
+    unsigned long before = ss_jwt_memo_hits(keys.memo);
+    ss_jwt_claims a, b;
+    assert_int_equal(ss_jwt_verify(&keys, s, NOW, &a), 0);
+    assert_int_equal(ss_jwt_memo_hits(keys.memo), before);
+    assert_int_equal(ss_jwt_verify(&keys, s, NOW + 1, &b), 0);
+    assert_int_equal(ss_jwt_memo_hits(keys.memo), before + 1);
+    assert_true(b.user_id == 777 && a.user_id == 777);
+    assert_string_equal(b.sid, SID);
+    assert_int_equal(b.iat, a.iat);
+    assert_int_equal(b.exp, a.exp);
+    free(s);
+}
+
+/* A memoized token still expires, and one issued "in the future" is still refused then. */
+static void test_memo_times_checked_again(void **state)
+{
+    (void)state;
+    char *s = NULL;
+    assert_int_equal(ss_jwt_sign(&keys, 778, SID, NOW, TTL, &s), 0);
+    expect_ok(s, NOW);
+    expect_refused(s, NOW + TTL);
+    expect_refused(s, NOW + TTL + 1);
+    expect_refused(s, NOW - SS_JWT_LEEWAY_S - 1);
+    expect_ok(s, NOW + TTL - 1);
+    free(s);
+}
+
+/* A token one byte off a memoized one, or a prefix of it, is verified in full and refused. */
+static void test_memo_byte_off(void **state)
+{
+    (void)state;
+    char *s = NULL;
+    assert_int_equal(ss_jwt_sign(&keys, 779, SID, NOW, TTL, &s), 0);
+    expect_ok(s, NOW);
+    size_t n = strlen(s);
+    size_t at[] = {0, n / 3, n / 2, n - 2, n - 1};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        char *t = strdup(s);
+        t[at[i]] = t[at[i]] == 'A' ? 'B' : 'A';
+        expect_refused(t, NOW);
+        free(t);
+    }
+    char *t = strndup(s, n - 1);
+    expect_refused(t, NOW);
+    free(t);
+    expect_ok(s, NOW);
+    free(s);
+}
+
+/* Threads verifying valid and tampered tokens that share slots get each answer right. */
+#define MT_TOKENS 64
+#define MT_THREADS 8
+static char *mt_tokens[MT_TOKENS];
+static int mt_wrong;
+
+static void *mt_worker(void *arg)
+{
+    unsigned seed = (unsigned)(uintptr_t)arg;
+    for (int i = 0; i < 20000; i++) {
+        int k = (int)(rand_r(&seed) % MT_TOKENS);
+        ss_jwt_claims c;
+        int rc = ss_jwt_verify(&keys, mt_tokens[k], NOW, &c);
+        int want_ok = k % 2 == 0;
+        if (want_ok ? (rc != 0 || c.user_id != 1000 + k) : rc != SS_EUNAUTH) __atomic_add_fetch(&mt_wrong, 1, __ATOMIC_RELAXED);
+    }
+    return NULL;
+}
+
+static void test_memo_threads(void **state)
+{
+    (void)state;
+    for (int k = 0; k < MT_TOKENS; k++) {
+        assert_int_equal(ss_jwt_sign(&keys, 1000 + k, SID, NOW, TTL, &mt_tokens[k]), 0);
+        if (k % 2) {   /* odd ones: the signature's last character changed */
+            size_t n = strlen(mt_tokens[k]);
+            mt_tokens[k][n - 2] = mt_tokens[k][n - 2] == 'x' ? 'y' : 'x';
+        }
+    }
+    pthread_t t[MT_THREADS];
+    unsigned long before = ss_jwt_memo_hits(keys.memo);
+    for (int i = 0; i < MT_THREADS; i++) assert_int_equal(pthread_create(&t[i], NULL, mt_worker, (void *)(uintptr_t)(i + 1)), 0);
+    for (int i = 0; i < MT_THREADS; i++) pthread_join(t[i], NULL);
+    assert_int_equal(mt_wrong, 0);
+    assert_true(ss_jwt_memo_hits(keys.memo) > before);   /* the valid ones came from the memo */
+    for (int k = 0; k < MT_TOKENS; k++) free(mt_tokens[k]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -520,5 +639,14 @@ int main(void)
         cmocka_unit_test(test_too_long),
         cmocka_unit_test(test_malformed),
     };
-    return cmocka_run_group_tests(tests, group_setup, NULL);
+    const struct CMUnitTest memo_tests[] = {
+        cmocka_unit_test(test_memo_hit_same_claims),
+        cmocka_unit_test(test_memo_times_checked_again),
+        cmocka_unit_test(test_memo_byte_off),
+        cmocka_unit_test(test_memo_threads),
+    };
+    int failed = cmocka_run_group_tests_name("without a memo", tests, group_setup, NULL);
+    failed += cmocka_run_group_tests_name("with a memo", tests, memo_setup, memo_teardown);
+    failed += cmocka_run_group_tests_name("the memo", memo_tests, memo_setup, memo_teardown);
+    return failed;
 }
