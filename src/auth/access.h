@@ -21,7 +21,9 @@ typedef enum {
     SS_SUBJECT_ORG,         /* {id} is an organization */
     SS_SUBJECT_ACTIVITY,    /* {id} is an activity (its organization comes along) */
     SS_SUBJECT_CORRECTION,  /* {id} is a service-time correction (its activity and organization come along) */
-    SS_SUBJECT_ACTIVITY_VIEW,  /* {id} is an activity as shown to people, up to SS_PUBLIC_MAX_AGE_MS old (GET only) */
+    SS_SUBJECT_ACTIVITY_VIEW,  /* {id} is an activity as shown to people, up to SS_PUBLIC_MAX_AGE_MS old: for reads,
+                                * and for a write only to decide what changes nothing (a handler
+                                * that goes on to change something loads SS_SUBJECT_ACTIVITY itself) */
 } ss_subject;
 
 typedef enum {

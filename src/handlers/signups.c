@@ -57,7 +57,10 @@ static int signup_grouped(ss_req *req, ss_signup *s)
     return rc;
 }
 
-/* -> 201 {status, waitlist_position?, activity_id} on a new sign-up; 200 with the same on a repeat */
+/* -> 201 {status, waitlist_position?, activity_id} on a new sign-up; 200 with the same on a repeat.
+ * The route's subject is the activity as shown (SS_SUBJECT_ACTIVITY_VIEW, up to a second old):
+ * enough to answer a repeat, which changes nothing. A new or revived sign-up is decided on the
+ * activity read again now, and its seat under the activity's lock. */
 static int signup_join(ss_req *req)
 {
     ss_signup s;
@@ -65,6 +68,11 @@ static int signup_join(ss_req *req)
     if (rc) return rc;
     /* a repeat is answered by a read, without a lock; a new one goes by group commit */
     rc = ss_store_signup_mine(req->db, req->arena, req->subject.activity.id, req->caller.user_id, &s);
+    if (rc == SS_ENOTFOUND || rc == SS_ECONFLICT) {
+        int rs = ss_policy_load_check(req->db, req->app->near, req->arena, &req->caller, SS_SUBJECT_ACTIVITY,
+                                      req->subject.activity.id, SS_RULE_VISIBLE, &req->subject);
+        if (rs) return rs;
+    }
     if (rc == SS_ENOTFOUND) rc = signup_grouped(req, &s);
     else if (rc == SS_ECONFLICT) rc = 1;   /* cancelled before: revived in place */
     if (rc == 1)
@@ -163,7 +171,7 @@ static int my_signups(ss_req *req)
 }
 
 static const ss_route routes[] = {
-    {"POST", "/api/v1/activities/{id}/signups", signup_join, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,
+    {"POST", "/api/v1/activities/{id}/signups", signup_join, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY_VIEW,
      SS_RULE_VISIBLE},
     {"DELETE", "/api/v1/activities/{id}/signups/me", signup_leave, SS_ACCESS_SIGNED_IN, SS_SUBJECT_ACTIVITY,
      SS_RULE_VISIBLE},

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <unistd.h>
+
 #include "apiclient.h"
 
 #define API "/api/v1"
@@ -240,6 +242,28 @@ TEST(test_edit_sent_to_review_hides)
     assert_api_error(req("GET", NULL, NULL, API "/activities/%lld", id), 404, "not_found");
     assert_false(public_sees(id));
     assert_true(queue_item(W.cadmin.token, id, NULL) > 0);
+}
+
+/* A sign-up is decided on the activity as it is now, not on the copy shown for up to a second.
+ * The hold is made in SQL behind the app's back, as on another host whose word has not arrived:
+ * the app's near copy still shows the activity, and a repeat may still be answered from it, but
+ * a new sign-up reads the activity again and is refused as if it were not there. */
+TEST(test_signup_decided_on_fresh_activity)
+{
+    long long id = activity_new("Signups while held", "Helping neighbours.", NULL);
+    user first, second;
+    api_login_user(&first, "signup_first");
+    api_login_user(&second, "signup_second");
+    want(201, req("POST", first.token, "{}", API "/activities/%lld/signups", id));
+    want(200, req("GET", first.token, NULL, API "/activities/%lld", id));   /* the near copy, fresh */
+    api_sql_exec(state_dir, "UPDATE sanshe.activities SET content_status = 'review' WHERE id = %lld", id);
+    assert_api_error(req("POST", second.token, "{}", API "/activities/%lld/signups", id), 404, "not_found");
+    assert_int_equal(api_sql_count(state_dir, "SELECT COUNT(*) FROM sanshe.signups WHERE activity_id = %lld", id), 1);
+    usleep(1100 * 1000);   /* past SS_PUBLIC_MAX_AGE_MS: the copy is gone, the repeat sees the hold too */
+    assert_api_error(req("POST", first.token, "{}", API "/activities/%lld/signups", id), 404, "not_found");
+    api_sql_exec(state_dir, "UPDATE sanshe.activities SET content_status = 'visible' WHERE id = %lld", id);
+    free(first.token);
+    free(second.token);
 }
 
 TEST(test_wechat_down_waits_in_review)
@@ -888,6 +912,7 @@ int main(void)
         cmocka_unit_test(test_nickname),                     cmocka_unit_test(test_contest_texts),
         cmocka_unit_test(test_service_project_texts),        cmocka_unit_test(test_consultation_and_need_texts),
         cmocka_unit_test(test_community_texts),              cmocka_unit_test(test_private_texts_risky_refused),
+        cmocka_unit_test(test_signup_decided_on_fresh_activity),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
