@@ -42,7 +42,9 @@ static int is_sid(const char *s)
 }
 
 /* ---------------------------------------------------------------- the memo */
-#define MEMO_STRIPES 64   /* locks, each over every 64th slot */
+#define MEMO_WAYS 4                              /* a token sits in one of its set's 4 slots */
+#define MEMO_SETS (SS_JWT_MEMO_SLOTS / MEMO_WAYS)
+#define MEMO_STRIPES 64                          /* locks, each over every 64th set */
 
 typedef struct {
     size_t len;           /* 0: empty */
@@ -77,42 +79,55 @@ unsigned long ss_jwt_memo_hits(ss_jwt_memo *m)
     return m ? __atomic_load_n(&m->hits, __ATOMIC_RELAXED) : 0;
 }
 
-/* FNV-1a: a slot's index, nothing more (a collision only evicts) */
-static size_t memo_index(const char *token, size_t len)
+/* FNV-1a: the set a token may sit in (a collision only evicts) */
+static size_t memo_set(const char *token, size_t len, uint64_t *hash)
 {
     uint64_t h = 14695981039346656037ULL;
     for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)token[i]) * 1099511628211ULL;
-    return (size_t)(h ^ (h >> 32)) % SS_JWT_MEMO_SLOTS;
+    *hash = h;
+    return (size_t)(h ^ (h >> 32)) % MEMO_SETS;
 }
 
 /* 1 with *out when token was verified before and its times still hold at now */
 static int memo_get(ss_jwt_memo *m, const char *token, size_t len, time_t now, ss_jwt_claims *out)
 {
     if (!m || len > SS_JWT_MEMO_TOKEN_MAX) return 0;
-    size_t i = memo_index(token, len);
+    uint64_t h;
+    size_t set = memo_set(token, len, &h);
     int hit = 0;
-    pthread_mutex_lock(&m->locks[i % MEMO_STRIPES]);
-    memo_slot *s = &m->slots[i];
-    if (s->len == len && CRYPTO_memcmp(s->token, token, len) == 0) {
-        *out = s->claims;
-        hit = 1;
+    pthread_mutex_t *lock = &m->locks[set % MEMO_STRIPES];
+    pthread_mutex_lock(lock);
+    for (int w = 0; w < MEMO_WAYS && !hit; w++) {
+        memo_slot *s = &m->slots[set * MEMO_WAYS + (size_t)w];
+        if (s->len == len && CRYPTO_memcmp(s->token, token, len) == 0) {
+            *out = s->claims;
+            hit = 1;
+        }
     }
-    pthread_mutex_unlock(&m->locks[i % MEMO_STRIPES]);
+    pthread_mutex_unlock(lock);
     if (!hit || out->exp <= now || out->iat > now + SS_JWT_LEEWAY_S) return 0;
     __atomic_add_fetch(&m->hits, 1, __ATOMIC_RELAXED);
     return 1;
 }
 
+/* Into an empty way of its set, else over the way the hash's high bits pick. */
 static void memo_put(ss_jwt_memo *m, const char *token, size_t len, const ss_jwt_claims *c)
 {
     if (!m || len > SS_JWT_MEMO_TOKEN_MAX) return;
-    size_t i = memo_index(token, len);
-    pthread_mutex_lock(&m->locks[i % MEMO_STRIPES]);
-    memo_slot *s = &m->slots[i];
+    uint64_t h;
+    size_t set = memo_set(token, len, &h);
+    pthread_mutex_t *lock = &m->locks[set % MEMO_STRIPES];
+    pthread_mutex_lock(lock);
+    memo_slot *s = &m->slots[set * MEMO_WAYS + (size_t)(h >> 60) % MEMO_WAYS];
+    for (int w = 0; w < MEMO_WAYS; w++)
+        if (m->slots[set * MEMO_WAYS + (size_t)w].len == 0) {
+            s = &m->slots[set * MEMO_WAYS + (size_t)w];
+            break;
+        }
     memcpy(s->token, token, len);
     s->len = len;
     s->claims = *c;
-    pthread_mutex_unlock(&m->locks[i % MEMO_STRIPES]);
+    pthread_mutex_unlock(lock);
 }
 
 /* ---------------------------------------------------------------- verification */

@@ -39,8 +39,9 @@ int ss_jwt_verify(const ss_jwt_keys *k, const char *token, time_t now, ss_jwt_cl
 
 /* A memo of tokens verified with one ss_jwt_keys, shared by a process's threads: a token seen
  * before, byte for byte (compared in constant time), gives its claims without libjwt's parse
- * and HMAC; its times are checked again at each use. SS_JWT_MEMO_SLOTS slots, one token each
- * (the newest of those whose hash meets there), tokens up to SS_JWT_MEMO_TOKEN_MAX bytes.
+ * and HMAC; its times are checked again at each use. SS_JWT_MEMO_SLOTS slots in sets of 4, a
+ * token in one of its set's (a newcomer to a full set evicts one), tokens up to
+ * SS_JWT_MEMO_TOKEN_MAX bytes.
  * Revocation is not its business: the session named by sid is looked up on every request.
  * A memo serves one ss_jwt_keys: a token it holds was verified with that key, iss and aud.
  * Returns NULL when out of memory (verification then works without it). */
