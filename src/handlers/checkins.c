@@ -80,8 +80,19 @@ typedef struct {
     ss_activity activity;
 } scan;
 
-/* The checks both directions share: body, volunteer, token, activity, geofence. */
-static int read_scan(ss_req *req, ss_code_purpose purpose, scan *s)
+/* The activity s names, into s->activity: read now (fresh), or as shown to people, up to
+ * SS_PUBLIC_MAX_AGE_MS old (enough to answer a repeat, which changes nothing). */
+static int scan_activity(ss_req *req, scan *s, int fresh)
+{
+    ss_org_role role;
+    int rc = fresh ? ss_store_activity_get_for(req->db, req->arena, s->activity_id, req->caller.user_id, &s->activity,
+                                               &role)
+                   : ss_store_activity_get_near(req->db, req->app->near, req->arena, s->activity_id, &s->activity);
+    return rc == SS_ENOTFOUND ? ss_reply_error(req, "checkin_code_invalid") : rc;
+}
+
+/* The checks both directions share: body, token, the activity (see scan_activity). */
+static int read_scan(ss_req *req, ss_code_purpose purpose, int fresh, scan *s)
 {
     int rc;
     ss_v v;
@@ -96,37 +107,43 @@ static int read_scan(ss_req *req, ss_code_purpose purpose, scan *s)
     case SS_TOKEN_EXPIRED: return ss_reply_error(req, "checkin_code_expired");
     default: return ss_reply_error(req, "checkin_code_invalid");
     }
-    ss_org_role role;
-    rc = ss_store_activity_get_for(req->db, req->arena, s->activity_id, req->caller.user_id, &s->activity, &role);
-    if (rc == SS_ENOTFOUND) return ss_reply_error(req, "checkin_code_invalid");
-    if (rc) return rc;
-    if (strcmp(s->activity.status, "published") != 0) return ss_reply_error(req, "checkin_closed");
-    return SS_OK;
+    return scan_activity(req, s, fresh);
 }
 
-static int inside(ss_req *req, const scan *s)
+/* The error code (API.md) that refuses the scan on s->activity, or NULL: the activity under
+ * way (published, in the direction's window), the person inside its geofence. */
+static const char *scan_refusal(ss_req *req, ss_code_purpose purpose, const scan *s)
 {
-    double d = ss_geo_distance_m(s->lat, s->lng, s->activity.lat, s->activity.lng);
-    return d <= (double)s->activity.radius_m ? SS_OK : ss_reply_error(req, "outside_geofence");
+    const ss_activity *a = &s->activity;
+    int open = purpose == SS_CODE_CHECKOUT ? ss_checkout_window_open(req->now, a->starts_at, a->ends_at)
+                                           : ss_checkin_window_open(req->now, a->starts_at, a->ends_at);
+    if (strcmp(a->status, "published") != 0 || !open) return "checkin_closed";
+    if (ss_geo_distance_m(s->lat, s->lng, a->lat, a->lng) > (double)a->radius_m) return "outside_geofence";
+    return NULL;
 }
 
-/* {token, lat, lng} -> 201 {activity_id, checked_in_at}; a repeat -> 200 with the first time */
+/* {token, lat, lng} -> 201 {activity_id, checked_in_at}; a repeat -> 200 with the first time.
+ * Only a repeat that the activity as shown allows is answered on that copy (people scan again
+ * while the first reply is on its way); everything else, a refusal included, is decided on
+ * the activity read again now. */
 static int checkin(ss_req *req)
 {
     scan s;
-    int rc = read_scan(req, SS_CODE_CHECKIN, &s);
+    int rc = read_scan(req, SS_CODE_CHECKIN, 0, &s);
     if (rc) return rc;
-    if (!ss_checkin_window_open(req->now, s.activity.starts_at, s.activity.ends_at))
-        return ss_reply_error(req, "checkin_closed");
-    if ((rc = inside(req, &s))) return rc;
+    const char *why = scan_refusal(req, SS_CODE_CHECKIN, &s);
     ss_checkin_state st;
     if ((rc = ss_store_checkin_state(req->db, req->arena, s.activity_id, req->caller.user_id, &st))) return rc;
     int confirmed = st.signup && strcmp(st.signup, "confirmed") == 0;
-    if (!confirmed && !s.activity.walk_in) return ss_reply_error(req, "not_signed_up");
     ss_checkin c = st.checkin;   /* a repeat: the first check-in, created 0 */
-    if (!c.id && (rc = ss_store_checkin_add(req->db, req->arena, s.activity_id, req->caller.user_id, req->now, s.lat,
-                                            s.lng, !confirmed, &c)))
-        return rc;
+    if (why || !c.id || (!confirmed && !s.activity.walk_in)) {
+        if ((rc = scan_activity(req, &s, 1))) return rc;
+        if ((why = scan_refusal(req, SS_CODE_CHECKIN, &s))) return ss_reply_error(req, why);
+        if (!confirmed && !s.activity.walk_in) return ss_reply_error(req, "not_signed_up");
+        if (!c.id && (rc = ss_store_checkin_add(req->db, req->arena, s.activity_id, req->caller.user_id, req->now,
+                                                s.lat, s.lng, !confirmed, &c)))
+            return rc;
+    }
     return ss_reply_json(req, c.created ? 201 : 200,
                          json_pack("{s:I, s:o}", "activity_id", (json_int_t)c.activity_id, "checked_in_at",
                                    ss_json_time(c.checked_in_at)));
@@ -137,11 +154,10 @@ static int checkin(ss_req *req)
 static int checkout(ss_req *req)
 {
     scan s;
-    int rc = read_scan(req, SS_CODE_CHECKOUT, &s);
+    int rc = read_scan(req, SS_CODE_CHECKOUT, 1, &s);
     if (rc) return rc;
-    if (!ss_checkout_window_open(req->now, s.activity.starts_at, s.activity.ends_at))
-        return ss_reply_error(req, "checkin_closed");
-    if ((rc = inside(req, &s))) return rc;
+    const char *why = scan_refusal(req, SS_CODE_CHECKOUT, &s);
+    if (why) return ss_reply_error(req, why);
     ss_checkout_rule rule = {s.activity.starts_at, s.activity.ends_at, s.activity.service_minutes,
                              s.activity.min_attendance_pct};
     ss_checkin c;

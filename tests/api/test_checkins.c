@@ -718,6 +718,22 @@ TEST(test_checkin_signup_rules) {
     assert_ledger(W.walkin.id, none, 1, 1, checkout_ok(none, &W.walkin, in));
 }
 
+/* A repeat scan may be answered on the activity as shown (up to a second old); a first check-in
+ * is decided on the activity as it is now. The venue moves in SQL behind the app's back (as on
+ * another host whose word has not arrived): the app's copy still shows the old place. */
+TEST(test_checkin_decided_on_fresh_activity) {
+    act a = activity_new(W.leader, W.org_a, "Moved", -HOUR, HOUR, 100, 0, 0, 1);
+    const user *first = volunteer_new("ck_fresh1"), *second = volunteer_new("ck_fresh2");
+    signup(first, a.id, "confirmed");
+    signup(second, a.id, "confirmed");
+    const char *code = code_by(W.leader, a.id);
+    expect_status(201, scan_as(first, "checkins", code, LAT, LNG));   /* the app keeps the activity as shown */
+    api_sql_exec(state_dir, "UPDATE sanshe.activities SET lat = lat + 0.02 WHERE id = %lld", a.id);   /* ~2 km */
+    expect_error(422, "outside_geofence", scan_as(second, "checkins", code, LAT, LNG));
+    assert_int_equal(api_sql_count(state_dir, "SELECT COUNT(*) FROM sanshe.checkins WHERE activity_id = %lld", a.id), 1);
+    expect_status(201, scan_as(second, "checkins", code, LAT + 0.02, LNG));
+}
+
 /* Check-in is open from 30 min before the start to the end, and not at all once cancelled. */
 TEST(test_checkin_closed) {
     const user *v = volunteer_new("ck_window"), *w = volunteer_new("ck_cancel");
@@ -886,6 +902,7 @@ int main(void)
         cmocka_unit_test(test_volunteer_id_taken),      cmocka_unit_test(test_checkin_code),
         cmocka_unit_test(test_checkin_code_forged),     cmocka_unit_test(test_checkin_code_expired),
         cmocka_unit_test(test_checkin_refusals),        cmocka_unit_test(test_checkin_signup_rules),
+        cmocka_unit_test(test_checkin_decided_on_fresh_activity),
         cmocka_unit_test(test_checkin_closed),          cmocka_unit_test(test_checkin_checkout_flow),
         cmocka_unit_test(test_service_minutes),         cmocka_unit_test(test_code_purpose),
         cmocka_unit_test(test_ledger_audit),            cmocka_unit_test(test_my_service_records),
