@@ -12,7 +12,9 @@
  * Whatever verifies must carry what ss_jwt_verify promises, checked again here from the
  * token's own text: alg HS256, our iss and aud, a positive integer sub, a 32-hex-digit sid,
  * exp after now and after iat, iat not after now + leeway.
- * The HMAC key is set up once (LLVMFuzzerInitialize); each input only copies the keyed state. */
+ * The HMAC key is set up once (LLVMFuzzerInitialize); each input only copies the keyed state.
+ * The verifier has a memo of the tokens it verified (as in the app): a token one character off
+ * one it holds, the round trip's second token, must still be verified in full and refused. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define NOW ((time_t)1795300000)
 
 static const unsigned char key[] = "fuzz-key-fuzz-key-fuzz-key-fuzz-key!";
-static const ss_jwt_keys keys = {key, sizeof key - 1, "sanshe", "sanshe-miniprogram", NULL};
+static ss_jwt_keys keys = {key, sizeof key - 1, "sanshe", "sanshe-miniprogram", NULL};   /* + a memo */
 static EVP_MAC_CTX *keyed;   /* HMAC-SHA256 with key, ready for data */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -45,6 +47,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA256", 0),
                            OSSL_PARAM_construct_end()};
     if (!keyed || !EVP_MAC_init(keyed, key, sizeof key - 1, params)) __builtin_trap();
+    if (!(keys.memo = ss_jwt_memo_create())) __builtin_trap();
     return 0;
 }
 
