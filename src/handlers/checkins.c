@@ -110,7 +110,7 @@ static int read_scan(ss_req *req, ss_code_purpose purpose, int fresh, scan *s)
     return scan_activity(req, s, fresh);
 }
 
-/* The error code (API.md) that refuses the scan on s->activity, or NULL: the activity under
+/* The error code (docs/API.md) that refuses the scan on s->activity, or NULL: the activity under
  * way (published, in the direction's window), the person inside its geofence. */
 static const char *scan_refusal(ss_req *req, ss_code_purpose purpose, const scan *s)
 {
