@@ -131,6 +131,25 @@ static void memo_put(ss_jwt_memo *m, const char *token, size_t len, const ss_jwt
 }
 
 /* ---------------------------------------------------------------- verification */
+/* Claim name as a JSON integer into *out: 1, or 0 when it is missing or another JSON type.
+ * (libjwt 1.10's jwt_get_grant_int reads a real or a string as 0 and says nothing: a token
+ * signed with "iat": 17952999.0 was taken as issued at 0; found by fuzz_jwt.) */
+static int grant_integer(jwt_t *jwt, const char *name, long long *out)
+{
+    char *text = jwt_get_grants_json(jwt, name);   /* the claim's own JSON text */
+    if (!text) return 0;
+    const char *digits = text + (text[0] == '-');
+    size_t n = strlen(digits);
+    int ok = n > 0 && strspn(digits, "0123456789") == n;
+    if (ok) {
+        errno = 0;
+        *out = strtoll(text, NULL, 10);
+        ok = errno == 0;   /* beyond long long: refused */
+    }
+    free(text);
+    return ok;
+}
+
 int ss_jwt_verify(const ss_jwt_keys *k, const char *token, time_t now, ss_jwt_claims *out)
 {
     jwt_t *jwt = NULL;
@@ -149,15 +168,9 @@ int ss_jwt_verify(const ss_jwt_keys *k, const char *token, time_t now, ss_jwt_cl
     const char *iss = jwt_get_grant(jwt, "iss");
     const char *aud = jwt_get_grant(jwt, "aud");
     const char *sid = jwt_get_grant(jwt, "sid");
-    errno = 0;
-    long long sub = jwt_get_grant_int(jwt, "sub");
-    if (errno) goto out;
-    errno = 0;
-    long exp = jwt_get_grant_int(jwt, "exp");
-    if (errno) goto out;
-    errno = 0;
-    long iat = jwt_get_grant_int(jwt, "iat");
-    if (errno) goto out;
+    long long sub, exp, iat;
+    if (!grant_integer(jwt, "sub", &sub) || !grant_integer(jwt, "exp", &exp) || !grant_integer(jwt, "iat", &iat))
+        goto out;
     if (!iss || strcmp(iss, k->issuer) != 0) goto out;
     if (!aud || strcmp(aud, k->audience) != 0) goto out;
     if (sub <= 0 || !is_sid(sid)) goto out;

@@ -256,6 +256,34 @@ static void test_hand_made_baseline_accepted(void **state)
     free(s);
 }
 
+/* iat, exp and sub are JSON integers: a real or a string is refused, not read as 0 (libjwt
+ * 1.10 reads them so; fuzz_jwt found "iat": 17952999.0 accepted as issued at 0). */
+static void test_claims_not_integers(void **state)
+{
+    (void)state;
+    const char *bad[] = {"\"iat\":%ld.0", "\"iat\":\"%ld\"", "\"iat\":%ld.5e0", "\"iat\":[%ld]"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char iat[64], payload[512];
+        snprintf(iat, sizeof iat, bad[i], (long)NOW);
+        snprintf(payload, sizeof payload, "{\"aud\":\"%s\",\"exp\":%ld,%s,\"iss\":\"%s\",\"sid\":\"%s\",\"sub\":42}", AUD,
+                 (long)NOW + TTL, iat, ISS, SID);
+        char *s = hand_token("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload, NULL);
+        expect_refused(s, NOW);
+        free(s);
+    }
+    char payload[512];
+    snprintf(payload, sizeof payload, "{\"aud\":\"%s\",\"exp\":%ld.0,\"iat\":%ld,\"iss\":\"%s\",\"sid\":\"%s\",\"sub\":42}", AUD,
+             (long)NOW + TTL, (long)NOW, ISS, SID);
+    char *s = hand_token("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload, NULL);
+    expect_refused(s, NOW);
+    free(s);
+    snprintf(payload, sizeof payload, "{\"aud\":\"%s\",\"exp\":%ld,\"iat\":%ld,\"iss\":\"%s\",\"sid\":\"%s\",\"sub\":42.0}", AUD,
+             (long)NOW + TTL, (long)NOW, ISS, SID);
+    s = hand_token("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload, NULL);
+    expect_refused(s, NOW);
+    free(s);
+}
+
 static void test_expired(void **state)
 {
     (void)state;
@@ -645,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_sign_verify_round_trip),
         cmocka_unit_test(test_signed_token_shape),
         cmocka_unit_test(test_hand_made_baseline_accepted),
+        cmocka_unit_test(test_claims_not_integers),
         cmocka_unit_test(test_expired),
         cmocka_unit_test(test_missing_exp),
         cmocka_unit_test(test_wrong_key),
