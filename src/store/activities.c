@@ -53,17 +53,15 @@ static ss_sql q_set_status = SS_SQL(
 
 static ss_sql q_my_signup = SS_SQL(
     "SELECT id, status, queue_seq, UNIX_TIMESTAMP(created_at) FROM signups WHERE activity_id = ? AND user_id = ?");
-/* The same, with a waitlisted one's place in the queue (a repeat's whole answer, in one read),
- * and the waitlist's state (waitlist_seq, waitlisted_count). That pair identifies the state of
- * the queue over the activity's life: waitlist_seq grows with every joiner, and while it stays
- * put the queue only loses people, so waitlisted_count falls with each change. When it is the
- * pair of this process's copy of the queue (util/rankcache.h, the two parameters), the place is
- * found in the copy and the count is skipped (NULL). */
-static ss_sql q_my_signup_place = SS_SQL(
-    "SELECT s.id, s.status, s.queue_seq, UNIX_TIMESTAMP(s.created_at), "
-    "IF(s.status = 'waitlisted' AND NOT (a.waitlist_seq = ? AND a.waitlisted_count = ?), "
-    "(SELECT COUNT(*) FROM signups w WHERE w.activity_id = s.activity_id AND w.status = 'waitlisted' "
-    "AND w.queue_seq <= s.queue_seq), NULL), a.waitlist_seq, a.waitlisted_count "
+/* The same, with the waitlist's state (waitlist_seq, waitlisted_count). That pair identifies
+ * the state of the queue over the activity's life: waitlist_seq grows with every joiner, and
+ * while it stays put the queue only loses people, so waitlisted_count falls with each change.
+ * When it is the pair of this process's copy of the queue (util/rankcache.h), a waitlisted
+ * one's place is found in the copy; otherwise it is counted (q_position). No subquery here:
+ * MariaDB optimizes a prepared statement's subqueries at every execution, evaluated or not,
+ * and that was a third of its time per repeat. */
+static ss_sql q_my_signup_state = SS_SQL(
+    "SELECT s.id, s.status, s.queue_seq, UNIX_TIMESTAMP(s.created_at), a.waitlist_seq, a.waitlisted_count "
     "FROM signups s JOIN activities a ON a.id = s.activity_id WHERE s.activity_id = ? AND s.user_id = ?");
 /* The queue in order with the pair that identifies its state, read together. */
 static ss_sql q_waitlist_copy = SS_SQL(
@@ -427,10 +425,8 @@ static void waitlist_copy(ss_db *db, ss_arena *a, long long activity_id)
 int ss_store_signup_mine(ss_db *db, ss_arena *a, long long activity_id, long long user_id, ss_signup *out)
 {
     ss_db_result mine;
-    ss_rank_version have = {-1, -1};   /* no copy: the count is made */
-    ss_rank_version_of(activity_id, &have);
-    ss_db_val pm[] = {SS_DB_I(have.a), SS_DB_I(have.b), SS_DB_I(activity_id), SS_DB_I(user_id)};
-    int rc = ss_db_exec(db, &q_my_signup_place, pm, 4, &mine, a);
+    ss_db_val pm[] = {SS_DB_I(activity_id), SS_DB_I(user_id)};
+    int rc = ss_db_exec(db, &q_my_signup_state, pm, 2, &mine, a);
     if (rc) return rc;
     if (mine.nrows == 0) return SS_ENOTFOUND;
     char **r = mine.rows[0];
@@ -443,15 +439,12 @@ int ss_store_signup_mine(ss_db *db, ss_arena *a, long long activity_id, long lon
     out->created_at = (time_t)ss_db_int(r[3]);
     if (strcmp(r[1], "waitlisted") != 0) return SS_OK;
     long long seq = ss_db_int(r[2]);
-    ss_rank_version now = {ss_db_int(r[5]), ss_db_int(r[6])};
-    if (r[4]) {   /* counted: the copy is of another state; keep one of this state for the next reads */
-        out->position = (long)ss_db_int(r[4]);
-        if (ss_rank_want(activity_id, now, ss_near_now_ms())) waitlist_copy(db, a, activity_id);
-        return SS_OK;
-    }
-    /* the copy is of the state read; replaced meanwhile, the place is counted after all */
-    if (ss_rank_find(activity_id, now, seq, &out->position)) return SS_OK;
-    return position_of(db, a, activity_id, seq, &out->position);
+    ss_rank_version now = {ss_db_int(r[4]), ss_db_int(r[5])};
+    if (ss_rank_find(activity_id, now, seq, &out->position)) return SS_OK;   /* the copy is of the state read */
+    /* counted: the copy is of another state (or none); keep one of this state for the next reads */
+    if ((rc = position_of(db, a, activity_id, seq, &out->position))) return rc;
+    if (ss_rank_want(activity_id, now, ss_near_now_ms())) waitlist_copy(db, a, activity_id);
+    return SS_OK;
 }
 
 /* Gives a seat to the first waitlisted person, if any (the caller holds the activity's lock
