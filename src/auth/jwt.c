@@ -163,7 +163,10 @@ int ss_jwt_verify(const ss_jwt_keys *k, const char *token, time_t now, ss_jwt_cl
     if (!d1 || !d2 || strchr(d2 + 1, '.') || d1 == token || d2 == d1 + 1 || d2[1] == '\0') return SS_EUNAUTH;
 
     if (jwt_decode(&jwt, token, k->key, (int)k->keylen) != 0 || !jwt) goto out;
-    if (jwt_get_alg(jwt) != JWT_ALG_HS256) goto out;     /* pin the algorithm */
+    /* pin the algorithm, as written: libjwt 1.10 also takes "Hs256" or "hs256" for HS256,
+     * and RFC 7515 makes "alg" case-sensitive (found by fuzz_jwt) */
+    const char *alg = jwt_get_header(jwt, "alg");
+    if (jwt_get_alg(jwt) != JWT_ALG_HS256 || !alg || strcmp(alg, "HS256") != 0) goto out;
 
     const char *iss = jwt_get_grant(jwt, "iss");
     const char *aud = jwt_get_grant(jwt, "aud");

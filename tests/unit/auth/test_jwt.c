@@ -256,6 +256,22 @@ static void test_hand_made_baseline_accepted(void **state)
     free(s);
 }
 
+/* "alg" is case-sensitive (RFC 7515): "Hs256" and "hs256", HMAC-SHA256 under the right key,
+ * are refused (libjwt 1.10 takes them for HS256; found by fuzz_jwt). */
+static void test_alg_case(void **state)
+{
+    (void)state;
+    const char *algs[] = {"Hs256", "hs256", "HS256 ", "hS256"};
+    char payload[512], header[64];
+    valid_payload(payload, sizeof payload);
+    for (size_t i = 0; i < sizeof algs / sizeof algs[0]; i++) {
+        snprintf(header, sizeof header, "{\"alg\":\"%s\",\"typ\":\"JWT\"}", algs[i]);
+        char *s = hand_token(header, payload, NULL);
+        expect_refused(s, NOW);
+        free(s);
+    }
+}
+
 /* iat, exp and sub are JSON integers: a real or a string is refused, not read as 0 (libjwt
  * 1.10 reads them so; fuzz_jwt found "iat": 17952999.0 accepted as issued at 0). */
 static void test_claims_not_integers(void **state)
@@ -674,6 +690,7 @@ int main(void)
         cmocka_unit_test(test_signed_token_shape),
         cmocka_unit_test(test_hand_made_baseline_accepted),
         cmocka_unit_test(test_claims_not_integers),
+        cmocka_unit_test(test_alg_case),
         cmocka_unit_test(test_expired),
         cmocka_unit_test(test_missing_exp),
         cmocka_unit_test(test_wrong_key),
