@@ -40,12 +40,14 @@ static ss_sql q_vol_erase = SS_SQL(
 static ss_sql q_vol_revoke = SS_SQL("UPDATE volunteers SET code_nonce = code_nonce + 1 WHERE user_id = ?");
 
 /* one row always: the sign-up's status (or NULL), then the check-in's columns (NULL: none) */
+/* Joins by unique keys from the activity's row, no subquery: MariaDB optimizes a prepared
+ * statement's subqueries again at every execution, and this is a repeated scan's one read. */
 static ss_sql q_checkin_state = SS_SQL(
-    "SELECT (SELECT s.status FROM signups s WHERE s.activity_id = ? AND s.user_id = ?), "
-    "c.id, UNIX_TIMESTAMP(c.checked_in_at), COALESCE(UNIX_TIMESTAMP(c.checked_out_at), 0), "
-    "COALESCE((SELECT r.minutes FROM service_records r WHERE r.checkin_id = c.id), 0), "
-    "(SELECT r.reason FROM service_records r WHERE r.checkin_id = c.id) "
-    "FROM (SELECT 1) AS one LEFT JOIN checkins c ON c.activity_id = ? AND c.user_id = ?");
+    "SELECT s.status, c.id, UNIX_TIMESTAMP(c.checked_in_at), COALESCE(UNIX_TIMESTAMP(c.checked_out_at), 0), "
+    "COALESCE(r.minutes, 0), r.reason FROM activities a "
+    "LEFT JOIN signups s ON s.activity_id = a.id AND s.user_id = ? "
+    "LEFT JOIN checkins c ON c.activity_id = a.id AND c.user_id = ? "
+    "LEFT JOIN service_records r ON r.checkin_id = c.id WHERE a.id = ?");
 static ss_sql q_checkin_insert = SS_SQL(
     "INSERT INTO checkins (activity_id, user_id, checked_in_at, in_lat, in_lng, walk_in) "
     "VALUES (?, ?, FROM_UNIXTIME(?), ?, ?, ?)");
@@ -225,13 +227,14 @@ static void coord(double d, char *buf, size_t n) { snprintf(buf, n, "%.6f", d); 
 int ss_store_checkin_state(ss_db *db, ss_arena *a, long long activity_id, long long user_id, ss_checkin_state *out)
 {
     ss_db_result res;
-    ss_db_val p[] = {SS_DB_I(activity_id), SS_DB_I(user_id), SS_DB_I(activity_id), SS_DB_I(user_id)};
-    int rc = ss_db_exec(db, &q_checkin_state, p, 4, &res, a);
+    ss_db_val p[] = {SS_DB_I(user_id), SS_DB_I(user_id), SS_DB_I(activity_id)};
+    int rc = ss_db_exec(db, &q_checkin_state, p, 3, &res, a);
     if (rc) return rc;
-    if (res.nrows != 1) return SS_EINTERNAL;
+    out->signup = NULL;   /* no such activity: neither a sign-up nor a check-in */
+    memset(&out->checkin, 0, sizeof out->checkin);
+    if (res.nrows == 0) return SS_OK;
     char **r = res.rows[0];
     out->signup = r[0];
-    memset(&out->checkin, 0, sizeof out->checkin);
     if (r[1]) checkin_from_row(r + 1, activity_id, user_id, &out->checkin);
     return SS_OK;
 }
