@@ -277,27 +277,24 @@ static void test_alg_case(void **state)
 static void test_claims_not_integers(void **state)
 {
     (void)state;
-    const char *bad[] = {"\"iat\":%ld.0", "\"iat\":\"%ld\"", "\"iat\":%ld.5e0", "\"iat\":[%ld]"};
+    char exp[32], iat[32];
+    snprintf(exp, sizeof exp, "%ld", (long)NOW + TTL);
+    snprintf(iat, sizeof iat, "%ld", (long)NOW);
+    struct { const char *exp, *iat_fmt, *sub; } bad[] = {
+        {exp, "%s.0", "42"}, {exp, "\"%s\"", "42"}, {exp, "%s.5e0", "42"}, {exp, "[%s]", "42"},
+        {NULL, "%s", "42"},   /* exp as a real */
+        {exp, "%s", "42.0"},
+    };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        char iat[64], payload[512];
-        snprintf(iat, sizeof iat, bad[i], (long)NOW);
-        snprintf(payload, sizeof payload, "{\"aud\":\"%s\",\"exp\":%ld,%s,\"iss\":\"%s\",\"sid\":\"%s\",\"sub\":42}", AUD,
-                 (long)NOW + TTL, iat, ISS, SID);
+        char e[40], t[40], payload[512];
+        snprintf(e, sizeof e, bad[i].exp ? "%s" : "%s.0", exp);
+        snprintf(t, sizeof t, bad[i].iat_fmt, iat);
+        snprintf(payload, sizeof payload, "{\"aud\":\"%s\",\"exp\":%s,\"iat\":%s,\"iss\":\"%s\",\"sid\":\"%s\",\"sub\":%s}",
+                 AUD, e, t, ISS, SID, bad[i].sub);
         char *s = hand_token("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload, NULL);
         expect_refused(s, NOW);
         free(s);
     }
-    char payload[512];
-    snprintf(payload, sizeof payload, "{\"aud\":\"%s\",\"exp\":%ld.0,\"iat\":%ld,\"iss\":\"%s\",\"sid\":\"%s\",\"sub\":42}", AUD,
-             (long)NOW + TTL, (long)NOW, ISS, SID);
-    char *s = hand_token("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload, NULL);
-    expect_refused(s, NOW);
-    free(s);
-    snprintf(payload, sizeof payload, "{\"aud\":\"%s\",\"exp\":%ld,\"iat\":%ld,\"iss\":\"%s\",\"sid\":\"%s\",\"sub\":42.0}", AUD,
-             (long)NOW + TTL, (long)NOW, ISS, SID);
-    s = hand_token("{\"alg\":\"HS256\",\"typ\":\"JWT\"}", payload, NULL);
-    expect_refused(s, NOW);
-    free(s);
 }
 
 static void test_expired(void **state)
